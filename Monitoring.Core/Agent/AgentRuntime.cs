@@ -1,0 +1,341 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Monitoring.Client;
+using Monitoring.Internal;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Agent;
+
+/// <summary>
+/// An agent that any .NET app can host: it enrolls, then every interval collects a snapshot, stamps it with the
+/// next sequence number, spools it to disk and reports the spool to the manager, replaying in order after an outage.
+/// </summary>
+public sealed class AgentRuntime : IDisposable
+{
+    private readonly AgentRuntimeOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly AgentStateStore _stateStore;
+    private readonly AgentConnection _connection;
+    private IMetricCollector? _collector;
+    private SnapshotSpool? _spool;
+    private AgentState _state = new();
+    private long _nextSeq = 1;
+    private bool _registered;
+    private string? _lastFailure;
+
+    /// <summary>Creates the runtime; nothing happens until <see cref="RunAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message says which and how to fix it.</exception>
+    public AgentRuntime(AgentRuntimeOptions options, ILogger<AgentRuntime>? logger = null)
+    {
+        options.Validate();
+        _options = options;
+        _logger = logger ?? NullLogger<AgentRuntime>.Instance;
+        _time = options.TimeProvider;
+        _stateStore = new AgentStateStore(options.StateDirectory);
+        _connection = new AgentConnection(new ManagerConnectionOptions
+        {
+            BaseAddress = options.ManagerUrl,
+            CertificateThumbprint = options.CertificateThumbprint,
+            TimeProvider = options.TimeProvider,
+            // The spool is the agent's retry: keep single calls short so a tick is never held up for long.
+            MaxRetryAttempts = 1,
+            AttemptTimeout = TimeSpan.FromSeconds(Math.Max(5, Math.Min(30, options.Interval.TotalSeconds))),
+        });
+    }
+
+    /// <summary>True while the last call to the manager succeeded.</summary>
+    public bool IsConnected { get; private set; }
+
+    /// <summary>Snapshots waiting for the manager's acknowledgement.</summary>
+    public int SpooledCount => _spool?.Count ?? 0;
+
+    /// <summary>The highest sequence number the manager has acknowledged.</summary>
+    public long LastAcknowledgedSeq => _state.LastAckedSeq;
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <exception cref="InvalidOperationException">The agent has no token and no enrollment token to get one.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        if (_options.ManagerUrl.Scheme == Uri.UriSchemeHttp && !_options.ManagerUrl.IsLoopback)
+        {
+            _logger.LogWarning(
+                "The manager URL {Url} is plain HTTP to a remote address: metrics and the agent token cross the network unencrypted. Use https://.",
+                _options.ManagerUrl);
+        }
+
+        _logger.LogInformation(
+            "Agent {AgentId} reporting to {Url} every {Interval}; state in {StateDir}",
+            _options.AgentId, _options.ManagerUrl, Configuration.Duration.Format(_options.Interval), Path.GetFullPath(_options.StateDirectory));
+
+        // The first sample needs a short baseline for its rates; later ones follow the interval.
+        var due = _time.GetTimestamp() + ToTimestamp(TimeSpan.FromTicks(Math.Min(_options.Interval.Ticks, TimeSpan.TicksPerSecond)));
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+                }
+
+                await TickAsync(cancellationToken).ConfigureAwait(false);
+
+                // Skip ticks missed while the manager was slow rather than bursting to catch up.
+                var interval = ToTimestamp(_options.Interval);
+                var now = _time.GetTimestamp();
+                do
+                {
+                    due += interval;
+                }
+                while (due <= now);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        _logger.LogInformation("Agent {AgentId} stopped; {Count} snapshot(s) spooled for the next run", _options.AgentId, SpooledCount);
+    }
+
+    /// <summary>Collects one snapshot and reports everything spooled; what <see cref="RunAsync"/> does every interval.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        Collect();
+        if (!_registered)
+        {
+            await RegisterAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_registered)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _collector?.Dispose();
+    }
+
+    private void Start()
+    {
+        if (_spool is not null)
+        {
+            return;
+        }
+
+        SecureFile.CreateOwnerOnlyDirectory(_options.StateDirectory);
+        _state = _stateStore.Load();
+        if (_state.Token is not null && (_state.AgentId != _options.AgentId || _state.ManagerUrl != _options.ManagerUrl.ToString()))
+        {
+            _logger.LogInformation(
+                "The agent id or manager changed since the last run ({OldId} at {OldUrl}); enrolling again", _state.AgentId, _state.ManagerUrl);
+            _state = new AgentState();
+        }
+
+        if (_state.Token is null && string.IsNullOrWhiteSpace(_options.EnrollmentToken))
+        {
+            throw new InvalidOperationException(
+                $"Agent '{_options.AgentId}' has no token in {Path.GetFullPath(_options.StateDirectory)} and no enrollment token to get one: " +
+                "pass --enrollment-token-file with the manager's enrollment.token (from its data directory).");
+        }
+
+        _spool = new SnapshotSpool(Path.Combine(_options.StateDirectory, "spool"), _options.SpoolCapacity);
+        _nextSeq = Math.Max(_state.LastAckedSeq, _spool.MaxSeq) + 1;
+        _connection.Token = _state.Token;
+        _collector = _options.Collector ?? MetricCollector.CreateDefault(_time);
+    }
+
+    private void Collect()
+    {
+        MetricSnapshot snapshot;
+        try
+        {
+            snapshot = _collector!.Collect() with { Seq = _nextSeq };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            _logger.LogWarning(ex, "Collecting metrics failed; skipping this interval");
+            return;
+        }
+
+        _nextSeq++;
+        _spool!.Add(snapshot);
+        if (_spool.Dropped > 0)
+        {
+            _logger.LogWarning(
+                "The spool is full ({Capacity} snapshots): dropped the oldest {Dropped}. Raise SpoolCapacity to keep more during long outages.",
+                _options.SpoolCapacity, _spool.Dropped);
+            _spool.Dropped = 0;
+        }
+    }
+
+    private async Task RegisterAsync(CancellationToken ct)
+    {
+        var request = new RegisterRequest
+        {
+            AgentId = _options.AgentId,
+            Hostname = Environment.MachineName,
+            Os = MetricCollector.OsFamily,
+            OsVersion = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            AgentVersion = _options.AgentVersion,
+            IntervalSeconds = _options.Interval.TotalSeconds,
+            Labels = new Dictionary<string, string>(_options.Labels, StringComparer.Ordinal),
+        };
+
+        try
+        {
+            RegisterResponse response;
+            if (_state.Token is not null)
+            {
+                try
+                {
+                    response = await _connection.RegisterAsync(request, _state.Token, ct).ConfigureAwait(false);
+                    AfterRegistration(response, enrolled: false);
+                    return;
+                }
+                catch (MonitoringApiException ex) when (ex.StatusCode == 401 && !string.IsNullOrWhiteSpace(_options.EnrollmentToken))
+                {
+                    _logger.LogWarning("The manager no longer accepts this agent's token (revoked or the manager was reset); enrolling again");
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(_options.EnrollmentToken))
+            {
+                Failed($"the manager rejected agent '{_options.AgentId}''s token and no enrollment token is configured; pass --enrollment-token-file to enroll again");
+                return;
+            }
+
+            response = await _connection.RegisterAsync(request, _options.EnrollmentToken!, ct).ConfigureAwait(false);
+            AfterRegistration(response, enrolled: true);
+        }
+        catch (MonitoringApiException ex)
+        {
+            Failed(ex.StatusCode == 401
+                ? $"the manager rejected the enrollment token; check --enrollment-token-file against the manager's enrollment.token ({ex.Message})"
+                : ex.Message);
+        }
+    }
+
+    private void AfterRegistration(RegisterResponse response, bool enrolled)
+    {
+        if (enrolled)
+        {
+            if (string.IsNullOrEmpty(response.AgentToken))
+            {
+                Failed("the manager accepted the enrollment but sent no agent token; upgrade the manager");
+                return;
+            }
+
+            _state = new AgentState
+            {
+                AgentId = _options.AgentId,
+                ManagerUrl = _options.ManagerUrl.ToString(),
+                Token = response.AgentToken,
+                LastAckedSeq = response.LastSeq,
+            };
+
+            // A fresh enrollment of an id the manager already has history for: number new snapshots after it,
+            // or the manager would take them for replays and drop them.
+            if (_spool!.Count > 0 && _spool.Peek(1)[0].Seq <= response.LastSeq)
+            {
+                _nextSeq = _spool.Renumber(response.LastSeq + 1);
+            }
+
+            _stateStore.Save(_state);
+            _connection.Token = response.AgentToken;
+            _logger.LogInformation("Enrolled with the manager at {Url} as agent {AgentId}", _options.ManagerUrl, _options.AgentId);
+        }
+        else
+        {
+            _logger.LogInformation("Registered with the manager at {Url} as agent {AgentId}", _options.ManagerUrl, _options.AgentId);
+        }
+
+        _nextSeq = Math.Max(_nextSeq, response.LastSeq + 1);
+        _registered = true;
+        Succeeded();
+    }
+
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        while (_spool!.Count > 0 && !ct.IsCancellationRequested)
+        {
+            var batch = _spool.Peek(_options.BatchSize);
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var ack = await _connection.ReportAsync(_options.AgentId, batch, ct).ConfigureAwait(false);
+                var through = batch[batch.Count - 1].Seq;
+                _spool.RemoveThrough(through);
+                _state.LastAckedSeq = Math.Max(_state.LastAckedSeq, Math.Max(ack.LastSeq, through));
+                _stateStore.Save(_state);
+                if (_lastFailure is not null && _spool.Count + batch.Count > 1)
+                {
+                    _logger.LogInformation("Replayed {Count} spooled snapshot(s) to the manager", batch.Count);
+                }
+
+                Succeeded();
+            }
+            catch (MonitoringApiException ex) when (ex.StatusCode == 401)
+            {
+                _registered = false;
+                Failed("the manager rejected the agent token; registering again");
+                return;
+            }
+            catch (MonitoringApiException ex) when (ex.StatusCode is 400 or 413 or 422)
+            {
+                // The manager will never take these: keep the spool moving rather than retry them forever.
+                _logger.LogError(
+                    "The manager refused snapshots {First}..{Last} and they were dropped: {Message}",
+                    batch[0].Seq, batch[batch.Count - 1].Seq, ex.Message);
+                _spool.RemoveThrough(batch[batch.Count - 1].Seq);
+            }
+            catch (MonitoringApiException ex)
+            {
+                Failed($"{ex.Message} ({_spool.Count} snapshot(s) spooled, replayed when the manager is back)");
+                return;
+            }
+        }
+    }
+
+    private void Failed(string reason)
+    {
+        IsConnected = false;
+        if (reason != _lastFailure)
+        {
+            _logger.LogWarning("Cannot report to the manager: {Reason}", reason);
+            _lastFailure = reason;
+        }
+    }
+
+    private void Succeeded()
+    {
+        if (_lastFailure is not null)
+        {
+            _logger.LogInformation("Connected to the manager at {Url} again", _options.ManagerUrl);
+            _lastFailure = null;
+        }
+
+        IsConnected = true;
+    }
+
+    private long ToTimestamp(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private Task DelayAsync(TimeSpan delay, CancellationToken ct) =>
+#if NET
+        Task.Delay(delay, _time, ct);
+#else
+        _time.Delay(delay, ct);
+#endif
+}

@@ -1,0 +1,79 @@
+using Monitoring.Metrics;
+
+namespace Monitoring.Agent;
+
+/// <summary>Settings of an <see cref="AgentRuntime"/>.</summary>
+public sealed class AgentRuntimeOptions
+{
+    /// <summary>The manager's base URL.</summary>
+    /// <value>Defaults to <c>https://127.0.0.1:5000</c>.</value>
+    public Uri ManagerUrl { get; set; } = new("https://127.0.0.1:5000");
+
+    /// <summary>The agent's id: letters, digits, '.', '_' and '-'.</summary>
+    /// <value>Defaults to the host name.</value>
+    public string AgentId { get; set; } = Environment.MachineName;
+
+    /// <summary>The fleet's enrollment token; needed only until the agent has its own token.</summary>
+    public string? EnrollmentToken { get; set; }
+
+    /// <summary>The SHA-256 thumbprint of the manager's certificate to pin; null trusts the system store.</summary>
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>Where the agent keeps its token, sequence numbers and spool (created owner-only).</summary>
+    public string StateDirectory { get; set; } = "agent-state";
+
+    /// <summary>How often a snapshot is collected and reported.</summary>
+    /// <value>Defaults to 10 seconds.</value>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Labels sent with the registration.</summary>
+    public IDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The most unacknowledged snapshots kept while the manager is unreachable; the oldest go first.</summary>
+    /// <value>Defaults to 8640 (a day at the default interval).</value>
+    public int SpoolCapacity { get; set; } = 8640;
+
+    /// <summary>The most snapshots sent in one request when replaying the spool.</summary>
+    /// <value>Defaults to 200.</value>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>The agent's version as reported to the manager.</summary>
+    public string AgentVersion { get; set; } = Protocol.ApiVersion.SdkVersion;
+
+    /// <summary>The collector to use; the one for this operating system when null.</summary>
+    public IMetricCollector? Collector { get; set; }
+
+    /// <summary>The clock; <see cref="TimeProvider.System"/> by default.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks the options and throws with a message that says what to fix.</summary>
+    /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
+    public void Validate()
+    {
+        if (!AgentIds.IsValid(AgentId))
+        {
+            throw new ArgumentException(
+                $"The agent id '{AgentId}' is not valid: use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit.", nameof(AgentId));
+        }
+
+        if (ManagerUrl is null || !ManagerUrl.IsAbsoluteUri || (ManagerUrl.Scheme != Uri.UriSchemeHttps && ManagerUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException($"The manager URL '{ManagerUrl}' must be an absolute http:// or https:// URL.", nameof(ManagerUrl));
+        }
+
+        if (Interval < TimeSpan.FromMilliseconds(100) || Interval > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"The interval {Interval} is out of range: use 100ms to 1h.", nameof(Interval));
+        }
+
+        if (SpoolCapacity < 1 || BatchSize < 1)
+        {
+            throw new ArgumentException("SpoolCapacity and BatchSize must be at least 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            throw new ArgumentException("A state directory is required: the agent keeps its token there.", nameof(StateDirectory));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Client;
+
+/// <summary>The agent side of the protocol: enroll, report snapshots, send alert transitions.</summary>
+public sealed class AgentConnection : IDisposable
+{
+    private readonly ApiTransport _transport;
+
+    /// <summary>Creates a connection; <see cref="ManagerConnectionOptions.Token"/> is the agent token once enrolled.</summary>
+    public AgentConnection(ManagerConnectionOptions options)
+    {
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        _transport = new ApiTransport(options) { Token = options.Token };
+        Options = options;
+    }
+
+    /// <summary>The options this connection was created with.</summary>
+    public ManagerConnectionOptions Options { get; }
+
+    /// <summary>The agent token used for reports; set after enrollment.</summary>
+    public string? Token
+    {
+        get => _transport.Token;
+        set => _transport.Token = value;
+    }
+
+    /// <summary>
+    /// Registers the agent. With the fleet's enrollment token as <paramref name="credential"/> the answer carries a
+    /// new agent token; with the agent's own token it refreshes the registration and carries none.
+    /// </summary>
+    public Task<RegisterResponse> RegisterAsync(RegisterRequest request, string credential, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(
+            HttpMethod.Post,
+            ApiRoutes.Register,
+            () => ApiTransport.Json(request, MonitoringJsonContext.Default.RegisterRequest),
+            MonitoringJsonContext.Default.RegisterResponse,
+            credential,
+            cancellationToken);
+
+    /// <summary>Posts snapshots; the answer comes once they are durable. Replayed sequence numbers are ignored by the manager.</summary>
+    public Task<StatusAck> ReportAsync(string agentId, IReadOnlyList<MetricSnapshot> snapshots, CancellationToken cancellationToken = default)
+    {
+        var batch = snapshots as List<MetricSnapshot> ?? [.. snapshots];
+        return _transport.SendAsync(
+            HttpMethod.Post,
+            ApiRoutes.ForAgentStatus(agentId),
+            () => ApiTransport.Json(batch, MonitoringJsonContext.Default.ListMetricSnapshot),
+            MonitoringJsonContext.Default.StatusAck,
+            null,
+            cancellationToken);
+    }
+
+    /// <summary>Posts alert transitions.</summary>
+    public Task<AlertsAck> SendAlertsAsync(string agentId, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default)
+    {
+        var batch = transitions as List<AlertTransition> ?? [.. transitions];
+        return _transport.SendAsync(
+            HttpMethod.Post,
+            ApiRoutes.ForAgentAlerts(agentId),
+            () => ApiTransport.Json(batch, MonitoringJsonContext.Default.ListAlertTransition),
+            MonitoringJsonContext.Default.AlertsAck,
+            null,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _transport.Dispose();
+}

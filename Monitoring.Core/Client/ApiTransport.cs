@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Authentication;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Monitoring.Internal;
+using Monitoring.Protocol;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Monitoring.Client;
+
+/// <summary>The HTTP plumbing under both clients: pinning, bearer auth, retries, problem details to exceptions.</summary>
+internal sealed class ApiTransport : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ManagerConnectionOptions _options;
+
+    public ApiTransport(ManagerConnectionOptions options)
+    {
+        _options = options;
+        var handler = options.Handler ?? CreateHandler(options.CertificateThumbprint);
+        _http = new HttpClient(handler, disposeHandler: options.Handler is null)
+        {
+            BaseAddress = options.BaseAddress,
+            // Per-attempt timeouts come from the pipeline; this is only a backstop.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Monitoring", ApiVersion.SdkVersion));
+        _pipeline = BuildPipeline(options);
+    }
+
+    public string? Token { get; set; }
+
+    public Uri BaseAddress => _options.BaseAddress;
+
+    /// <summary>Creates a handler that trusts exactly the pinned certificate, or the system store when no pin is given.</summary>
+    public static HttpMessageHandler CreateHandler(string? thumbprint)
+    {
+        var handler = new HttpClientHandler();
+        if (!string.IsNullOrWhiteSpace(thumbprint))
+        {
+            var pin = Hex.NormalizeThumbprint(thumbprint!);
+            handler.ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
+                cert is not null && Hex.FixedTimeEquals(Hex.Sha256(cert.RawData), pin);
+        }
+
+        return handler;
+    }
+
+    public async Task<T> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        Func<HttpContent>? content,
+        JsonTypeInfo<T> responseType,
+        string? token,
+        CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, content, token, cancellationToken).ConfigureAwait(false);
+#if NET
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(stream, responseType, cancellationToken).ConfigureAwait(false);
+            return value ?? throw new JsonException("empty body");
+        }
+        catch (JsonException ex)
+        {
+            throw new MonitoringApiException(
+                $"The manager at {_options.BaseAddress} sent a response this SDK cannot read ({ex.Message}); check that client and manager versions match.",
+                (int)response.StatusCode, null, inner: ex);
+        }
+    }
+
+    public async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, Func<HttpContent>? content, string? token, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    using var request = new HttpRequestMessage(method, path);
+                    var bearer = token ?? Token;
+                    if (bearer is not null)
+                    {
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+                    }
+
+                    request.Content = content?.Invoke();
+                    return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable(ex);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static HttpContent Json<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private MonitoringApiException Unreachable(Exception ex)
+    {
+        var root = ex;
+        while (root.InnerException is not null)
+        {
+            if (root is AuthenticationException)
+            {
+                break;
+            }
+
+            root = root.InnerException;
+        }
+
+        var hint = root is AuthenticationException
+            ? _options.CertificateThumbprint is null
+                ? "the manager's certificate is not trusted; pass its SHA-256 thumbprint (from admin.json, or the manager's start-up log) as the certificate thumbprint."
+                : "the manager's certificate does not match the pinned thumbprint; copy the current thumbprint from the manager's admin.json."
+            : ex is TimeoutRejectedException
+                ? $"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s; check the manager is running and reachable."
+                : $"{root.Message}; check the manager is running and the URL is right.";
+        return new MonitoringApiException(
+            $"Cannot reach the manager at {_options.BaseAddress}: {hint}", null, MonitoringApiException.UnreachableCode, inner: ex);
+    }
+
+    private static async Task<MonitoringApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        ApiProblem? problem = null;
+        try
+        {
+#if NET
+            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+#else
+            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+#endif
+            if (body.Length > 0)
+            {
+                problem = JsonSerializer.Deserialize(body, MonitoringJsonContext.Default.ApiProblem);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not problem details (a proxy's error page, say): fall back to the status line.
+        }
+
+        var status = (int)response.StatusCode;
+        var code = problem?.Code ?? status switch
+        {
+            401 => ErrorCodes.Unauthorized,
+            403 => ErrorCodes.Forbidden,
+            404 => ErrorCodes.NotFound,
+            413 => ErrorCodes.PayloadTooLarge,
+            _ => null,
+        };
+        var detail = problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "error";
+        var hint = status switch
+        {
+            401 => " Check the token: it may be wrong or revoked.",
+            403 => " This credential is not allowed to do that; use an admin token for admin calls.",
+            _ => "",
+        };
+        return new MonitoringApiException($"The manager answered {status} {(HttpStatusCode)status}: {detail}{(detail.EndsWith(".", StringComparison.Ordinal) ? "" : ".")}{(problem?.Detail is null ? hint : "")}", status, code, problem);
+    }
+
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ManagerConnectionOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>(ex => !IsCertificateFailure(ex))
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+
+        builder.AddTimeout(options.AttemptTimeout);
+        return builder.Build();
+    }
+
+    // A certificate that does not match will not match on the next try either.
+    private static bool IsCertificateFailure(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

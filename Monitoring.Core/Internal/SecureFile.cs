@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Monitoring.Internal;
+
+/// <summary>Writes files atomically and readable by their owner only.</summary>
+internal static class SecureFile
+{
+    public static void WriteAllText(string path, string contents, bool ownerOnly = true)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                if (ownerOnly)
+                {
+                    RestrictToOwner(tmp);
+                }
+
+                var bytes = new UTF8Encoding(false).GetBytes(contents);
+                fs.Write(bytes, 0, bytes.Length);
+                fs.Flush(true);
+            }
+
+            if (File.Exists(path))
+            {
+                File.Replace(tmp, path, null);
+            }
+            else
+            {
+                File.Move(tmp, path);
+            }
+        }
+        finally
+        {
+            if (File.Exists(tmp))
+            {
+                File.Delete(tmp);
+            }
+        }
+    }
+
+    public static void CreateOwnerOnlyDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        RestrictToOwner(path, directory: true);
+    }
+
+    public static void RestrictToOwner(string path, bool directory = false)
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            // The default ACL of a per-user or ProgramData folder is inherited; services run the
+            // agent under an account whose state folder is already private.
+            return;
+        }
+#if NET
+        File.SetUnixFileMode(path, directory
+            ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+#else
+        _ = Chmod(path, directory ? 0x1C0 : 0x180);
+#endif
+    }
+
+#if !NET
+    [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+    private static extern int Chmod(string path, int mode);
+#endif
+}

@@ -1,0 +1,38 @@
+namespace Monitoring.Protocol;
+
+/// <summary>The v1 routes of the manager's HTTP API, shared by the manager and every client.</summary>
+public static class ApiRoutes
+{
+    /// <summary>The version segment every v1 route starts with.</summary>
+    public const string Prefix = "/api/v1";
+
+    /// <summary>Anonymous readiness probe: 200 once the manager is ready.</summary>
+    public const string Health = "/healthz";
+
+    /// <summary>POST: enroll an agent or refresh its registration.</summary>
+    public const string Register = Prefix + "/agents/register";
+
+    /// <summary>GET: every agent with its latest snapshot.</summary>
+    public const string Agents = Prefix + "/agents";
+
+    /// <summary>GET one agent; DELETE revokes it. Template parameter: <c>id</c>.</summary>
+    public const string Agent = Prefix + "/agents/{id}";
+
+    /// <summary>POST a snapshot or a batch (agents); GET the history (admins). Template parameter: <c>id</c>.</summary>
+    public const string AgentStatus = Prefix + "/agents/{id}/status";
+
+    /// <summary>POST alert transitions (agents). Template parameter: <c>id</c>.</summary>
+    public const string AgentAlerts = Prefix + "/agents/{id}/alerts";
+
+    /// <summary>GET alert transitions across the fleet (admins).</summary>
+    public const string Alerts = Prefix + "/alerts";
+
+    /// <summary>The path of one agent.</summary>
+    public static string ForAgent(string id) => Prefix + "/agents/" + Uri.EscapeDataString(id);
+
+    /// <summary>The status path of one agent.</summary>
+    public static string ForAgentStatus(string id) => ForAgent(id) + "/status";
+
+    /// <summary>The alerts path of one agent.</summary>
+    public static string ForAgentAlerts(string id) => ForAgent(id) + "/alerts";
+}

@@ -1,0 +1,32 @@
+namespace Monitoring.Protocol;
+
+/// <summary>Stable <c>code</c> values of the manager's problem-details responses, for programs to switch on.</summary>
+public static class ErrorCodes
+{
+    /// <summary>The request body or a parameter is malformed or out of range.</summary>
+    public const string InvalidRequest = "invalid_request";
+
+    /// <summary>No credential, or one the manager does not know.</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>The credential is valid but does not allow this call.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>An agent token was used to act as another agent.</summary>
+    public const string AgentMismatch = "agent_mismatch";
+
+    /// <summary>No agent with that id is enrolled.</summary>
+    public const string AgentNotFound = "agent_not_found";
+
+    /// <summary>The route or resource does not exist.</summary>
+    public const string NotFound = "not_found";
+
+    /// <summary>The request body is larger than the manager accepts.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+
+    /// <summary>The manager failed; the request may be retried.</summary>
+    public const string InternalError = "internal_error";
+
+    /// <summary>The manager is starting or shutting down.</summary>
+    public const string Unavailable = "unavailable";
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Monitoring.Metrics;
+
+namespace Monitoring.Protocol;
+
+/// <summary>Source-generated JSON metadata for every type on the wire: camelCase, enums as strings, no reflection.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = false)]
+[JsonSerializable(typeof(RegisterRequest))]
+[JsonSerializable(typeof(RegisterResponse))]
+[JsonSerializable(typeof(MetricSnapshot))]
+[JsonSerializable(typeof(List<MetricSnapshot>))]
+[JsonSerializable(typeof(StatusAck))]
+[JsonSerializable(typeof(AgentInfo))]
+[JsonSerializable(typeof(List<AgentInfo>))]
+[JsonSerializable(typeof(AlertTransition))]
+[JsonSerializable(typeof(List<AlertTransition>))]
+[JsonSerializable(typeof(AlertRecord))]
+[JsonSerializable(typeof(List<AlertRecord>))]
+[JsonSerializable(typeof(AlertsAck))]
+[JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(AdminConnection))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+public sealed partial class MonitoringJsonContext : JsonSerializerContext
+{
+}
