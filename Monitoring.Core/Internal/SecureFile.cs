@@ -6,7 +6,10 @@ namespace Monitoring.Internal;
 /// <summary>Writes files atomically and readable by their owner only.</summary>
 internal static class SecureFile
 {
-    public static void WriteAllText(string path, string contents, bool ownerOnly = true)
+    public static void WriteAllText(string path, string contents, bool ownerOnly = true) =>
+        WriteAllBytes(path, new UTF8Encoding(false).GetBytes(contents), ownerOnly);
+
+    public static void WriteAllBytes(string path, byte[] bytes, bool ownerOnly = true)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -20,7 +23,6 @@ internal static class SecureFile
                     RestrictToOwner(tmp);
                 }
 
-                var bytes = new UTF8Encoding(false).GetBytes(contents);
                 fs.Write(bytes, 0, bytes.Length);
                 fs.Flush(true);
             }

@@ -1,0 +1,150 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Monitoring.Manager.Fleet;
+using Monitoring.Manager.Security;
+using Monitoring.Manager.Storage;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Apis;
+
+/// <summary>Metric reports from agents and their history for admins.</summary>
+internal static class StatusApi
+{
+    public const int MaxBatch = 1000;
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 10_000;
+
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(ApiRoutes.AgentStatus, PostStatusAsync)
+            .RequireAuthorization(Roles.AgentPolicy)
+            .Accepts<List<MetricSnapshot>>("application/json")
+            .WithName("PostStatus")
+            .WithSummary("Report one snapshot or a batch; answered once durable. Replayed sequence numbers are ignored.");
+        app.MapGet(ApiRoutes.AgentStatus, GetHistoryAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("GetStatusHistory")
+            .WithSummary("An agent's stored snapshots, newest first, within an optional time range.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<StatusAck>, ProblemHttpResult>> PostStatusAsync(
+        string id,
+        HttpContext http,
+        ClaimsPrincipal user,
+        FleetRegistry fleet,
+        IMonitoringStore store,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        if (user.Identity?.Name != id)
+        {
+            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+        }
+
+        var parsed = await ReadSnapshotsAsync(http.Request, ct);
+        if (parsed.Error is { } error)
+        {
+            return error;
+        }
+
+        var snapshots = parsed.Snapshots!;
+        var result = await store.AppendSnapshotsAsync(id, snapshots, time.GetUtcNow(), http.Connection.RemoteIpAddress?.ToString(), ct);
+        fleet.Reported(id, snapshots, result.LastSeq, http.Connection.RemoteIpAddress?.ToString());
+        return TypedResults.Ok(new StatusAck { Accepted = result.Accepted, Duplicates = result.Duplicates, LastSeq = result.LastSeq });
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<MetricSnapshot>>, ProblemHttpResult>> GetHistoryAsync(
+        string id,
+        int? limit,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        FleetRegistry fleet,
+        IMonitoringStore store,
+        CancellationToken ct)
+    {
+        if (fleet.Find(id) is null && await store.GetLastSeqAsync(id, ct) == 0)
+        {
+            return Problems.AgentNotFound(id);
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.BadRequest($"limit must be from 1 to {MaxLimit}; got {limit}.");
+        }
+
+        if (from is { } f && to is { } t && f > t)
+        {
+            return Problems.BadRequest($"from ({f:O}) is after to ({t:O}).");
+        }
+
+        return TypedResults.Ok(await store.GetSnapshotsAsync(id, from, to, limit ?? DefaultLimit, ct));
+    }
+
+    /// <summary>Reads a JSON array of snapshots or a single snapshot object.</summary>
+    private static async Task<(List<MetricSnapshot>? Snapshots, ProblemHttpResult? Error)> ReadSnapshotsAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.InvalidRequest, "Send the snapshots as 'Content-Type: application/json'."));
+        }
+
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,
+                $"The body is larger than the manager accepts; send at most {MaxBatch} snapshots per request and smaller batches if this persists."));
+        }
+
+        List<MetricSnapshot>? snapshots;
+        try
+        {
+            var first = body.AsSpan().TrimStart(" \t\r\n"u8);
+            snapshots = first.Length > 0 && first[0] == (byte)'['
+                ? JsonSerializer.Deserialize(body, MonitoringJsonContext.Default.ListMetricSnapshot)
+                : JsonSerializer.Deserialize(body, MonitoringJsonContext.Default.MetricSnapshot) is { } one ? [one] : null;
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest($"The body is not a snapshot or a JSON array of snapshots: {ex.Message}"));
+        }
+
+        if (snapshots is null || snapshots.Count == 0)
+        {
+            return (null, Problems.BadRequest("The body holds no snapshot; send one snapshot object or a non-empty array."));
+        }
+
+        if (snapshots.Count > MaxBatch)
+        {
+            return (null, Problems.BadRequest($"A batch holds at most {MaxBatch} snapshots; this one has {snapshots.Count}. Split it."));
+        }
+
+        foreach (var s in snapshots)
+        {
+            if (s.Seq < 1)
+            {
+                return (null, Problems.BadRequest($"Every snapshot needs a sequence number of 1 or more; got {s.Seq}."));
+            }
+
+            if (s.Timestamp == default)
+            {
+                return (null, Problems.BadRequest($"Snapshot {s.Seq} has no timestamp."));
+            }
+
+            if (s.Disks is null || s.Network is null || s.Cpu is null || s.Memory is null || s.Disks.Count > 1024 || s.Network.Count > 4096)
+            {
+                return (null, Problems.BadRequest($"Snapshot {s.Seq} is malformed: cpu, memory, disks and network are required, with at most 1024 disks and 4096 interfaces."));
+            }
+        }
+
+        return (snapshots, null);
+    }
+}

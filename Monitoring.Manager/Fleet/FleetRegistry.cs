@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+using Monitoring.Manager.Storage;
+
+namespace Monitoring.Manager.Fleet;
+
+/// <summary>
+/// The fleet in memory: every agent with its token hash, last contact and latest snapshot, so listing agents and
+/// authenticating them never touch the database.
+/// </summary>
+internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, ILogger<FleetRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, Entry> _agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _byTokenHash = new(StringComparer.Ordinal);
+
+    private sealed class Entry(StoredAgent agent)
+    {
+        public StoredAgent Agent = agent;
+        public MetricSnapshot? Latest;
+        public AgentState Logged = AgentState.Online;
+        public readonly Lock Gate = new();
+    }
+
+    public void Load(IEnumerable<(StoredAgent Agent, MetricSnapshot? Latest)> agents)
+    {
+        foreach (var (agent, latest) in agents)
+        {
+            var entry = new Entry(agent) { Latest = latest };
+            entry.Logged = StateOf(agent);
+            _agents[agent.Id] = entry;
+            _byTokenHash[agent.TokenHash] = agent.Id;
+        }
+    }
+
+    public string? FindByTokenHash(string hash) => _byTokenHash.TryGetValue(hash, out var id) ? id : null;
+
+    public StoredAgent? Find(string id) => _agents.TryGetValue(id, out var e) ? e.Agent : null;
+
+    /// <summary>Adds or replaces an agent; a replaced token stops working at once.</summary>
+    public void Upsert(StoredAgent agent)
+    {
+        var entry = _agents.GetOrAdd(agent.Id, _ => new Entry(agent));
+        lock (entry.Gate)
+        {
+            if (entry.Agent.TokenHash != agent.TokenHash)
+            {
+                _byTokenHash.TryRemove(entry.Agent.TokenHash, out _);
+            }
+
+            entry.Agent = agent;
+            _byTokenHash[agent.TokenHash] = agent.Id;
+        }
+
+        MarkOnlineIfBack(entry);
+    }
+
+    public bool Remove(string id)
+    {
+        if (!_agents.TryRemove(id, out var entry))
+        {
+            return false;
+        }
+
+        _byTokenHash.TryRemove(entry.Agent.TokenHash, out _);
+        return true;
+    }
+
+    /// <summary>Records an accepted report: last contact, address, and the newest snapshot of the batch.</summary>
+    public void Reported(string id, IReadOnlyList<MetricSnapshot> snapshots, long lastSeq, string? address)
+    {
+        if (!_agents.TryGetValue(id, out var entry))
+        {
+            return;
+        }
+
+        lock (entry.Gate)
+        {
+            var newest = snapshots.Count == 0 ? null : snapshots.MaxBy(s => s.Seq);
+            if (newest is not null && (entry.Latest is null || newest.Seq > entry.Latest.Seq))
+            {
+                entry.Latest = newest;
+            }
+
+            entry.Agent = entry.Agent with { LastSeen = time.GetUtcNow(), LastSeq = Math.Max(entry.Agent.LastSeq, lastSeq), Address = address ?? entry.Agent.Address };
+        }
+
+        MarkOnlineIfBack(entry);
+    }
+
+    public IReadOnlyList<AgentInfo> List() =>
+        [.. _agents.Values.Select(ToInfo).OrderBy(a => a.Id, StringComparer.Ordinal)];
+
+    public AgentInfo? Get(string id) => _agents.TryGetValue(id, out var e) ? ToInfo(e) : null;
+
+    /// <summary>Logs agents that went offline since the last check; the offline monitor calls this every second.</summary>
+    public void CheckOffline()
+    {
+        foreach (var entry in _agents.Values)
+        {
+            lock (entry.Gate)
+            {
+                if (entry.Logged == AgentState.Online && StateOf(entry.Agent) == AgentState.Offline)
+                {
+                    entry.Logged = AgentState.Offline;
+                    logger.LogWarning(
+                        "Agent {AgentId} is offline: no report since {LastSeen:u} ({Missed} intervals of {Interval}s missed)",
+                        entry.Agent.Id, entry.Agent.LastSeen, options.OfflineAfterMissedIntervals, entry.Agent.IntervalSeconds);
+                }
+            }
+        }
+    }
+
+    private void MarkOnlineIfBack(Entry entry)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.Logged == AgentState.Offline && StateOf(entry.Agent) == AgentState.Online)
+            {
+                entry.Logged = AgentState.Online;
+                logger.LogInformation("Agent {AgentId} is online again", entry.Agent.Id);
+            }
+        }
+    }
+
+    private AgentState StateOf(StoredAgent agent)
+    {
+        if (agent.LastSeen is not { } seen)
+        {
+            return AgentState.Offline;
+        }
+
+        var interval = Math.Max(agent.IntervalSeconds, 0.1);
+        var allowed = TimeSpan.FromSeconds(interval * options.OfflineAfterMissedIntervals);
+        return time.GetUtcNow() - seen > allowed ? AgentState.Offline : AgentState.Online;
+    }
+
+    private AgentInfo ToInfo(Entry e)
+    {
+        lock (e.Gate)
+        {
+            var a = e.Agent;
+            return new AgentInfo
+            {
+                Id = a.Id,
+                Status = StateOf(a),
+                LastSeen = a.LastSeen,
+                RegisteredAt = a.RegisteredAt,
+                Address = a.Address,
+                Hostname = a.Hostname,
+                Os = a.Os,
+                OsVersion = a.OsVersion,
+                AgentVersion = a.AgentVersion,
+                IntervalSeconds = a.IntervalSeconds,
+                Labels = a.Labels,
+                LastSeq = a.LastSeq,
+                Latest = e.Latest,
+            };
+        }
+    }
+}

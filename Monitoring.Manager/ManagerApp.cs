@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Monitoring.Configuration;
+using Monitoring.Manager.Apis;
+using Monitoring.Manager.Fleet;
+using Monitoring.Manager.Security;
+using Monitoring.Manager.Storage;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager;
+
+/// <summary>Builds the manager: configuration, security, storage, the fleet and the v1 API.</summary>
+public static class ManagerApp
+{
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--urls"] = "urls",
+        ["--data-dir"] = "dataDir",
+        ["--config"] = "config",
+        ["--offline-after"] = "offlineAfterMissedIntervals",
+        ["--max-request-body-bytes"] = "maxRequestBodyBytes",
+        ["--history-retention"] = "historyRetention",
+        ["--certificate"] = "certificate:path",
+    };
+
+    /// <summary>Creates the manager from command-line arguments, with its store open and its fleet loaded.</summary>
+    public static async Task<WebApplication> CreateAsync(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.Sources.Clear();
+
+        // Precedence, lowest first: manager.yaml, MONITORING_* environment variables, the command line.
+        var bootstrap = new ConfigurationBuilder().AddCommandLine(args, SwitchMappings).Build();
+        YamlSettings? yaml = null;
+        if (bootstrap["config"] is { Length: > 0 } configPath)
+        {
+            yaml = YamlSettings.Load(configPath);
+            foreach (var key in yaml.Keys)
+            {
+                if (!ManagerOptions.KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw yaml.ErrorAt(key, $"unknown key; the manager knows: {string.Join(", ", ManagerOptions.KnownKeys)}.");
+                }
+            }
+
+            builder.Configuration.AddInMemoryCollection(yaml.Values);
+        }
+
+        builder.Configuration.AddEnvironmentVariables("MONITORING_");
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        var options = ManagerOptions.From(builder.Configuration, yaml);
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Data protection is pulled in by authentication but protects nothing here: bearer tokens are not cookies.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddSystemd();
+
+        using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        var startupLogger = startupLoggers.CreateLogger("Monitoring.Manager");
+        var secrets = ManagerSecrets.LoadOrCreate(options.DataDirectory);
+        var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
+                || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ConfigurationException($"'{url}' is not an http:// or https:// URL to listen on, such as https://0.0.0.0:5000.", yaml?.File, "urls");
+            }
+        }
+
+        var certificate = urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+            ? ManagerCertificate.LoadOrCreate(options, startupLogger)
+            : null;
+        var thumbprint = certificate is null ? null : ManagerCertificate.Thumbprint(certificate);
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            if (certificate is not null)
+            {
+                k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
+            }
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(secrets);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IMonitoringStore>(_ => new SqliteMonitoringStore(options.DataDirectory));
+        builder.Services.AddSingleton<FleetRegistry>();
+        builder.Services.AddHostedService<OfflineMonitor>();
+        builder.Services.AddHostedService<RetentionService>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitoringJsonContext.Default);
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        builder.Services
+            .AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.AgentPolicy, p => p.RequireRole(Roles.Agent))
+            .AddPolicy(Roles.RegisterPolicy, p => p.RequireRole(Roles.Agent, Roles.Enrollment))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        var app = builder.Build();
+
+        var store = app.Services.GetRequiredService<IMonitoringStore>();
+        await store.InitializeAsync(CancellationToken.None);
+        app.Services.GetRequiredService<FleetRegistry>().Load(await store.LoadAgentsAsync(CancellationToken.None));
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthApi();
+        app.MapAgentsApi();
+        app.MapStatusApi();
+        app.MapAlertsApi();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring.Manager");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            var adminUrl = ReachableUrl(bound.FirstOrDefault() ?? urls[0]);
+            secrets.WriteAdminConnection(adminUrl, thumbprint);
+            foreach (var address in bound)
+            {
+                if (address.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !IsLoopback(address))
+                {
+                    logger.LogWarning(
+                        "Listening on {Address} over plain HTTP on a non-loopback address: tokens and metrics cross the network unencrypted. Use https:// unless a TLS proxy fronts the manager.",
+                        address);
+                }
+            }
+
+            logger.LogInformation("Monitoring manager started on {Urls}; data in {DataDir}", string.Join(", ", bound), options.DataDirectory);
+            logger.LogInformation("Admin connection file: {AdminFile}", secrets.AdminConnectionPath);
+            logger.LogInformation(
+                "Enroll an agent with: Monitoring.Agent --manager {Url} --enrollment-token-file {TokenFile}{Pin}",
+                adminUrl, secrets.EnrollmentTokenPath, thumbprint is null ? "" : " --certificate-thumbprint " + thumbprint);
+        });
+        app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        return app;
+    }
+
+    /// <summary>Turns a wildcard listen address into one a local admin can connect to.</summary>
+    private static string ReachableUrl(string address)
+    {
+        var uri = new UriBuilder(address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    private static bool IsLoopback(string address)
+    {
+        var host = new Uri(address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Host;
+        return host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+    }
+}

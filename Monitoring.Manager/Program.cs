@@ -1,0 +1,4 @@
+using Monitoring.Manager;
+
+var app = await ManagerApp.CreateAsync(args);
+await app.RunAsync();

@@ -1,0 +1,65 @@
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Storage;
+
+/// <summary>An enrolled agent as stored: identity, token hash and what it said about itself.</summary>
+internal sealed record StoredAgent
+{
+    public string Id { get; init; } = "";
+
+    public string TokenHash { get; init; } = "";
+
+    public string? Hostname { get; init; }
+
+    public string? Os { get; init; }
+
+    public string? OsVersion { get; init; }
+
+    public string? AgentVersion { get; init; }
+
+    public double IntervalSeconds { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    public DateTimeOffset RegisteredAt { get; init; }
+
+    public DateTimeOffset? LastSeen { get; init; }
+
+    public long LastSeq { get; init; }
+
+    public string? Address { get; init; }
+}
+
+/// <summary>The result of appending a batch: what was new, what was a replay, and the agent's highest stored seq.</summary>
+internal readonly record struct AppendResult(int Accepted, int Duplicates, long LastSeq);
+
+/// <summary>The manager's durable state. Every write returns only once it is committed.</summary>
+internal interface IMonitoringStore : IDisposable
+{
+    Task InitializeAsync(CancellationToken ct);
+
+    /// <summary>Every agent with its latest snapshot, for the in-memory fleet at start-up.</summary>
+    Task<IReadOnlyList<(StoredAgent Agent, MetricSnapshot? Latest)>> LoadAgentsAsync(CancellationToken ct);
+
+    Task SaveAgentAsync(StoredAgent agent, CancellationToken ct);
+
+    Task<bool> DeleteAgentAsync(string id, CancellationToken ct);
+
+    /// <summary>The highest sequence number ever stored for an id, kept even after the agent is removed.</summary>
+    Task<long> GetLastSeqAsync(string agentId, CancellationToken ct);
+
+    /// <summary>Stores new snapshots and ignores replayed (agent, seq) pairs, in one transaction.</summary>
+    Task<AppendResult> AppendSnapshotsAsync(string agentId, IReadOnlyList<MetricSnapshot> snapshots, DateTimeOffset receivedAt, string? address, CancellationToken ct);
+
+    /// <summary>Snapshots newest first, optionally within [from, to].</summary>
+    Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);
+
+    /// <summary>Stores transitions not seen before and returns those, in order.</summary>
+    Task<IReadOnlyList<AlertTransition>> AppendAlertsAsync(string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, CancellationToken ct);
+
+    Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(string? agentId, int limit, CancellationToken ct);
+
+    /// <summary>Deletes snapshots older than <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);
+}
