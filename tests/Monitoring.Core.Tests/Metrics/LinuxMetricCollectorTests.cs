@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Time.Testing;
+using Monitoring.Metrics;
+
+namespace Monitoring.Core.Tests.Metrics;
+
+public sealed class LinuxMetricCollectorTests : IDisposable
+{
+    private readonly string _proc = Directory.CreateTempSubdirectory("monitoring-proc-").FullName;
+
+    public void Dispose() => Directory.Delete(_proc, recursive: true);
+
+    [Fact]
+    public void Collect_FromCapturedProcFiles_ComputesRatesOverTheElapsedTime()
+    {
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Metrics", "Fixtures", "proc");
+        Directory.CreateDirectory(Path.Combine(_proc, "net"));
+        foreach (var name in new[] { "stat", "meminfo", "loadavg", "uptime", "mounts", "net/dev" })
+        {
+            File.Copy(Path.Combine(fixtures, name), Path.Combine(_proc, name));
+        }
+
+        foreach (var pid in new[] { "1", "42", "4242" })
+        {
+            Directory.CreateDirectory(Path.Combine(_proc, pid));
+        }
+
+        Directory.CreateDirectory(Path.Combine(_proc, "self"));
+        Directory.CreateDirectory(Path.Combine(_proc, "sys"));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        using var collector = new LinuxMetricCollector(_proc, time);
+
+        File.Copy(Path.Combine(fixtures, "stat.later"), Path.Combine(_proc, "stat"), overwrite: true);
+        File.Copy(Path.Combine(fixtures, "net/dev.later"), Path.Combine(_proc, "net/dev"), overwrite: true);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var snapshot = collector.Collect();
+
+        Assert.Equal(37.5, snapshot.Cpu.Percent);
+        Assert.Equal([50.0, 25.0], snapshot.Cpu.PerCore);
+        Assert.Equal(2, snapshot.Cpu.LogicalCores);
+        var eth0 = snapshot.Network.Single(n => n.Name == "eth0");
+        Assert.Equal(1000, eth0.RxBytesPerSec);
+        Assert.Equal(500, eth0.TxBytesPerSec);
+        Assert.Equal(10, eth0.RxPacketsPerSec);
+        Assert.Equal(0, snapshot.Network.Single(n => n.Name == "lo").RxBytesPerSec);
+        Assert.Equal(3, snapshot.Processes.Count);
+        Assert.Equal(802.52, snapshot.UptimeSeconds);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 11, 46, 39, TimeSpan.Zero), snapshot.BootTime);
+        Assert.Equal(time.GetUtcNow(), snapshot.Timestamp);
+        Assert.Equal(50, snapshot.Swap.Percent);
+        Assert.Equal(0.45, snapshot.Load!.OneMinute);
+        // The fixture's mount points do not exist here, so statvfs fails and no disk is invented.
+        Assert.DoesNotContain(snapshot.Disks, d => d.Mount == "/mnt/my data");
+    }
+
+    [Fact]
+    public void Collect_OnThisMachine_ReportsSaneNumbers()
+    {
+        using var collector = MetricCollector.CreateDefault();
+        var before = DateTimeOffset.UtcNow;
+
+        var s = collector.Collect();
+
+        Assert.InRange(s.Cpu.Percent, 0, 100);
+        Assert.Equal(Environment.ProcessorCount, s.Cpu.LogicalCores);
+        Assert.Equal(Environment.ProcessorCount, s.Cpu.PerCore.Count);
+        Assert.True(s.Memory.TotalBytes > 0);
+        Assert.InRange(s.Memory.UsedBytes, 1, s.Memory.TotalBytes);
+        Assert.InRange(s.Memory.Percent, 0, 100);
+        var disk = Assert.Single(s.Disks, d => d.Mount == "/");
+        Assert.True(disk.TotalBytes > 0 && disk.UsedBytes > 0 && disk.FreeBytes > 0);
+        Assert.InRange(disk.Percent, 0, 100);
+        Assert.DoesNotContain(s.Disks, d => d.FileSystem is "proc" or "tmpfs" or "sysfs" or "overlay");
+        Assert.Contains(s.Network, n => n.Name == "lo");
+        Assert.True(s.Processes.Count >= 1);
+        Assert.True(s.UptimeSeconds > 0);
+        Assert.True(s.BootTime < before);
+        Assert.InRange(s.Timestamp, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+}
