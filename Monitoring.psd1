@@ -1,0 +1,21 @@
+@{
+    RootModule           = 'Monitoring.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f2f0e-6f5e-4d43-9a55-6c1f2f5d7a10'
+    Author               = 'Monitoring contributors'
+    CompanyName          = 'Monitoring'
+    Copyright            = '(c) Monitoring contributors. All rights reserved.'
+    Description          = 'Drive a Monitoring manager from PowerShell: agents, metrics, alerts, commands and files.'
+    PowerShellVersion    = '7.2'
+    CompatiblePSEditions = @('Core')
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Monitoring', 'Metrics', 'Agent', 'Fleet')
+            ProjectUri = ''
+        }
+    }
+}
