@@ -155,7 +155,6 @@ public static class ManagerApp
                 "Enroll an agent with: Monitoring.Agent --manager {Url} --enrollment-token-file {TokenFile}{Pin}",
                 adminUrl, secrets.EnrollmentTokenPath, thumbprint is null ? "" : " --certificate-thumbprint " + thumbprint);
         });
-        app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
     }
 

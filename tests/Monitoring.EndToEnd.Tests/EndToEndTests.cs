@@ -138,4 +138,18 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("--enrollment-token-file", agent.Output, StringComparison.Ordinal);
         agent.Dispose();
     }
+
+    [Fact]
+    public async Task Agent_ExampleYaml_IsUnderstood()
+    {
+        // Every key of the shipped example is known; the run stops only at the token file it names.
+        var agent = ServerProcess.Start("Monitoring.Agent", "--config", Path.Combine(ServerProcess.RepoRoot, "docs", "agent.example.yaml"));
+
+        var code = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.Contains("cannot read '/etc/monitoring/enrollment.token'", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("enrollmentTokenFile", agent.Output, StringComparison.Ordinal);
+        agent.Dispose();
+    }
 }
