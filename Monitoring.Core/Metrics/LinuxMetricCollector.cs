@@ -77,25 +77,10 @@ public sealed class LinuxMetricCollector : IMetricCollector
             try
             {
                 // DriveInfo calls statvfs on the mount point.
-                var drive = new DriveInfo(mount.MountPoint);
-                var total = drive.TotalSize;
-                if (total <= 0)
+                if (PortableMetrics.Disk(new DriveInfo(mount.MountPoint), mount.MountPoint, mount.Device, mount.FileSystem) is { } disk)
                 {
-                    continue;
+                    disks.Add(disk);
                 }
-
-                var free = drive.AvailableFreeSpace;
-                var used = total - drive.TotalFreeSpace;
-                disks.Add(new DiskMetrics
-                {
-                    Mount = mount.MountPoint,
-                    Device = mount.Device,
-                    FileSystem = mount.FileSystem,
-                    TotalBytes = total,
-                    UsedBytes = used,
-                    FreeBytes = free,
-                    Percent = LinuxProc.Percent(used, used + free),
-                });
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {

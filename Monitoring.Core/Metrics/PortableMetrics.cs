@@ -12,24 +12,10 @@ internal static class PortableMetrics
         {
             try
             {
-                if (drive.DriveType != DriveType.Fixed || !drive.IsReady || drive.TotalSize <= 0)
+                if (drive.DriveType == DriveType.Fixed && drive.IsReady && Disk(drive, drive.Name, drive.Name, drive.DriveFormat) is { } disk)
                 {
-                    continue;
+                    disks.Add(disk);
                 }
-
-                var total = drive.TotalSize;
-                var free = drive.AvailableFreeSpace;
-                var used = total - drive.TotalFreeSpace;
-                disks.Add(new DiskMetrics
-                {
-                    Mount = drive.Name,
-                    Device = drive.Name,
-                    FileSystem = drive.DriveFormat,
-                    TotalBytes = total,
-                    UsedBytes = used,
-                    FreeBytes = free,
-                    Percent = LinuxProc.Percent(used, used + free),
-                });
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -38,6 +24,29 @@ internal static class PortableMetrics
         }
 
         return disks;
+    }
+
+    /// <summary>Sizes of one mounted filesystem (statvfs on Unix), or null when it reports no size.</summary>
+    public static DiskMetrics? Disk(DriveInfo drive, string mount, string? device, string? fileSystem)
+    {
+        var total = drive.TotalSize;
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        var free = drive.AvailableFreeSpace;
+        var used = total - drive.TotalFreeSpace;
+        return new DiskMetrics
+        {
+            Mount = mount,
+            Device = device,
+            FileSystem = fileSystem,
+            TotalBytes = total,
+            UsedBytes = used,
+            FreeBytes = free,
+            Percent = LinuxProc.Percent(used, used + free),
+        };
     }
 
     // Only the Windows and macOS collectors call this; Linux reads /proc/net/dev.

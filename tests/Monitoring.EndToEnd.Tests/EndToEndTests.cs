@@ -20,7 +20,7 @@ public sealed class EndToEndTests : IDisposable
         await agent.WaitForOutputAsync("Agent e2e-a reporting to", TimeSpan.FromSeconds(30));
         using var admin = _fleet.AdminClient();
 
-        await Fleet.WaitUntilAsync(
+        await TestNet.WaitUntilAsync(
             async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "e2e-a" && a.Status == AgentState.Online && a.Latest is not null),
             2 * interval,
             "the agent to be listed online with a snapshot within two intervals");
@@ -56,7 +56,7 @@ public sealed class EndToEndTests : IDisposable
         // Stopped cleanly (SIGTERM), the agent goes offline after three missed intervals, logged once.
         await agent.StopAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(0, agent.ExitCode);
-        await Fleet.WaitUntilAsync(
+        await TestNet.WaitUntilAsync(
             async () => (await admin.GetAgentAsync("e2e-a")).Status == AgentState.Offline,
             TimeSpan.FromSeconds(20),
             "the stopped agent to be listed offline");
@@ -83,11 +83,11 @@ public sealed class EndToEndTests : IDisposable
         var agent = _fleet.StartAgent("early", "500ms", thumbprint);
         await agent.WaitForOutputAsync("Cannot report to the manager", TimeSpan.FromSeconds(30));
         var spooled = Path.Combine(_fleet.StateDir("early"), "spool");
-        await Fleet.WaitUntilAsync(() => Task.FromResult(Directory.Exists(spooled) && Directory.GetFiles(spooled).Length >= 3), TimeSpan.FromSeconds(20), "three spooled snapshots");
+        await TestNet.WaitUntilAsync(() => Task.FromResult(Directory.Exists(spooled) && Directory.GetFiles(spooled).Length >= 3), TimeSpan.FromSeconds(20), "three spooled snapshots");
 
         await _fleet.StartManagerAsync();
         using var admin = _fleet.AdminClient();
-        await Fleet.WaitUntilAsync(
+        await TestNet.WaitUntilAsync(
             async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "early" && a.Status == AgentState.Online),
             TimeSpan.FromSeconds(20),
             "the agent to enroll once the manager is up");

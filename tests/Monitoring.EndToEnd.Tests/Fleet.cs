@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Monitoring.Client;
@@ -15,7 +13,7 @@ public sealed class Fleet : IDisposable
     public Fleet()
     {
         Root = Directory.CreateTempSubdirectory("monitoring-e2e-").FullName;
-        Port = FreePort();
+        Port = TestNet.FreePort();
     }
 
     public string Root { get; }
@@ -73,19 +71,6 @@ public sealed class Fleet : IDisposable
         return http;
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     public void Dispose()
     {
@@ -101,12 +86,5 @@ public sealed class Fleet : IDisposable
     {
         _processes.Add(p);
         return p;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

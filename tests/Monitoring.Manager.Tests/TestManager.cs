@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,7 +41,7 @@ public sealed class TestManager : IAsyncDisposable
 
     public static async Task<TestManager> StartAsync(bool https, params string[] extraArgs)
     {
-        var manager = new TestManager(Directory.CreateTempSubdirectory("monitoring-manager-").FullName, extraArgs, FreePort(), https);
+        var manager = new TestManager(Directory.CreateTempSubdirectory("monitoring-manager-").FullName, extraArgs, TestNet.FreePort(), https);
         await manager.StartAgainAsync();
         return manager;
     }
@@ -117,31 +115,11 @@ public sealed class TestManager : IAsyncDisposable
         Processes = new ProcessMetrics { Count = 42 },
     };
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(DataDir, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -108,7 +108,7 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
         var run = runtime.RunAsync(cts.Token);
         using var admin = _manager.AdminClient();
 
-        await TestManager.WaitUntilAsync(
+        await TestNet.WaitUntilAsync(
             async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "rt1" && a.LastSeq >= 2), TimeSpan.FromSeconds(15), "two reports");
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));

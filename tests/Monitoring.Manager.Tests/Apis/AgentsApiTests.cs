@@ -119,7 +119,7 @@ public sealed class AgentsApiTests : IAsyncLifetime
         using var admin = _manager.AdminClient();
         Assert.Equal(AgentState.Online, (await admin.GetAgentAsync("fast")).Status);
 
-        await TestManager.WaitUntilAsync(
+        await TestNet.WaitUntilAsync(
             async () => (await admin.GetAgentAsync("fast")).Status == AgentState.Offline, TimeSpan.FromSeconds(10), "the agent to go offline");
         await a.ReportAsync("fast", [TestManager.Snapshot(2)]);
 
