@@ -22,7 +22,11 @@ internal sealed class AgentSettings
 
     /// <summary>The keys agent.yaml may hold; <c>labels:*</c> is free-form.</summary>
     private static readonly string[] KnownKeys =
-        ["manager", "enrollmentTokenFile", "enrollmentToken", "certificateThumbprint", "stateDir", "id", "interval", "spoolCapacity"];
+        ["manager", "enrollmentTokenFile", "enrollmentToken", "certificateThumbprint", "stateDir", "id", "interval", "spoolCapacity",
+         "allowRestart", "restartCommand", "logSources"];
+
+    /// <summary>Keys that hold lists: <c>key:0</c>, <c>key:1</c>… in flattened form.</summary>
+    private static readonly string[] ListKeys = ["restartCommand", "logSources"];
 
     private AgentSettings(AgentRuntimeOptions options) => Options = options;
 
@@ -48,7 +52,11 @@ internal sealed class AgentSettings
             yaml = YamlSettings.Load(path);
             foreach (var key in yaml.Keys)
             {
-                if (!key.StartsWith("labels:", StringComparison.OrdinalIgnoreCase) && !KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                var root = key.Split(':')[0];
+                var known = root.Equals("labels", StringComparison.OrdinalIgnoreCase)
+                    || (KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                    || (ListKeys.Contains(root, StringComparer.OrdinalIgnoreCase) && key.Length > root.Length);
+                if (!known)
                 {
                     throw yaml.ErrorAt(key, $"unknown key; the agent knows: {string.Join(", ", KnownKeys)} and labels.");
                 }
@@ -143,6 +151,19 @@ internal sealed class AgentSettings
             options.EnrollmentToken = token.Trim();
         }
 
+        if (config["allowRestart"] is { Length: > 0 } allow)
+        {
+            options.Commands.AllowRestart = bool.TryParse(allow, out var b) ? b
+                : throw Error("allowRestart", $"'{allow}' is not true or false.");
+        }
+
+        if (List(config, "restartCommand") is { Count: > 0 } restart)
+        {
+            options.Commands.RestartCommand = restart;
+        }
+
+        options.Commands.LogSources = List(config, "logSources") ?? [];
+
         foreach (var label in config.GetSection("labels").GetChildren())
         {
             if (label.Value is not null)
@@ -152,6 +173,22 @@ internal sealed class AgentSettings
         }
 
         return new AgentSettings(options);
+    }
+
+    /// <summary>A YAML list, or a single string split on spaces (for <c>restartCommand: systemctl reboot</c>).</summary>
+    private static List<string>? List(IConfiguration config, string key)
+    {
+        if (config[key] is { Length: > 0 } single)
+        {
+            return [.. single.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        }
+
+        var items = config.GetSection(key).GetChildren()
+            .OrderBy(c => int.TryParse(c.Key, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+            .Select(c => c.Value)
+            .OfType<string>()
+            .ToList();
+        return items.Count == 0 ? null : items;
     }
 
     private static string DefaultStateDirectory()

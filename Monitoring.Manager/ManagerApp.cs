@@ -101,6 +101,8 @@ public static class ManagerApp
         builder.Services.AddSingleton<FleetRegistry>();
         builder.Services.AddHostedService<OfflineMonitor>();
         builder.Services.AddHostedService<RetentionService>();
+        builder.Services.AddSingleton<Commands.CommandBroker>();
+        builder.Services.AddHostedService<Commands.CommandSweeper>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitoringJsonContext.Default);
@@ -131,6 +133,7 @@ public static class ManagerApp
         app.MapAgentsApi();
         app.MapStatusApi();
         app.MapAlertsApi();
+        app.MapCommandsApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring.Manager");
         app.Lifetime.ApplicationStarted.Register(() =>

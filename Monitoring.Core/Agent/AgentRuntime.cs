@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Monitoring.Client;
+using Monitoring.Commands;
 using Monitoring.Internal;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
@@ -18,7 +19,11 @@ public sealed class AgentRuntime : IDisposable
     private readonly TimeProvider _time;
     private readonly AgentStateStore _stateStore;
     private readonly AgentConnection _connection;
+    private readonly AgentConnection _poll;
+    private readonly object _collectorGate = new();
     private IMetricCollector? _collector;
+    private CommandRunner? _commands;
+    private TaskCompletionSource<bool> _registeredSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SnapshotSpool? _spool;
     private AgentState _state = new();
     private long _nextSeq = 1;
@@ -42,6 +47,13 @@ public sealed class AgentRuntime : IDisposable
             // The spool is the agent's retry: keep single calls short so a tick is never held up for long.
             MaxRetryAttempts = 1,
             AttemptTimeout = TimeSpan.FromSeconds(Math.Max(5, Math.Min(30, options.Interval.TotalSeconds))),
+        });
+        _poll = new AgentConnection(new ManagerConnectionOptions
+        {
+            BaseAddress = options.ManagerUrl,
+            CertificateThumbprint = options.CertificateThumbprint,
+            TimeProvider = options.TimeProvider,
+            MaxRetryAttempts = 0,
         });
     }
 
@@ -69,6 +81,8 @@ public sealed class AgentRuntime : IDisposable
         _logger.LogInformation(
             "Agent {AgentId} reporting to {Url} every {Interval}; state in {StateDir}",
             _options.AgentId, _options.ManagerUrl, Configuration.Duration.Format(_options.Interval), Path.GetFullPath(_options.StateDirectory));
+
+        var commandLoop = CommandLoopAsync(cancellationToken);
 
         // The first sample needs a short baseline for its rates; later ones follow the interval.
         var due = _time.GetTimestamp() + ToTimestamp(TimeSpan.FromTicks(Math.Min(_options.Interval.Ticks, TimeSpan.TicksPerSecond)));
@@ -98,6 +112,7 @@ public sealed class AgentRuntime : IDisposable
         {
         }
 
+        await commandLoop.ConfigureAwait(false);
         _logger.LogInformation("Agent {AgentId} stopped; {Count} snapshot(s) spooled for the next run", _options.AgentId, SpooledCount);
     }
 
@@ -117,11 +132,93 @@ public sealed class AgentRuntime : IDisposable
         }
     }
 
+    /// <summary>Polls once for a command and starts it; what the command loop of <see cref="RunAsync"/> repeats.</summary>
+    public async Task PollCommandsOnceAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        Start();
+        await _commands!.PollOnceAsync(wait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the commands still running to finish and report.</summary>
+    public Task WaitForCommandsAsync() => _commands?.DrainAsync() ?? Task.CompletedTask;
+
     /// <inheritdoc />
     public void Dispose()
     {
         _connection.Dispose();
+        _poll.Dispose();
         _collector?.Dispose();
+    }
+
+    private async Task CommandLoopAsync(CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        string? lastError = null;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await WhenRegisteredAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await _commands!.PollOnceAsync(_options.CommandPollWait, ct).ConfigureAwait(false);
+                    backoff = TimeSpan.FromSeconds(1);
+                    lastError = null;
+                    continue;
+                }
+                catch (MonitoringApiException ex) when (ex.StatusCode == 401)
+                {
+                    LostRegistration();
+                    continue;
+                }
+                catch (MonitoringApiException ex)
+                {
+                    if (ex.Message != lastError)
+                    {
+                        _logger.LogWarning("The command channel is down: {Reason}; retrying", ex.Message);
+                        lastError = ex.Message;
+                    }
+                }
+
+                await DelayAsync(backoff, ct).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        await _commands!.DrainAsync().ConfigureAwait(false);
+    }
+
+    private async Task WhenRegisteredAsync(CancellationToken ct)
+    {
+#if NET
+        await _registeredSignal.Task.WaitAsync(ct).ConfigureAwait(false);
+#else
+        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (ct.Register(() => cancelled.TrySetCanceled()))
+        {
+            await (await Task.WhenAny(_registeredSignal.Task, cancelled.Task).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+#endif
+    }
+
+    private MetricSnapshot CollectNow()
+    {
+        lock (_collectorGate)
+        {
+            return _collector!.Collect();
+        }
+    }
+
+    private void LostRegistration()
+    {
+        if (_registered)
+        {
+            _registered = false;
+            _registeredSignal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
     }
 
     private void Start()
@@ -150,7 +247,13 @@ public sealed class AgentRuntime : IDisposable
         _spool = new SnapshotSpool(Path.Combine(_options.StateDirectory, "spool"), _options.SpoolCapacity);
         _nextSeq = Math.Max(_state.LastAckedSeq, _spool.MaxSeq) + 1;
         _connection.Token = _state.Token;
+        _poll.Token = _state.Token;
         _collector = _options.Collector ?? MetricCollector.CreateDefault(_time);
+        var handlers = BuiltInCommands.Create(_options.Commands, _logger)
+            .Where(h => !_options.CommandHandlers.Any(c => c.Definition.Name == h.Definition.Name))
+            .Concat(_options.CommandHandlers)
+            .ToList();
+        _commands = new CommandRunner(_options, _poll, handlers, CollectNow, _logger);
     }
 
     private void Collect()
@@ -158,7 +261,7 @@ public sealed class AgentRuntime : IDisposable
         MetricSnapshot snapshot;
         try
         {
-            snapshot = _collector!.Collect() with { Seq = _nextSeq };
+            snapshot = CollectNow() with { Seq = _nextSeq };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -188,6 +291,7 @@ public sealed class AgentRuntime : IDisposable
             AgentVersion = _options.AgentVersion,
             IntervalSeconds = _options.Interval.TotalSeconds,
             Labels = new Dictionary<string, string>(_options.Labels, StringComparer.Ordinal),
+            Commands = _commands!.Definitions,
         };
 
         try
@@ -251,6 +355,7 @@ public sealed class AgentRuntime : IDisposable
 
             _stateStore.Save(_state);
             _connection.Token = response.AgentToken;
+            _poll.Token = response.AgentToken;
             _logger.LogInformation("Enrolled with the manager at {Url} as agent {AgentId}", _options.ManagerUrl, _options.AgentId);
         }
         else
@@ -260,6 +365,7 @@ public sealed class AgentRuntime : IDisposable
 
         _nextSeq = Math.Max(_nextSeq, response.LastSeq + 1);
         _registered = true;
+        _registeredSignal.TrySetResult(true);
         Succeeded();
     }
 
@@ -289,7 +395,7 @@ public sealed class AgentRuntime : IDisposable
             }
             catch (MonitoringApiException ex) when (ex.StatusCode == 401)
             {
-                _registered = false;
+                LostRegistration();
                 Failed("the manager rejected the agent token; registering again");
                 return;
             }

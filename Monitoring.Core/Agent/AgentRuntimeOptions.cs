@@ -1,3 +1,4 @@
+using Monitoring.Commands;
 using Monitoring.Metrics;
 
 namespace Monitoring.Agent;
@@ -37,6 +38,20 @@ public sealed class AgentRuntimeOptions
     /// <value>Defaults to 200.</value>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>Settings of the built-in commands (restart permission, log sources).</summary>
+    public CommandHandlerOptions Commands { get; set; } = new();
+
+    /// <summary>Commands of the embedding app, in addition to (or replacing, by name) the built-in ones.</summary>
+    public IList<ICommandHandler> CommandHandlers { get; set; } = [];
+
+    /// <summary>How many commands may run at once.</summary>
+    /// <value>Defaults to 4.</value>
+    public int MaxConcurrentCommands { get; set; } = 4;
+
+    /// <summary>How long one long-poll for commands waits before it is renewed.</summary>
+    /// <value>Defaults to 25 seconds.</value>
+    public TimeSpan CommandPollWait { get; set; } = TimeSpan.FromSeconds(25);
+
     /// <summary>The agent's version as reported to the manager.</summary>
     public string AgentVersion { get; set; } = Protocol.ApiVersion.SdkVersion;
 
@@ -66,9 +81,14 @@ public sealed class AgentRuntimeOptions
             throw new ArgumentException($"The interval {Interval} is out of range: use 100ms to 1h.", nameof(Interval));
         }
 
-        if (SpoolCapacity < 1 || BatchSize < 1)
+        if (SpoolCapacity < 1 || BatchSize < 1 || MaxConcurrentCommands < 1)
         {
-            throw new ArgumentException("SpoolCapacity and BatchSize must be at least 1.");
+            throw new ArgumentException("SpoolCapacity, BatchSize and MaxConcurrentCommands must be at least 1.");
+        }
+
+        if (CommandPollWait < TimeSpan.FromSeconds(1) || CommandPollWait > TimeSpan.FromSeconds(60))
+        {
+            throw new ArgumentException($"CommandPollWait {CommandPollWait} is out of range: use 1 to 60 seconds.", nameof(CommandPollWait));
         }
 
         if (string.IsNullOrWhiteSpace(StateDirectory))

@@ -69,6 +69,41 @@ public sealed class AgentConnection : IDisposable
             cancellationToken);
     }
 
+    /// <summary>
+    /// Long-polls for the next command: answers as soon as one is queued, or null after <paramref name="wait"/>.
+    /// Commands in <paramref name="running"/> are not handed out again.
+    /// </summary>
+    public async Task<CommandDelivery?> NextCommandAsync(
+        string agentId, IReadOnlyCollection<string> running, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var path = ApiRoutes.ForNextCommand(agentId) + ManagerClient.Query(
+            ("wait", ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("running", running.Count == 0 ? null : string.Join(",", running)));
+        using var response = await _transport.SendRawAsync(HttpMethod.Get, path, null, null, cancellationToken, once: wait + TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        return response.StatusCode == System.Net.HttpStatusCode.NoContent
+            ? null
+            : await _transport.ReadAsync(response, MonitoringJsonContext.Default.CommandDelivery, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reports a command's result. False when the manager already has a final outcome for it (409).</summary>
+    public async Task<bool> PostCommandResultAsync(string agentId, string commandId, CommandResult result, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await _transport.SendRawAsync(
+                HttpMethod.Post,
+                ApiRoutes.ForCommandResult(agentId, commandId),
+                () => ApiTransport.Json(result, MonitoringJsonContext.Default.CommandResult),
+                null,
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (MonitoringApiException ex) when (ex.StatusCode == 409)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _transport.Dispose();
 }

@@ -56,9 +56,15 @@ internal sealed class ApiTransport : IDisposable
         Func<HttpContent>? content,
         JsonTypeInfo<T> responseType,
         string? token,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        TimeSpan? once = null)
     {
-        using var response = await SendRawAsync(method, path, content, token, cancellationToken).ConfigureAwait(false);
+        using var response = await SendRawAsync(method, path, content, token, cancellationToken, once).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
 #if NET
         using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
 #else
@@ -77,30 +83,50 @@ internal sealed class ApiTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a request. With <paramref name="once"/> it is sent a single time with that timeout and never retried:
+    /// for calls that are not idempotent (queuing a command) or that wait on purpose (long-polls).
+    /// </summary>
     public async Task<HttpResponseMessage> SendRawAsync(
-        HttpMethod method, string path, Func<HttpContent>? content, string? token, CancellationToken cancellationToken)
+        HttpMethod method, string path, Func<HttpContent>? content, string? token, CancellationToken cancellationToken, TimeSpan? once = null)
     {
+        async ValueTask<HttpResponseMessage> SendAsync(CancellationToken ct)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            var bearer = token ?? Token;
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            request.Content = content?.Invoke();
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline.ExecuteAsync(
-                async ct =>
+            if (once is { } timeout)
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                cts.CancelAfter(timeout);
+                try
                 {
-                    using var request = new HttpRequestMessage(method, path);
-                    var bearer = token ?? Token;
-                    if (bearer is not null)
-                    {
-                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-                    }
-
-                    request.Content = content?.Invoke();
-                    return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
+                    response = await SendAsync(cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutRejectedException($"No answer within {timeout.TotalSeconds:0.#} s.", timeout, ex);
+                }
+            }
+            else
+            {
+                response = await _pipeline.ExecuteAsync(SendAsync, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            throw Unreachable(ex);
+            throw Unreachable(ex, once);
         }
 
         if (response.IsSuccessStatusCode)
@@ -123,7 +149,7 @@ internal sealed class ApiTransport : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private MonitoringApiException Unreachable(Exception ex)
+    private MonitoringApiException Unreachable(Exception ex, TimeSpan? timeout = null)
     {
         var root = ex;
         while (root.InnerException is not null)
@@ -141,7 +167,7 @@ internal sealed class ApiTransport : IDisposable
                 ? "the manager's certificate is not trusted; pass its SHA-256 thumbprint (from admin.json, or the manager's start-up log) as the certificate thumbprint."
                 : "the manager's certificate does not match the pinned thumbprint; copy the current thumbprint from the manager's admin.json."
             : ex is TimeoutRejectedException
-                ? $"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s; check the manager is running and reachable."
+                ? $"no answer within {(timeout ?? _options.AttemptTimeout).TotalSeconds:0.#} s; check the manager is running and reachable."
                 : $"{root.Message}; check the manager is running and the URL is right.";
         return new MonitoringApiException(
             $"Cannot reach the manager at {_options.BaseAddress}: {hint}", null, MonitoringApiException.UnreachableCode, inner: ex);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Monitoring.Metrics;
 
 /// <summary>Collects metrics from /proc and statvfs. Cheap: a handful of small file reads, no process objects.</summary>
@@ -60,7 +58,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
             Network = network,
             UptimeSeconds = uptime,
             BootTime = TruncateToSeconds(wallClock.AddSeconds(-uptime)),
-            Processes = new ProcessMetrics { Count = CountProcesses() },
+            Processes = new ProcessMetrics { Count = LinuxProc.CountProcesses(_procRoot) },
         };
     }
 
@@ -89,21 +87,6 @@ public sealed class LinuxMetricCollector : IMetricCollector
         }
 
         return disks;
-    }
-
-    private int CountProcesses()
-    {
-        var count = 0;
-        foreach (var dir in Directory.EnumerateDirectories(_procRoot))
-        {
-            var name = Path.GetFileName(dir);
-            if (name.Length > 0 && name[0] is >= '1' and <= '9' && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) =>

@@ -181,6 +181,27 @@ internal static class LinuxProc
     /// <summary>Parses /proc/uptime into seconds since boot.</summary>
     public static double ParseUptime(string text) => Double(Split(text), 0);
 
+    /// <summary>Counts the numeric entries of procfs: one per process, without opening any of them.</summary>
+    public static int CountProcesses(string procRoot)
+    {
+        var count = 0;
+        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        {
+            if (IsPid(Path.GetFileName(dir), out _))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public static bool IsPid(string name, out int pid)
+    {
+        pid = 0;
+        return name.Length > 0 && name[0] is >= '1' and <= '9' && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out pid);
+    }
+
     public static double Percent(long part, long total) =>
         total <= 0 ? 0 : Math.Round(100.0 * part / total, 2);
 

@@ -27,6 +27,30 @@ public static class ApiRoutes
     /// <summary>GET alert transitions across the fleet (admins).</summary>
     public const string Alerts = Prefix + "/alerts";
 
+    /// <summary>POST a command for the agent (admins); GET its command history. Template parameter: <c>id</c>.</summary>
+    public const string AgentCommands = Prefix + "/agents/{id}/commands";
+
+    /// <summary>GET (agents): long-poll for the next command. Query: <c>wait</c> seconds, <c>running</c> ids.</summary>
+    public const string NextCommand = Prefix + "/agents/{id}/commands/next";
+
+    /// <summary>POST (agents): the result of a command. Template parameters: <c>id</c>, <c>commandId</c>.</summary>
+    public const string CommandResult = Prefix + "/agents/{id}/commands/{commandId}/result";
+
+    /// <summary>GET one command's record (admins). Template parameter: <c>commandId</c>.</summary>
+    public const string Command = Prefix + "/commands/{commandId}";
+
+    /// <summary>The commands path of one agent.</summary>
+    public static string ForAgentCommands(string id) => ForAgent(id) + "/commands";
+
+    /// <summary>The long-poll path of one agent.</summary>
+    public static string ForNextCommand(string id) => ForAgentCommands(id) + "/next";
+
+    /// <summary>The result path of one command.</summary>
+    public static string ForCommandResult(string id, string commandId) => ForAgentCommands(id) + "/" + Uri.EscapeDataString(commandId) + "/result";
+
+    /// <summary>The path of one command's record.</summary>
+    public static string ForCommand(string commandId) => Prefix + "/commands/" + Uri.EscapeDataString(commandId);
+
     /// <summary>The path of one agent.</summary>
     public static string ForAgent(string id) => Prefix + "/agents/" + Uri.EscapeDataString(id);
 

@@ -18,6 +18,15 @@ public static class ErrorCodes
     /// <summary>No agent with that id is enrolled.</summary>
     public const string AgentNotFound = "agent_not_found";
 
+    /// <summary>The agent has no command of that name; the message lists the ones it has.</summary>
+    public const string UnknownCommand = "unknown_command";
+
+    /// <summary>No command with that id.</summary>
+    public const string CommandNotFound = "command_not_found";
+
+    /// <summary>The command already has a final outcome; a second result is refused.</summary>
+    public const string CommandCompleted = "command_completed";
+
     /// <summary>The route or resource does not exist.</summary>
     public const string NotFound = "not_found";
 

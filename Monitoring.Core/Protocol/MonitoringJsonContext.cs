@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Monitoring.Commands;
 using Monitoring.Metrics;
 
 namespace Monitoring.Protocol;
@@ -25,6 +26,16 @@ namespace Monitoring.Protocol;
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(AdminConnection))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(CommandRequest))]
+[JsonSerializable(typeof(CommandRecord))]
+[JsonSerializable(typeof(List<CommandRecord>))]
+[JsonSerializable(typeof(CommandDelivery))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(CommandDefinition))]
+[JsonSerializable(typeof(ProcessCountResult))]
+[JsonSerializable(typeof(ProcessListResult))]
+[JsonSerializable(typeof(LogsResult))]
+[JsonSerializable(typeof(RestartResult))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext
 {
 }

@@ -23,6 +23,9 @@ public sealed record RegisterRequest
 
     /// <summary>Free-form labels such as role or site.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>The commands this agent can run; the manager refuses any other before queuing it.</summary>
+    public IReadOnlyList<CommandDefinition>? Commands { get; init; }
 }
 
 /// <summary>The manager's answer to a registration.</summary>

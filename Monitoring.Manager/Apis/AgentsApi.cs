@@ -46,6 +46,11 @@ internal static class AgentsApi
             return Problems.BadRequest($"intervalSeconds must be more than 0 and at most 86400; got {request.IntervalSeconds}.");
         }
 
+        if (request.Commands is { Count: > 256 } || request.Commands?.Any(c => !IsCommandName(c.Name) || c.Arguments.Count > 32) == true)
+        {
+            return Problems.BadRequest("At most 256 commands, each named in snake_case (up to 64 characters) with at most 32 arguments.");
+        }
+
         if (request.Labels is { Count: > 64 } || request.Labels?.Any(kv => kv.Key.Length > 128 || kv.Value.Length > 1024) == true)
         {
             return Problems.BadRequest("At most 64 labels, with keys up to 128 and values up to 1024 characters.");
@@ -85,6 +90,7 @@ internal static class AgentsApi
             LastSeen = now,
             LastSeq = existing?.LastSeq ?? 0,
             Address = http.Connection.RemoteIpAddress?.ToString(),
+            Commands = request.Commands,
         };
         await store.SaveAgentAsync(agent, ct);
         var lastSeq = await store.GetLastSeqAsync(agent.Id, ct);
@@ -125,6 +131,9 @@ internal static class AgentsApi
         loggers.CreateLogger("Monitoring.Manager.Agents").LogInformation("Agent {AgentId} removed; its token is revoked", id);
         return TypedResults.NoContent();
     }
+
+    private static bool IsCommandName(string name) =>
+        name.Length is > 0 and <= 64 && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 
     private static string? Trim(string? s, int max) => s is null ? null : s.Length <= max ? s : s[..max];
 }

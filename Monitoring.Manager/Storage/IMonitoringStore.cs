@@ -29,6 +29,9 @@ internal sealed record StoredAgent
     public long LastSeq { get; init; }
 
     public string? Address { get; init; }
+
+    /// <summary>The commands the agent advertised when it registered; null for an agent that advertised none.</summary>
+    public IReadOnlyList<CommandDefinition>? Commands { get; init; }
 }
 
 /// <summary>The result of appending a batch: what was new, what was a replay, and the agent's highest stored seq.</summary>
@@ -59,6 +62,25 @@ internal interface IMonitoringStore : IDisposable
     Task<IReadOnlyList<AlertTransition>> AppendAlertsAsync(string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, CancellationToken ct);
 
     Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(string? agentId, int limit, CancellationToken ct);
+
+    Task InsertCommandAsync(CommandRecord command, CancellationToken ct);
+
+    Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct);
+
+    /// <summary>An agent's commands, newest first.</summary>
+    Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// The agent's oldest open command not in <paramref name="skip"/>, marked delivered. A command delivered before
+    /// but never answered is handed out again: the agent answers a repeat from its own record without running it.
+    /// </summary>
+    Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Sets a final outcome if the command has none yet; null if it is unknown or already final.</summary>
+    Task<CommandRecord?> CompleteCommandAsync(string id, CommandStatus status, System.Text.Json.JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Expires undelivered commands past their time-to-live and times out delivered ones past their timeout.</summary>
+    Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct);
 
     /// <summary>Deletes snapshots older than <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);

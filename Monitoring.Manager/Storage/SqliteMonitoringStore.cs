@@ -49,7 +49,8 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 labels TEXT,
                 registered_at INTEGER NOT NULL,
                 last_seen INTEGER,
-                address TEXT);
+                address TEXT,
+                commands TEXT);
             CREATE TABLE IF NOT EXISTS agent_seq (agent_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS snapshots (
                 agent_id TEXT NOT NULL,
@@ -69,6 +70,22 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 data TEXT NOT NULL,
                 UNIQUE (agent_id, fingerprint, state, ts));
             CREATE INDEX IF NOT EXISTS alerts_by_agent ON alerts (agent_id, id);
+            CREATE TABLE IF NOT EXISTS commands (
+                id TEXT PRIMARY KEY,
+                agent_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                arguments TEXT,
+                status TEXT NOT NULL,
+                requested_by TEXT,
+                created_at INTEGER NOT NULL,
+                delivered_at INTEGER,
+                completed_at INTEGER,
+                expires_at INTEGER NOT NULL,
+                timeout_seconds INTEGER NOT NULL,
+                result TEXT,
+                error TEXT);
+            CREATE INDEX IF NOT EXISTS commands_by_agent ON commands (agent_id, created_at);
+            CREATE INDEX IF NOT EXISTS commands_open ON commands (status) WHERE status IN ('queued', 'delivered');
             """, ct);
         using var cmd = _writer.CreateCommand();
         cmd.CommandText = "SELECT version FROM schema_version";
@@ -90,7 +107,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
             SELECT a.id, a.token_hash, a.hostname, a.os, a.os_version, a.agent_version, a.interval_seconds, a.labels,
-                   a.registered_at, a.last_seen, a.address, COALESCE(s.last_seq, 0),
+                   a.registered_at, a.last_seen, a.address, COALESCE(s.last_seq, 0), a.commands,
                    (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1)
             FROM agents a LEFT JOIN agent_seq s ON s.agent_id = a.id
             """;
@@ -112,8 +129,9 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 LastSeen = reader.IsDBNull(9) ? null : FromMs(reader.GetInt64(9)),
                 Address = NullableString(reader, 10),
                 LastSeq = reader.GetInt64(11),
+                Commands = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize(reader.GetString(12), ManagerJsonContext.Default.ListCommandDefinition),
             };
-            var latest = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize(reader.GetString(12), MonitoringJsonContext.Default.MetricSnapshot);
+            var latest = reader.IsDBNull(13) ? null : JsonSerializer.Deserialize(reader.GetString(13), MonitoringJsonContext.Default.MetricSnapshot);
             result.Add((agent, latest));
         }
 
@@ -125,10 +143,10 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO agents (id, token_hash, hostname, os, os_version, agent_version, interval_seconds, labels, registered_at, last_seen, address)
-            VALUES ($id, $hash, $host, $os, $osv, $ver, $interval, $labels, $reg, $seen, $addr)
+            INSERT INTO agents (id, token_hash, hostname, os, os_version, agent_version, interval_seconds, labels, registered_at, last_seen, address, commands)
+            VALUES ($id, $hash, $host, $os, $osv, $ver, $interval, $labels, $reg, $seen, $addr, $commands)
             ON CONFLICT (id) DO UPDATE SET token_hash = $hash, hostname = $host, os = $os, os_version = $osv,
-                agent_version = $ver, interval_seconds = $interval, labels = $labels, last_seen = $seen, address = $addr
+                agent_version = $ver, interval_seconds = $interval, labels = $labels, last_seen = $seen, address = $addr, commands = $commands
             """;
         cmd.Parameters.AddWithValue("$id", agent.Id);
         cmd.Parameters.AddWithValue("$hash", agent.TokenHash);
@@ -141,6 +159,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.Parameters.AddWithValue("$reg", ToMs(agent.RegisteredAt));
         cmd.Parameters.AddWithValue("$seen", agent.LastSeen is { } seen ? ToMs(seen) : DBNull.Value);
         cmd.Parameters.AddWithValue("$addr", (object?)agent.Address ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$commands", agent.Commands is null ? DBNull.Value : JsonSerializer.Serialize([.. agent.Commands], ManagerJsonContext.Default.ListCommandDefinition));
         await cmd.ExecuteNonQueryAsync(ct);
         return 0;
     }, ct);
@@ -286,6 +305,161 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return result;
     }
 
+    public Task InsertCommandAsync(CommandRecord command, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO commands (id, agent_id, name, arguments, status, requested_by, created_at, expires_at, timeout_seconds)
+            VALUES ($id, $agent, $name, $args, $status, $by, $created, $expires, $timeout)
+            """;
+        cmd.Parameters.AddWithValue("$id", command.Id);
+        cmd.Parameters.AddWithValue("$agent", command.AgentId);
+        cmd.Parameters.AddWithValue("$name", command.Name);
+        cmd.Parameters.AddWithValue("$args", command.Arguments is null ? DBNull.Value : JsonSerializer.Serialize(command.Arguments, ManagerJsonContext.Default.DictionaryStringJsonElement));
+        cmd.Parameters.AddWithValue("$status", CommandStatuses.ToWire(command.Status));
+        cmd.Parameters.AddWithValue("$by", (object?)command.RequestedBy ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$created", ToMs(command.CreatedAt));
+        cmd.Parameters.AddWithValue("$expires", ToMs(command.ExpiresAt));
+        cmd.Parameters.AddWithValue("$timeout", command.TimeoutSeconds);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return 0;
+    }, ct);
+
+    public async Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        return await ReadCommandAsync(conn, null, id, ct);
+    }
+
+    public async Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {CommandColumns} FROM commands WHERE agent_id = $a ORDER BY created_at DESC, id DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$a", agentId);
+        cmd.Parameters.AddWithValue("$n", limit);
+        var result = new List<CommandRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(ReadCommand(reader));
+        }
+
+        return result;
+    }
+
+    public Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            string? id = null;
+            using (var select = conn.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = """
+                    SELECT id FROM commands
+                    WHERE agent_id = $a AND (status = 'delivered' OR (status = 'queued' AND expires_at > $now))
+                    ORDER BY created_at, id LIMIT $n
+                    """;
+                select.Parameters.AddWithValue("$a", agentId);
+                select.Parameters.AddWithValue("$now", ToMs(now));
+                select.Parameters.AddWithValue("$n", skip.Count + 1);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var candidate = reader.GetString(0);
+                    if (!skip.Contains(candidate))
+                    {
+                        id = candidate;
+                        break;
+                    }
+                }
+            }
+
+            if (id is null)
+            {
+                return null;
+            }
+
+            using (var update = conn.CreateCommand())
+            {
+                update.Transaction = tx;
+                update.CommandText = "UPDATE commands SET status = 'delivered', delivered_at = COALESCE(delivered_at, $now) WHERE id = $id";
+                update.Parameters.AddWithValue("$id", id);
+                update.Parameters.AddWithValue("$now", ToMs(now));
+                await update.ExecuteNonQueryAsync(ct);
+            }
+
+            return await ReadCommandAsync(conn, tx, id, ct);
+        }, ct);
+
+    public Task<CommandRecord?> CompleteCommandAsync(
+        string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            using (var update = conn.CreateCommand())
+            {
+                update.Transaction = tx;
+                update.CommandText = """
+                    UPDATE commands SET status = $status, result = $result, error = $error, completed_at = $now
+                    WHERE id = $id AND status IN ('queued', 'delivered')
+                    """;
+                update.Parameters.AddWithValue("$id", id);
+                update.Parameters.AddWithValue("$status", CommandStatuses.ToWire(status));
+                update.Parameters.AddWithValue("$result", result is { } r ? r.GetRawText() : DBNull.Value);
+                update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+                update.Parameters.AddWithValue("$now", ToMs(now));
+                if (await update.ExecuteNonQueryAsync(ct) == 0)
+                {
+                    return null;
+                }
+            }
+
+            return await ReadCommandAsync(conn, tx, id, ct);
+        }, ct);
+
+    public Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
+        WriteAsync<IReadOnlyList<CommandRecord>>(async (conn, tx) =>
+        {
+            var due = new List<CommandRecord>();
+            using (var select = conn.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = $"""
+                    SELECT {CommandColumns} FROM commands
+                    WHERE (status = 'queued' AND expires_at <= $now)
+                       OR (status = 'delivered' AND delivered_at + timeout_seconds * 1000 + $grace <= $now)
+                    """;
+                select.Parameters.AddWithValue("$now", ToMs(now));
+                select.Parameters.AddWithValue("$grace", (long)grace.TotalMilliseconds);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    due.Add(ReadCommand(reader));
+                }
+            }
+
+            var changed = new List<CommandRecord>(due.Count);
+            foreach (var c in due)
+            {
+                var expired = c.Status == CommandStatus.Queued;
+                var error = expired
+                    ? $"Not delivered: agent '{c.AgentId}' did not fetch the command before it expired at {c.ExpiresAt:u}. Check the agent is running and connected, then send it again."
+                    : $"Agent '{c.AgentId}' received the command at {c.DeliveredAt:u} but sent no result within its timeout of {c.TimeoutSeconds} s.";
+                using var update = conn.CreateCommand();
+                update.Transaction = tx;
+                update.CommandText = "UPDATE commands SET status = $status, error = $error, completed_at = $now WHERE id = $id";
+                update.Parameters.AddWithValue("$id", c.Id);
+                update.Parameters.AddWithValue("$status", expired ? "expired" : "timed_out");
+                update.Parameters.AddWithValue("$error", error);
+                update.Parameters.AddWithValue("$now", ToMs(now));
+                await update.ExecuteNonQueryAsync(ct);
+                changed.Add(c with { Status = expired ? CommandStatus.Expired : CommandStatus.TimedOut, Error = error, CompletedAt = now });
+            }
+
+            return changed;
+        }, ct);
+
     public Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();
@@ -331,6 +505,36 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.CommandText = sql;
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    private const string CommandColumns =
+        "id, agent_id, name, arguments, status, requested_by, created_at, delivered_at, completed_at, expires_at, timeout_seconds, result, error";
+
+    private static async Task<CommandRecord?> ReadCommandAsync(SqliteConnection conn, SqliteTransaction? tx, string id, CancellationToken ct)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT {CommandColumns} FROM commands WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadCommand(reader) : null;
+    }
+
+    private static CommandRecord ReadCommand(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        AgentId = r.GetString(1),
+        Name = r.GetString(2),
+        Arguments = r.IsDBNull(3) ? null : JsonSerializer.Deserialize(r.GetString(3), ManagerJsonContext.Default.DictionaryStringJsonElement),
+        Status = CommandStatuses.Parse(r.GetString(4)),
+        RequestedBy = NullableString(r, 5),
+        CreatedAt = FromMs(r.GetInt64(6)),
+        DeliveredAt = r.IsDBNull(7) ? null : FromMs(r.GetInt64(7)),
+        CompletedAt = r.IsDBNull(8) ? null : FromMs(r.GetInt64(8)),
+        ExpiresAt = FromMs(r.GetInt64(9)),
+        TimeoutSeconds = r.GetInt32(10),
+        Result = r.IsDBNull(11) ? null : JsonDocument.Parse(r.GetString(11)).RootElement.Clone(),
+        Error = NullableString(r, 12),
+    };
 
     private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Monitoring.Client;
+using Monitoring.Commands;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Agent;
+
+/// <summary>
+/// The agent's command channel: keeps a long-poll open to the manager, runs each delivered command at most once
+/// (remembered in the state directory), and reports its result.
+/// </summary>
+internal sealed class CommandRunner
+{
+    public const int MaxResultBytes = 1024 * 1024;
+
+    private readonly AgentRuntimeOptions _options;
+    private readonly AgentConnection _connection;
+    private readonly ExecutedCommandStore _store;
+    private readonly Dictionary<string, ICommandHandler> _handlers;
+    private readonly Func<MetricSnapshot> _collect;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots;
+
+    public CommandRunner(
+        AgentRuntimeOptions options,
+        AgentConnection connection,
+        IReadOnlyList<ICommandHandler> handlers,
+        Func<MetricSnapshot> collect,
+        ILogger logger)
+    {
+        _options = options;
+        _connection = connection;
+        _store = new ExecutedCommandStore(Path.Combine(options.StateDirectory, "commands"));
+        _handlers = handlers.ToDictionary(h => h.Definition.Name, StringComparer.Ordinal);
+        _collect = collect;
+        _logger = logger;
+        _slots = new SemaphoreSlim(options.MaxConcurrentCommands);
+    }
+
+    public IReadOnlyList<CommandDefinition> Definitions => [.. _handlers.Values.Select(h => h.Definition)];
+
+    /// <summary>Polls once and dispatches what came; returns false when the poll failed.</summary>
+    public async Task<bool> PollOnceAsync(TimeSpan wait, CancellationToken ct)
+    {
+        var delivery = await _connection.NextCommandAsync(_options.AgentId, [.. _running.Keys], wait, ct).ConfigureAwait(false);
+        if (delivery is null || _running.ContainsKey(delivery.Id))
+        {
+            return true;
+        }
+
+        if (!ExecutedCommandStore.IsValidId(delivery.Id))
+        {
+            _logger.LogError("The manager sent a command with a malformed id '{Id}'; ignored", delivery.Id);
+            return true;
+        }
+
+        var previous = _store.Get(delivery.Id);
+        if (previous is not null)
+        {
+            // Redelivered after a lost connection or an agent restart: answer, never run it again.
+            var result = previous.Result ?? new CommandResult
+            {
+                Success = false,
+                Error = $"The agent stopped while '{delivery.Name}' was running; it was not run again so that it runs at most once. Check the machine before retrying.",
+            };
+            if (previous.Result is null)
+            {
+                _store.Save(previous with { Id = delivery.Id, Name = delivery.Name, Result = result });
+            }
+
+            _logger.LogInformation("Command {CommandId} ({Name}) was delivered again; answering with its stored outcome", delivery.Id, delivery.Name);
+            Track(delivery.Id, ReportAsync(delivery, result, null, ct));
+            return true;
+        }
+
+        var started = new ExecutedCommand { Id = delivery.Id, Name = delivery.Name, StartedAt = _options.TimeProvider.GetUtcNow() };
+        _store.Save(started);
+        Track(delivery.Id, RunAsync(delivery, started, ct));
+        return true;
+    }
+
+    /// <summary>Waits for commands still running, for a clean stop.</summary>
+    public Task DrainAsync() => Task.WhenAll(_running.Values);
+
+    private void Track(string id, Task task)
+    {
+        _running[id] = task;
+        _ = task.ContinueWith(_ => _running.TryRemove(id, out Task? _), TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(CommandDelivery delivery, ExecutedCommand started, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct).ConfigureAwait(false);
+        CommandOutcome? outcome = null;
+        CommandResult result;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            (result, outcome) = await ExecuteAsync(delivery, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        _store.Save(started with { Result = result });
+        if (result.Success)
+        {
+            _logger.LogInformation("Command {CommandId} ({Name}) succeeded in {Ms} ms", delivery.Id, delivery.Name, watch.ElapsedMilliseconds);
+        }
+        else
+        {
+            _logger.LogWarning("Command {CommandId} ({Name}) failed: {Error}", delivery.Id, delivery.Name, result.Error);
+        }
+
+        await ReportAsync(delivery, result, outcome?.AfterReply, ct).ConfigureAwait(false);
+    }
+
+    private async Task<(CommandResult, CommandOutcome?)> ExecuteAsync(CommandDelivery delivery, CancellationToken ct)
+    {
+        if (!_handlers.TryGetValue(delivery.Name, out var handler))
+        {
+            return (Failure($"Agent '{_options.AgentId}' has no command '{delivery.Name}'; it knows: {string.Join(", ", _handlers.Keys.OrderBy(k => k, StringComparer.Ordinal))}."), null);
+        }
+
+        if (handler.Definition.Validate(delivery.Arguments) is { } invalid)
+        {
+            return (Failure(invalid), null);
+        }
+
+        var timeout = TimeSpan.FromSeconds(Math.Max(1, delivery.TimeoutSeconds));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            var context = new CommandContext(delivery.Id, _options.AgentId, delivery.Arguments, _collect, _options.TimeProvider);
+            var outcome = await handler.ExecuteAsync(context, cts.Token).ConfigureAwait(false);
+            if (!outcome.Success)
+            {
+                return (Failure(outcome.Error ?? $"'{delivery.Name}' failed without saying why."), null);
+            }
+
+            if (outcome.Result is { } r && r.GetRawText().Length > MaxResultBytes)
+            {
+                return (Failure($"'{delivery.Name}' produced more than {MaxResultBytes / 1024} KiB of result; ask for less (fewer lines or processes)."), null);
+            }
+
+            return (new CommandResult { Success = true, Result = outcome.Result }, outcome);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (Failure($"'{delivery.Name}' did not finish within its timeout of {timeout.TotalSeconds:0} s and was stopped."), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Command {CommandId} ({Name}) threw", delivery.Id, delivery.Name);
+            return (Failure($"'{delivery.Name}' failed on agent '{_options.AgentId}': {ex.Message}"), null);
+        }
+    }
+
+    private async Task ReportAsync(CommandDelivery delivery, CommandResult result, Func<CancellationToken, Task>? afterReply, CancellationToken ct)
+    {
+        try
+        {
+            if (!await _connection.PostCommandResultAsync(_options.AgentId, delivery.Id, result, ct).ConfigureAwait(false))
+            {
+                _logger.LogInformation("The manager already has an outcome for command {CommandId} ({Name}); this result was not recorded", delivery.Id, delivery.Name);
+            }
+        }
+        catch (MonitoringApiException ex)
+        {
+            // Kept in the state directory: the manager delivers the command again and gets this stored result.
+            _logger.LogWarning("Cannot report the result of command {CommandId} yet: {Reason}", delivery.Id, ex.Message);
+        }
+
+        if (afterReply is not null)
+        {
+            await afterReply(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static CommandResult Failure(string error) => new() { Success = false, Error = error };
+}

@@ -1,0 +1,284 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Monitoring.Commands;
+using Monitoring.Manager.Commands;
+using Monitoring.Manager.Fleet;
+using Monitoring.Manager.Security;
+using Monitoring.Manager.Storage;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Apis;
+
+/// <summary>Commands: admins queue them and read the audit trail; agents long-poll for them and post results.</summary>
+internal static class CommandsApi
+{
+    public const int DefaultTimeoutSeconds = 30;
+    public const int MaxTimeoutSeconds = 3600;
+    public const int DefaultTtlSeconds = 900;
+    public const int MaxTtlSeconds = 7 * 24 * 3600;
+    public const int MaxPollSeconds = 60;
+
+    /// <summary>What an agent that advertised no commands (an older SDK) is taken to have.</summary>
+    private static readonly IReadOnlyList<CommandDefinition> BuiltInDefinitions =
+        [.. BuiltInCommands.Create(new CommandHandlerOptions()).Select(h => h.Definition)];
+
+    public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(ApiRoutes.AgentCommands, SendAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("SendCommand")
+            .WithSummary("Queue a command for an agent and, unless wait is false, wait for its outcome up to its timeout.");
+        app.MapGet(ApiRoutes.AgentCommands, ListAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("ListCommands")
+            .WithSummary("An agent's command history (the audit trail), newest first.");
+        app.MapGet(ApiRoutes.Command, GetAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("GetCommand")
+            .WithSummary("One command's record and outcome.");
+        app.MapGet(ApiRoutes.NextCommand, NextAsync)
+            .RequireAuthorization(Roles.AgentPolicy)
+            .WithName("NextCommand")
+            .WithSummary("Long-poll: the agent's next command, at once if one is queued, else 204 after the wait.");
+        app.MapPost(ApiRoutes.CommandResult, PostResultAsync)
+            .RequireAuthorization(Roles.AgentPolicy)
+            .WithName("PostCommandResult")
+            .WithSummary("The outcome of a command; accepted once, 409 after that.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<CommandRecord>, Accepted<CommandRecord>, ProblemHttpResult>> SendAsync(
+        string id,
+        CommandRequest request,
+        ClaimsPrincipal user,
+        FleetRegistry fleet,
+        IMonitoringStore store,
+        CommandBroker broker,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        if (fleet.Find(id) is not { } agent)
+        {
+            return Problems.AgentNotFound(id);
+        }
+
+        var known = agent.Commands is { Count: > 0 } advertised ? advertised : BuiltInDefinitions;
+        if (known.FirstOrDefault(d => d.Name == request.Name) is not { } definition)
+        {
+            return Problems.Create(
+                StatusCodes.Status400BadRequest,
+                ErrorCodes.UnknownCommand,
+                $"Unknown command '{request.Name}'. Agent '{id}' knows: {string.Join(", ", known.Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal))}.");
+        }
+
+        if (definition.Validate(request.Arguments) is { } invalid)
+        {
+            return Problems.BadRequest(invalid);
+        }
+
+        if (request.TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
+        {
+            return Problems.BadRequest($"timeoutSeconds must be from 1 to {MaxTimeoutSeconds}; got {request.TimeoutSeconds}.");
+        }
+
+        if (request.TtlSeconds is < 1 or > MaxTtlSeconds)
+        {
+            return Problems.BadRequest($"ttlSeconds must be from 1 to {MaxTtlSeconds}; got {request.TtlSeconds}.");
+        }
+
+        var now = time.GetUtcNow();
+        var timeout = request.TimeoutSeconds ?? DefaultTimeoutSeconds;
+        var record = new CommandRecord
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            AgentId = id,
+            Name = request.Name,
+            Arguments = request.Arguments is { Count: > 0 } ? request.Arguments : null,
+            Status = CommandStatus.Queued,
+            RequestedBy = user.Identity?.Name,
+            CreatedAt = now,
+            ExpiresAt = now.AddSeconds(request.TtlSeconds ?? DefaultTtlSeconds),
+            TimeoutSeconds = timeout,
+        };
+        var outcome = broker.Outcome(record.Id);
+        await store.InsertCommandAsync(record, ct);
+        broker.NotifyWork(id);
+        loggers.CreateLogger("Monitoring.Manager.Commands").LogInformation(
+            "Command {CommandId} ({Name}) for agent {AgentId} queued by {RequestedBy}", record.Id, record.Name, id, record.RequestedBy);
+
+        var location = ApiRoutes.ForCommand(record.Id);
+        if (request.Wait == false)
+        {
+            return TypedResults.Accepted(location, record);
+        }
+
+        // Wait for the outcome up to the timeout; a command delivered late may still run for its whole timeout.
+        var deadline = now.AddSeconds(timeout);
+        while (true)
+        {
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining > TimeSpan.Zero)
+            {
+                try
+                {
+                    return TypedResults.Ok(await outcome.WaitAsync(remaining, time, ct));
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+
+            var current = await store.GetCommandAsync(record.Id, ct);
+            if (current is null || current.Status == CommandStatus.Queued)
+            {
+                return TypedResults.Accepted(location, current ?? record);
+            }
+
+            if (current.Status != CommandStatus.Delivered)
+            {
+                return TypedResults.Ok(current);
+            }
+
+            var runDeadline = current.DeliveredAt!.Value.AddSeconds(timeout) + CommandSweeper.Grace;
+            if (runDeadline <= time.GetUtcNow())
+            {
+                var timedOut = await store.CompleteCommandAsync(
+                    record.Id, CommandStatus.TimedOut, null,
+                    $"Agent '{id}' received the command at {current.DeliveredAt:u} but sent no result within its timeout of {timeout} s.",
+                    time.GetUtcNow(), ct);
+                if (timedOut is not null)
+                {
+                    broker.Completed(timedOut);
+                }
+
+                return TypedResults.Ok(timedOut ?? (await store.GetCommandAsync(record.Id, ct))!);
+            }
+
+            deadline = runDeadline;
+        }
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<CommandRecord>>, ProblemHttpResult>> ListAsync(
+        string id, int? limit, FleetRegistry fleet, IMonitoringStore store, CancellationToken ct)
+    {
+        if (limit is < 1 or > StatusApi.MaxLimit)
+        {
+            return Problems.BadRequest($"limit must be from 1 to {StatusApi.MaxLimit}; got {limit}.");
+        }
+
+        var commands = await store.ListCommandsAsync(id, limit ?? StatusApi.DefaultLimit, ct);
+        return commands.Count == 0 && fleet.Find(id) is null ? Problems.AgentNotFound(id) : TypedResults.Ok(commands);
+    }
+
+    internal static async Task<Results<Ok<CommandRecord>, ProblemHttpResult>> GetAsync(string commandId, IMonitoringStore store, CancellationToken ct) =>
+        await store.GetCommandAsync(commandId, ct) is { } record ? TypedResults.Ok(record) : CommandNotFound(commandId);
+
+    internal static async Task<Results<Ok<CommandDelivery>, NoContent, ProblemHttpResult>> NextAsync(
+        string id,
+        int? wait,
+        string? running,
+        ClaimsPrincipal user,
+        IMonitoringStore store,
+        CommandBroker broker,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        if (user.Identity?.Name != id)
+        {
+            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+        }
+
+        if (wait is < 0 or > MaxPollSeconds)
+        {
+            return Problems.BadRequest($"wait must be from 0 to {MaxPollSeconds} seconds; got {wait}.");
+        }
+
+        var skip = string.IsNullOrEmpty(running)
+            ? (IReadOnlyCollection<string>)[]
+            : running.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(1000).ToHashSet(StringComparer.Ordinal);
+        var deadline = time.GetUtcNow().AddSeconds(wait ?? 25);
+        while (true)
+        {
+            // Take the wake-up signal before looking, so a command queued in between is not missed.
+            var queued = broker.WorkQueued(id);
+            if (await store.DeliverNextAsync(id, skip, time.GetUtcNow(), ct) is { } command)
+            {
+                return TypedResults.Ok(new CommandDelivery
+                {
+                    Id = command.Id,
+                    Name = command.Name,
+                    Arguments = command.Arguments,
+                    TimeoutSeconds = command.TimeoutSeconds,
+                });
+            }
+
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return TypedResults.NoContent();
+            }
+
+            try
+            {
+                await queued.WaitAsync(remaining, time, ct);
+            }
+            catch (TimeoutException)
+            {
+                return TypedResults.NoContent();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return TypedResults.NoContent();
+            }
+        }
+    }
+
+    internal static async Task<Results<Ok<CommandRecord>, ProblemHttpResult>> PostResultAsync(
+        string id,
+        string commandId,
+        CommandResult result,
+        ClaimsPrincipal user,
+        IMonitoringStore store,
+        CommandBroker broker,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        if (user.Identity?.Name != id)
+        {
+            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+        }
+
+        if (await store.GetCommandAsync(commandId, ct) is not { } existing || existing.AgentId != id)
+        {
+            return CommandNotFound(commandId);
+        }
+
+        if (!result.Success && string.IsNullOrWhiteSpace(result.Error))
+        {
+            return Problems.BadRequest("A failed result needs an error that says why.");
+        }
+
+        var error = result.Error is { Length: > 4096 } long_ ? long_[..4096] : result.Error;
+        var completed = await store.CompleteCommandAsync(
+            commandId, result.Success ? CommandStatus.Succeeded : CommandStatus.Failed, result.Success ? result.Result : null, result.Success ? null : error, time.GetUtcNow(), ct);
+        if (completed is null)
+        {
+            return Problems.Create(
+                StatusCodes.Status409Conflict,
+                ErrorCodes.CommandCompleted,
+                $"Command {commandId} is already {CommandStatuses.ToWire(existing.Status)}; its outcome is final and this result was not recorded.");
+        }
+
+        broker.Completed(completed);
+        var elapsed = (completed.CompletedAt - (completed.DeliveredAt ?? completed.CreatedAt))?.TotalMilliseconds;
+        loggers.CreateLogger("Monitoring.Manager.Commands").LogInformation(
+            "Command {CommandId} ({Name}) on agent {AgentId} {Status} in {Ms:0} ms{Error}",
+            commandId, completed.Name, id, CommandStatuses.ToWire(completed.Status), elapsed, completed.Error is null ? "" : ": " + completed.Error);
+        return TypedResults.Ok(completed);
+    }
+
+    private static ProblemHttpResult CommandNotFound(string commandId) =>
+        Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.CommandNotFound, $"No command '{commandId}'. List an agent's commands with GET {ApiRoutes.AgentCommands}.");
+}

@@ -1,0 +1,24 @@
+using Monitoring.Manager.Storage;
+
+namespace Monitoring.Manager.Commands;
+
+/// <summary>Once a second, expires undelivered commands past their time-to-live and times out unanswered ones.</summary>
+internal sealed class CommandSweeper(IMonitoringStore store, CommandBroker broker, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
+{
+    /// <summary>Time allowed beyond a command's timeout for its result to travel back.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var command in await store.ExpireCommandsAsync(time.GetUtcNow(), Grace, stoppingToken))
+            {
+                logger.LogWarning("Command {CommandId} ({Name}) for agent {AgentId} {Status}: {Error}",
+                    command.Id, command.Name, command.AgentId, CommandStatuses.ToWire(command.Status), command.Error);
+                broker.Completed(command);
+            }
+        }
+    }
+}
