@@ -36,15 +36,27 @@ public sealed class Fleet : IDisposable
         return manager;
     }
 
-    public ServerProcess StartAgent(string id, string interval, string? thumbprint = null) =>
-        Track(ServerProcess.Start(
-            "Monitoring.Agent",
+    public ServerProcess StartAgent(string id, string interval, string? thumbprint = null, string? config = null)
+    {
+        string[] args =
+        [
             "--manager", ManagerUrl,
             "--enrollment-token-file", Path.Combine(DataDir, "enrollment.token"),
             "--certificate-thumbprint", thumbprint ?? Admin.CertificateThumbprint!,
             "--state-dir", StateDir(id),
             "--id", id,
-            "--interval", interval));
+            "--interval", interval,
+        ];
+        return Track(ServerProcess.Start("Monitoring.Agent", config is null ? args : [.. args, "--config", config]));
+    }
+
+    /// <summary>Writes an agent.yaml into the fleet's folder and returns its path.</summary>
+    public string WriteConfig(string name, string yaml)
+    {
+        var path = Path.Combine(Root, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
 
     public string StateDir(string id) => Path.Combine(Root, "agent-" + id);
 

@@ -74,6 +74,13 @@ public sealed class ServerProcess : IDisposable
         await _process.WaitForExitAsync(cts.Token);
     }
 
+    /// <summary>Kills the process at once (SIGKILL), as a crash or power loss would end it.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
