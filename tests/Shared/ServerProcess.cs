@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Monitoring.EndToEnd.Tests;
+namespace Monitoring.Tests;
 
 /// <summary>A built Monitoring executable run as a real process, with its output captured for assertions.</summary>
 public sealed class ServerProcess : IDisposable
@@ -42,7 +42,11 @@ public sealed class ServerProcess : IDisposable
         var configuration = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "Configuration").Value!;
         var dll = Path.Combine(RepoRoot, project, "bin", configuration, "net10.0", project + ".dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing; build the solution first.");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing; build the solution ({configuration}) first.", dll);
+        }
+
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
