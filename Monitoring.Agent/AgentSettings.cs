@@ -23,10 +23,10 @@ internal sealed class AgentSettings
     /// <summary>The keys agent.yaml may hold; <c>labels:*</c> is free-form.</summary>
     private static readonly string[] KnownKeys =
         ["manager", "enrollmentTokenFile", "enrollmentToken", "certificateThumbprint", "stateDir", "id", "interval", "spoolCapacity",
-         "allowRestart", "restartCommand", "logSources"];
+         "allowRestart", "restartCommand", "logSources", "files:maxBytes"];
 
     /// <summary>Keys that hold lists: <c>key:0</c>, <c>key:1</c>… in flattened form.</summary>
-    private static readonly string[] ListKeys = ["restartCommand", "logSources"];
+    private static readonly string[] ListKeys = ["restartCommand", "logSources", "files:read", "files:write"];
 
     private AgentSettings(AgentRuntimeOptions options) => Options = options;
 
@@ -52,10 +52,9 @@ internal sealed class AgentSettings
             yaml = YamlSettings.Load(path);
             foreach (var key in yaml.Keys)
             {
-                var root = key.Split(':')[0];
-                var known = root.Equals("labels", StringComparison.OrdinalIgnoreCase)
-                    || (KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
-                    || (ListKeys.Contains(root, StringComparer.OrdinalIgnoreCase) && key.Length > root.Length);
+                var known = key.StartsWith("labels:", StringComparison.OrdinalIgnoreCase)
+                    || KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
+                    || ListKeys.Any(l => key.Equals(l, StringComparison.OrdinalIgnoreCase) || key.StartsWith(l + ":", StringComparison.OrdinalIgnoreCase));
                 if (!known)
                 {
                     throw yaml.ErrorAt(key, $"unknown key; the agent knows: {string.Join(", ", KnownKeys)} and labels.");
@@ -163,6 +162,23 @@ internal sealed class AgentSettings
         }
 
         options.Commands.LogSources = List(config, "logSources") ?? [];
+
+        long maxFileBytes = 10L << 30;
+        if (config["files:maxBytes"] is { Length: > 0 } max
+            && (!long.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxFileBytes) || maxFileBytes < 0))
+        {
+            throw Error("files:maxBytes", $"'{max}' is not a whole number of bytes.");
+        }
+
+        try
+        {
+            options.Files = new Monitoring.Files.FilePolicy(List(config, "files:read"), List(config, "files:write"), maxFileBytes);
+        }
+        catch (ArgumentException ex)
+        {
+            var key = ex.Message.StartsWith("files.write", StringComparison.Ordinal) ? "files:write" : "files:read";
+            throw Error(key, ex.Message[(ex.Message.IndexOf(':', StringComparison.Ordinal) + 2)..].Split(" (Parameter")[0]);
+        }
 
         foreach (var label in config.GetSection("labels").GetChildren())
         {

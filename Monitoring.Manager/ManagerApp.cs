@@ -21,6 +21,7 @@ public static class ManagerApp
         ["--config"] = "config",
         ["--offline-after"] = "offlineAfterMissedIntervals",
         ["--max-request-body-bytes"] = "maxRequestBodyBytes",
+        ["--max-file-bytes"] = "maxFileBytes",
         ["--history-retention"] = "historyRetention",
         ["--certificate"] = "certificate:path",
     };
@@ -102,6 +103,7 @@ public static class ManagerApp
         builder.Services.AddHostedService<OfflineMonitor>();
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<Commands.CommandBroker>();
+        builder.Services.AddSingleton<Files.FileStore>();
         builder.Services.AddHostedService<Commands.CommandSweeper>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -117,6 +119,7 @@ public static class ManagerApp
             .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.AgentPolicy, p => p.RequireRole(Roles.Agent))
             .AddPolicy(Roles.RegisterPolicy, p => p.RequireRole(Roles.Agent, Roles.Enrollment))
+            .AddPolicy(FilesApi.UploaderPolicy, p => p.RequireRole(Roles.Admin, Roles.Agent))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         var app = builder.Build();
@@ -134,6 +137,7 @@ public static class ManagerApp
         app.MapStatusApi();
         app.MapAlertsApi();
         app.MapCommandsApi();
+        app.MapFilesApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring.Manager");
         app.Lifetime.ApplicationStarted.Register(() =>

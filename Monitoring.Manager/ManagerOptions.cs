@@ -17,6 +17,9 @@ public sealed class ManagerOptions
     /// <summary>The largest request body accepted (413 beyond).</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>The largest file the store accepts (413 beyond).</summary>
+    public long MaxFileBytes { get; set; } = 10L << 30;
+
     /// <summary>How long snapshots are kept.</summary>
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
 
@@ -29,7 +32,7 @@ public sealed class ManagerOptions
     /// <summary>The keys manager.yaml may hold, for typo detection.</summary>
     internal static readonly string[] KnownKeys =
     [
-        "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "historyRetention",
+        "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
         "certificate:path", "certificate:password",
     ];
 
@@ -41,6 +44,7 @@ public sealed class ManagerOptions
         o.DataDirectory = config["dataDir"] is { Length: > 0 } dir ? dir : o.DataDirectory;
         o.OfflineAfterMissedIntervals = Int(config, yaml, "offlineAfterMissedIntervals", o.OfflineAfterMissedIntervals, 1, 1000);
         o.MaxRequestBodyBytes = Int(config, yaml, "maxRequestBodyBytes", o.MaxRequestBodyBytes, 1024, long.MaxValue);
+        o.MaxFileBytes = Int(config, yaml, "maxFileBytes", o.MaxFileBytes, 0, long.MaxValue);
         if (config["historyRetention"] is { Length: > 0 } retention)
         {
             var pos = yaml?.PositionOf("historyRetention");

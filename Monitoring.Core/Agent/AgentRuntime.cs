@@ -132,16 +132,6 @@ public sealed class AgentRuntime : IDisposable
         }
     }
 
-    /// <summary>Polls once for a command and starts it; what the command loop of <see cref="RunAsync"/> repeats.</summary>
-    public async Task PollCommandsOnceAsync(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        Start();
-        await _commands!.PollOnceAsync(wait, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Waits for the commands still running to finish and report.</summary>
-    public Task WaitForCommandsAsync() => _commands?.DrainAsync() ?? Task.CompletedTask;
-
     /// <inheritdoc />
     public void Dispose()
     {
@@ -250,6 +240,8 @@ public sealed class AgentRuntime : IDisposable
         _poll.Token = _state.Token;
         _collector = _options.Collector ?? MetricCollector.CreateDefault(_time);
         var handlers = BuiltInCommands.Create(_options.Commands, _logger)
+            .Append(new Commands.BuiltIn.SendFileHandler(_options.Files, _poll))
+            .Append(new Commands.BuiltIn.ReceiveFileHandler(_options.Files, _poll))
             .Where(h => !_options.CommandHandlers.Any(c => c.Definition.Name == h.Definition.Name))
             .Concat(_options.CommandHandlers)
             .ToList();

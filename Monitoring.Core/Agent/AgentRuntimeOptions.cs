@@ -1,4 +1,5 @@
 using Monitoring.Commands;
+using Monitoring.Files;
 using Monitoring.Metrics;
 
 namespace Monitoring.Agent;
@@ -40,6 +41,9 @@ public sealed class AgentRuntimeOptions
 
     /// <summary>Settings of the built-in commands (restart permission, log sources).</summary>
     public CommandHandlerOptions Commands { get; set; } = new();
+
+    /// <summary>The folders send_file may read and receive_file may write; none by default.</summary>
+    public FilePolicy Files { get; set; } = new();
 
     /// <summary>Commands of the embedding app, in addition to (or replacing, by name) the built-in ones.</summary>
     public IList<ICommandHandler> CommandHandlers { get; set; } = [];

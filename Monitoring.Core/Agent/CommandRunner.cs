@@ -60,7 +60,8 @@ internal sealed class CommandRunner
         }
 
         var previous = _store.Get(delivery.Id);
-        if (previous is not null)
+        var resumable = previous is { Result: null } && _handlers.TryGetValue(delivery.Name, out var h) && h.Definition.Resumable;
+        if (previous is not null && !resumable)
         {
             // Redelivered after a lost connection or an agent restart: answer, never run it again.
             var result = previous.Result ?? new CommandResult

@@ -1,3 +1,4 @@
+using Monitoring.Files;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 
@@ -103,6 +104,19 @@ public sealed class AgentConnection : IDisposable
             return false;
         }
     }
+
+    /// <summary>Uploads a file from this machine into the manager's store; an interrupted upload of the same file resumes.</summary>
+    /// <param name="path">The full path of the file.</param>
+    /// <param name="progress">Receives progress.</param>
+    /// <param name="cancellationToken">Stops the upload.</param>
+    public Task<FileRecord> UploadFileAsync(string path, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FileTransfer.UploadAsync(_transport, path, Path.GetFileName(path), path, progress, Options.TimeProvider, cancellationToken);
+
+    /// <summary>Downloads a file the manager offers this agent, verified, into <paramref name="destination"/>.</summary>
+    /// <returns>The file's record and how many bytes an earlier interrupted attempt had already fetched.</returns>
+    public Task<(FileRecord Record, long ResumedFrom)> DownloadFileAsync(
+        string fileId, string destination, bool overwrite, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FileTransfer.DownloadAsync(_transport, fileId, destination, overwrite, progress, Options.TimeProvider, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _transport.Dispose();

@@ -88,7 +88,13 @@ internal sealed class ApiTransport : IDisposable
     /// for calls that are not idempotent (queuing a command) or that wait on purpose (long-polls).
     /// </summary>
     public async Task<HttpResponseMessage> SendRawAsync(
-        HttpMethod method, string path, Func<HttpContent>? content, string? token, CancellationToken cancellationToken, TimeSpan? once = null)
+        HttpMethod method,
+        string path,
+        Func<HttpContent>? content,
+        string? token,
+        CancellationToken cancellationToken,
+        TimeSpan? once = null,
+        Action<HttpRequestMessage>? configure = null)
     {
         async ValueTask<HttpResponseMessage> SendAsync(CancellationToken ct)
         {
@@ -100,6 +106,7 @@ internal sealed class ApiTransport : IDisposable
             }
 
             request.Content = content?.Invoke();
+            configure?.Invoke(request);
             return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
 

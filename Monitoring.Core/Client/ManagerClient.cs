@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Monitoring.Files;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 
@@ -138,8 +139,120 @@ public sealed class ManagerClient : IDisposable
             null,
             cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Uploads a local file to the manager's store; an interrupted upload of the same file resumes.</summary>
+    /// <param name="path">The local file.</param>
+    /// <param name="progress">Receives progress a few times a second and once at the end.</param>
+    /// <param name="cancellationToken">Stops the upload; running it again resumes.</param>
+    public Task<FileRecord> UploadFileAsync(string path, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var full = Path.GetFullPath(path);
+        return FileTransfer.UploadAsync(_transport, full, Path.GetFileName(full), full, progress, Options.TimeProvider, cancellationToken);
+    }
+
+    /// <summary>
+    /// Downloads a stored file. It lands in a hidden temporary file beside <paramref name="destination"/>, is
+    /// verified against its SHA-256, then renamed into place; an interrupted download resumes when run again.
+    /// </summary>
+    /// <exception cref="IOException">The destination exists and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="MonitoringApiException">With code <see cref="ErrorCodes.ChecksumMismatch"/> when the bytes are corrupted.</exception>
+    public async Task<FileRecord> DownloadFileAsync(
+        string fileId, string destination, bool overwrite = false, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        (await FileTransfer.DownloadAsync(_transport, fileId, Path.GetFullPath(destination), overwrite, progress, Options.TimeProvider, cancellationToken).ConfigureAwait(false)).Record;
+
+    /// <summary>
+    /// Fetches a file from an agent in one step: asks it to <c>send_file</c> into the store, then downloads it.
+    /// Running it again after an interruption reuses what already arrived on both legs.
+    /// </summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="remotePath">The full path on the agent; it must be inside the agent's files.read folders.</param>
+    /// <param name="destination">The local file to write.</param>
+    /// <param name="overwrite">Replace an existing destination.</param>
+    /// <param name="timeout">How long the agent may take to upload (default 10 minutes).</param>
+    /// <param name="progress">Progress of the download leg.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="MonitoringApiException">The agent refused or failed; the message is the agent's reason.</exception>
+    public async Task<FileRecord> ReceiveFileFromAgentAsync(
+        string agentId, string remotePath, string destination, bool overwrite = false, TimeSpan? timeout = null,
+        IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(destination) && !overwrite)
+        {
+            throw new IOException($"'{destination}' already exists; choose another destination or allow overwriting.");
+        }
+
+        var command = await InvokeCommandAsync(
+            agentId, CommandNames.SendFile, [new("path", remotePath)], timeout ?? TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+        var sent = Outcome(command, MonitoringJsonContext.Default.SendFileResult);
+        return await DownloadFileAsync(sent.FileId, destination, overwrite, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a local file to an agent: uploads it to the store, then has the agent <c>receive_file</c> it, verify it
+    /// and put it in place. Running it again after an interruption reuses what already arrived on both legs.
+    /// </summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="localPath">The local file.</param>
+    /// <param name="remotePath">The full path to write on the agent; it must be inside the agent's files.write folders.</param>
+    /// <param name="overwrite">Let the agent replace an existing file.</param>
+    /// <param name="timeout">How long the agent may take to download (default 10 minutes).</param>
+    /// <param name="progress">Progress of the upload leg.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="MonitoringApiException">The agent refused or failed; the message is the agent's reason.</exception>
+    public async Task<ReceiveFileResult> SendFileToAgentAsync(
+        string agentId, string localPath, string remotePath, bool overwrite = false, TimeSpan? timeout = null,
+        IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var stored = await UploadFileAsync(localPath, progress, cancellationToken).ConfigureAwait(false);
+        var command = await InvokeCommandAsync(
+            agentId,
+            CommandNames.ReceiveFile,
+            [new("fileId", stored.Id), new("path", remotePath), new("overwrite", overwrite)],
+            timeout ?? TimeSpan.FromMinutes(10),
+            cancellationToken).ConfigureAwait(false);
+        return Outcome(command, MonitoringJsonContext.Default.ReceiveFileResult);
+    }
+
+    /// <summary>The manager's file store, newest first.</summary>
+    public async Task<IReadOnlyList<FileRecord>> GetFilesAsync(int? limit = null, CancellationToken cancellationToken = default) =>
+        await _transport.SendAsync(
+            HttpMethod.Get, ApiRoutes.Files + Query(("limit", limit?.ToString(CultureInfo.InvariantCulture))), null,
+            MonitoringJsonContext.Default.ListFileRecord, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>One stored file's record.</summary>
+    public Task<FileRecord> GetFileAsync(string fileId, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(HttpMethod.Get, ApiRoutes.ForFile(fileId), null, MonitoringJsonContext.Default.FileRecord, null, cancellationToken);
+
+    /// <summary>Removes a file from the store.</summary>
+    public async Task DeleteFileAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _transport.SendRawAsync(HttpMethod.Delete, ApiRoutes.ForFile(fileId), null, null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _transport.Dispose();
+
+    private static T Outcome<T>(CommandRecord command, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        if (command.Status == CommandStatus.Succeeded && command.Result is { } result)
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(result, type)!;
+        }
+
+        var why = command.Status switch
+        {
+            CommandStatus.Queued => $"agent '{command.AgentId}' did not pick the command up in time; it stays queued until {command.ExpiresAt:u} (command {command.Id}).",
+            _ => command.Error ?? command.Status.ToString(),
+        };
+        throw new MonitoringApiException($"{command.Name} on agent '{command.AgentId}' {Word(command.Status)}: {why}", null, command.Status.ToString().ToLowerInvariant());
+    }
+
+    private static string Word(CommandStatus status) => status switch
+    {
+        CommandStatus.Queued => "is still queued",
+        CommandStatus.TimedOut => "timed out",
+        CommandStatus.Expired => "expired",
+        _ => "failed",
+    };
 
     private static int? Seconds(TimeSpan? t) => t is { } v ? (int)Math.Ceiling(v.TotalSeconds) : null;
 

@@ -39,6 +39,21 @@ public static class ApiRoutes
     /// <summary>GET one command's record (admins). Template parameter: <c>commandId</c>.</summary>
     public const string Command = Prefix + "/commands/{commandId}";
 
+    /// <summary>POST (admins, agents): announce an upload; GET (admins): the file store.</summary>
+    public const string Files = Prefix + "/files";
+
+    /// <summary>GET one file's record; DELETE it (admins). Template parameter: <c>fileId</c>.</summary>
+    public const string File = Prefix + "/files/{fileId}";
+
+    /// <summary>PUT bytes with Content-Range (the uploader); GET them, with Range (admins, the agent it is for).</summary>
+    public const string FileContent = Prefix + "/files/{fileId}/content";
+
+    /// <summary>The path of one stored file.</summary>
+    public static string ForFile(string fileId) => Files + "/" + Uri.EscapeDataString(fileId);
+
+    /// <summary>The content path of one stored file.</summary>
+    public static string ForFileContent(string fileId) => ForFile(fileId) + "/content";
+
     /// <summary>The commands path of one agent.</summary>
     public static string ForAgentCommands(string id) => ForAgent(id) + "/commands";
 

@@ -54,6 +54,12 @@ public sealed record CommandDefinition
     /// <summary>What it does, for a person.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// True when running it again after the agent stopped mid-run is safe and continues the work (a file
+    /// transfer resumes). Otherwise a command interrupted that way is reported failed, never run twice.
+    /// </summary>
+    public bool Resumable { get; init; }
+
     /// <summary>The arguments it accepts; any other is refused.</summary>
     public IReadOnlyList<CommandArgumentDefinition> Arguments { get; init; } = [];
 

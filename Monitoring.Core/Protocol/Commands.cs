@@ -142,4 +142,7 @@ public static class CommandNames
 
     /// <summary>Upload a file from the agent to the manager's file store.</summary>
     public const string SendFile = "send_file";
+
+    /// <summary>Download a file from the manager's store and write it on the agent.</summary>
+    public const string ReceiveFile = "receive_file";
 }

@@ -27,6 +27,18 @@ public static class ErrorCodes
     /// <summary>The command already has a final outcome; a second result is refused.</summary>
     public const string CommandCompleted = "command_completed";
 
+    /// <summary>No file with that id in the manager's store.</summary>
+    public const string FileNotFound = "file_not_found";
+
+    /// <summary>The bytes do not match the announced SHA-256; nothing was kept.</summary>
+    public const string ChecksumMismatch = "checksum_mismatch";
+
+    /// <summary>An upload chunk does not start where the stored bytes end; the problem's <c>received</c> says where.</summary>
+    public const string OffsetMismatch = "offset_mismatch";
+
+    /// <summary>The file is still being uploaded and cannot be read yet.</summary>
+    public const string FileIncomplete = "file_incomplete";
+
     /// <summary>The route or resource does not exist.</summary>
     public const string NotFound = "not_found";
 

@@ -36,6 +36,11 @@ namespace Monitoring.Protocol;
 [JsonSerializable(typeof(ProcessListResult))]
 [JsonSerializable(typeof(LogsResult))]
 [JsonSerializable(typeof(RestartResult))]
+[JsonSerializable(typeof(CreateFileRequest))]
+[JsonSerializable(typeof(FileRecord))]
+[JsonSerializable(typeof(List<FileRecord>))]
+[JsonSerializable(typeof(SendFileResult))]
+[JsonSerializable(typeof(ReceiveFileResult))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext
 {
 }

@@ -77,6 +77,14 @@ internal static class CommandsApi
             return Problems.BadRequest(invalid);
         }
 
+        if (request.Name == CommandNames.ReceiveFile
+            && request.Arguments?.TryGetValue("fileId", out var fileId) == true
+            && (await store.GetFileAsync(fileId.GetString()!, ct) is not { Status: FileStatus.Complete }))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ErrorCodes.FileNotFound,
+                $"receive_file needs a complete file from the store; '{fileId.GetString()}' is not one. Upload it first (POST {ApiRoutes.Files}).");
+        }
+
         if (request.TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
         {
             return Problems.BadRequest($"timeoutSeconds must be from 1 to {MaxTimeoutSeconds}; got {request.TimeoutSeconds}.");

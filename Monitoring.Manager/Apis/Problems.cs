@@ -71,6 +71,8 @@ internal static class Problems
         404 => "Not found",
         409 => "Conflict",
         413 => "Payload too large",
+        415 => "Unsupported media type",
+        422 => "Unprocessable content",
         _ => "Error",
     };
 }

@@ -82,6 +82,22 @@ internal interface IMonitoringStore : IDisposable
     /// <summary>Expires undelivered commands past their time-to-live and times out delivered ones past their timeout.</summary>
     Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct);
 
+    Task InsertFileAsync(FileRecord file, CancellationToken ct);
+
+    Task<FileRecord?> GetFileAsync(string id, CancellationToken ct);
+
+    Task<IReadOnlyList<FileRecord>> ListFilesAsync(int limit, CancellationToken ct);
+
+    /// <summary>An upload by the same uploader of the same content from the same place, to resume or reuse.</summary>
+    Task<FileRecord?> FindFileAsync(string? agentId, string requestedBy, string origin, string sha256, long size, CancellationToken ct);
+
+    Task MarkFileCompleteAsync(string id, DateTimeOffset now, CancellationToken ct);
+
+    Task<bool> DeleteFileAsync(string id, CancellationToken ct);
+
+    /// <summary>True when an open receive_file command for <paramref name="agentId"/> names the file.</summary>
+    Task<bool> IsFileOfferedToAsync(string fileId, string agentId, CancellationToken ct);
+
     /// <summary>Deletes snapshots older than <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);
 }

@@ -86,6 +86,18 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 error TEXT);
             CREATE INDEX IF NOT EXISTS commands_by_agent ON commands (agent_id, created_at);
             CREATE INDEX IF NOT EXISTS commands_open ON commands (status) WHERE status IN ('queued', 'delivered');
+            CREATE TABLE IF NOT EXISTS files (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                agent_id TEXT,
+                source_path TEXT,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                status TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                completed_at INTEGER);
+            CREATE INDEX IF NOT EXISTS files_by_content ON files (sha256, size);
             """, ct);
         using var cmd = _writer.CreateCommand();
         cmd.CommandText = "SELECT version FROM schema_version";
@@ -460,6 +472,106 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
             return changed;
         }, ct);
 
+    public Task InsertFileAsync(FileRecord file, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO files (id, name, agent_id, source_path, size, sha256, status, requested_by, created_at, completed_at)
+            VALUES ($id, $name, $agent, $source, $size, $sha, $status, $by, $created, $completed)
+            """;
+        cmd.Parameters.AddWithValue("$id", file.Id);
+        cmd.Parameters.AddWithValue("$name", file.Name);
+        cmd.Parameters.AddWithValue("$agent", (object?)file.AgentId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$source", (object?)file.SourcePath ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$size", file.Size);
+        cmd.Parameters.AddWithValue("$sha", file.Sha256);
+        cmd.Parameters.AddWithValue("$status", file.Status == FileStatus.Complete ? "complete" : "uploading");
+        cmd.Parameters.AddWithValue("$by", file.RequestedBy ?? "");
+        cmd.Parameters.AddWithValue("$created", ToMs(file.CreatedAt));
+        cmd.Parameters.AddWithValue("$completed", file.CompletedAt is { } c ? ToMs(c) : DBNull.Value);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return 0;
+    }, ct);
+
+    public async Task<FileRecord?> GetFileAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {FileColumns} FROM files WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadFile(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<FileRecord>> ListFilesAsync(int limit, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {FileColumns} FROM files ORDER BY created_at DESC, id DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$n", limit);
+        var result = new List<FileRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(ReadFile(reader));
+        }
+
+        return result;
+    }
+
+    public async Task<FileRecord?> FindFileAsync(string? agentId, string requestedBy, string origin, string sha256, long size, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT {FileColumns} FROM files
+            WHERE sha256 = $sha AND size = $size AND requested_by = $by AND agent_id IS $agent AND COALESCE(source_path, name) = $origin
+            ORDER BY status = 'complete' DESC, created_at DESC LIMIT 1
+            """;
+        cmd.Parameters.AddWithValue("$sha", sha256);
+        cmd.Parameters.AddWithValue("$size", size);
+        cmd.Parameters.AddWithValue("$by", requestedBy);
+        cmd.Parameters.AddWithValue("$agent", (object?)agentId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$origin", origin);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadFile(reader) : null;
+    }
+
+    public Task MarkFileCompleteAsync(string id, DateTimeOffset now, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE files SET status = 'complete', completed_at = $now WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$now", ToMs(now));
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    public Task<bool> DeleteFileAsync(string id, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "DELETE FROM files WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    }, ct);
+
+    public async Task<bool> IsFileOfferedToAsync(string fileId, string agentId, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT 1 FROM commands
+            WHERE agent_id = $a AND name = 'receive_file' AND status IN ('queued', 'delivered')
+              AND json_extract(arguments, '$.fileId') = $f
+            LIMIT 1
+            """;
+        cmd.Parameters.AddWithValue("$a", agentId);
+        cmd.Parameters.AddWithValue("$f", fileId);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
     public Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();
@@ -505,6 +617,23 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.CommandText = sql;
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    private const string FileColumns = "id, name, agent_id, source_path, size, sha256, status, requested_by, created_at, completed_at";
+
+    private static FileRecord ReadFile(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Name = r.GetString(1),
+        AgentId = NullableString(r, 2),
+        SourcePath = NullableString(r, 3),
+        Size = r.GetInt64(4),
+        Sha256 = r.GetString(5),
+        Status = r.GetString(6) == "complete" ? FileStatus.Complete : FileStatus.Uploading,
+        Received = r.GetString(6) == "complete" ? r.GetInt64(4) : 0,
+        RequestedBy = r.GetString(7),
+        CreatedAt = FromMs(r.GetInt64(8)),
+        CompletedAt = r.IsDBNull(9) ? null : FromMs(r.GetInt64(9)),
+    };
 
     private const string CommandColumns =
         "id, agent_id, name, arguments, status, requested_by, created_at, delivered_at, completed_at, expires_at, timeout_seconds, result, error";

@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using Monitoring.Internal;
+
+namespace Monitoring.Files;
+
+/// <summary>SHA-256 of files, streamed (constant memory), as lowercase hex.</summary>
+public static class FileHash
+{
+    /// <summary>The SHA-256 of an empty file.</summary>
+    public const string Empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /// <summary>Hashes a file.</summary>
+    public static async Task<string> Sha256OfFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        return await Sha256Async(stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Hashes a stream from its current position to its end.</summary>
+    public static async Task<string> Sha256Async(Stream stream, CancellationToken cancellationToken = default)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+        }
+
+        return Hex.Encode(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>True for 64 hex digits.</summary>
+    public static bool IsValid(string? sha256) =>
+        sha256 is { Length: 64 } && sha256.All(Uri.IsHexDigit);
+}

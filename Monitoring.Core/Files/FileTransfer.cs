@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Monitoring.Client;
+using Monitoring.Protocol;
+
+namespace Monitoring.Files;
+
+/// <summary>
+/// The client side of the file store, shared by <see cref="ManagerClient"/> and <see cref="AgentConnection"/>:
+/// resumable uploads with Content-Range and resumable, verified downloads with Range.
+/// </summary>
+internal static class FileTransfer
+{
+    public const int BufferSize = 256 * 1024;
+    private const int MaxAttempts = 5;
+
+    public static async Task<FileRecord> UploadAsync(
+        ApiTransport transport, string path, string name, string? sourcePath, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
+    {
+        var size = new FileInfo(path).Length;
+        var sha256 = await FileHash.Sha256OfFileAsync(path, ct).ConfigureAwait(false);
+        var request = new CreateFileRequest { Name = name, Size = size, Sha256 = sha256, SourcePath = sourcePath };
+        var record = await transport.SendAsync(
+            HttpMethod.Post, ApiRoutes.Files, () => ApiTransport.Json(request, MonitoringJsonContext.Default.CreateFileRequest),
+            MonitoringJsonContext.Default.FileRecord, null, ct).ConfigureAwait(false);
+        return await ResumeUploadAsync(transport, record, path, progress, time, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends what the store lacks of <paramref name="record"/>, from where it stopped, until it is complete.</summary>
+    public static async Task<FileRecord> ResumeUploadAsync(
+        ApiTransport transport, FileRecord record, string path, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
+    {
+        var meter = new ProgressMeter(record.Size, record.Received, progress, time);
+        var attempt = 0;
+        while (record.Status != FileStatus.Complete)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
+                stream.Seek(record.Received, SeekOrigin.Begin);
+                var from = record.Received;
+                var length = record.Size - from;
+                HttpContent Body()
+                {
+                    var content = new ProgressContent(stream, length, meter);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    content.Headers.ContentRange = new ContentRangeHeaderValue(from, record.Size - 1, record.Size);
+                    return content;
+                }
+
+                using var response = await transport.SendRawAsync(
+                    HttpMethod.Put, ApiRoutes.ForFileContent(record.Id), Body, null, ct, once: Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+                record = await transport.ReadAsync(response, MonitoringJsonContext.Default.FileRecord, ct).ConfigureAwait(false);
+            }
+            catch (MonitoringApiException ex) when ((ex.IsTransient || ex.Code == ErrorCodes.OffsetMismatch) && ++attempt < MaxAttempts)
+            {
+                await Delay(time, TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+                record = await transport.SendAsync(HttpMethod.Get, ApiRoutes.ForFile(record.Id), null, MonitoringJsonContext.Default.FileRecord, null, ct).ConfigureAwait(false);
+                meter = new ProgressMeter(record.Size, record.Received, progress, time);
+            }
+        }
+
+        meter.Complete();
+        return record;
+    }
+
+    /// <summary>
+    /// Downloads a stored file into <paramref name="destination"/>: into a temporary file beside it first, resumed
+    /// with Range if an earlier attempt left one, verified against the store's SHA-256, then renamed into place.
+    /// </summary>
+    /// <returns>The file's record and how many bytes an earlier attempt had already fetched.</returns>
+    public static async Task<(FileRecord Record, long ResumedFrom)> DownloadAsync(
+        ApiTransport transport, string fileId, string destination, bool overwrite, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
+    {
+        var record = await transport.SendAsync(HttpMethod.Get, ApiRoutes.ForFile(fileId), null, MonitoringJsonContext.Default.FileRecord, null, ct).ConfigureAwait(false);
+        if (record.Status != FileStatus.Complete)
+        {
+            throw new MonitoringApiException(
+                $"File {fileId} is still being uploaded ({record.Received} of {record.Size} bytes); try again when it is complete.", 409, ErrorCodes.FileIncomplete);
+        }
+
+        if (File.Exists(destination) && !overwrite)
+        {
+            throw new IOException($"'{destination}' already exists; choose another destination or allow overwriting.");
+        }
+
+        var temp = TemporaryPath(destination, fileId);
+        var resumedFrom = File.Exists(temp) ? new FileInfo(temp).Length : 0;
+        if (resumedFrom > record.Size)
+        {
+            File.Delete(temp);
+            resumedFrom = 0;
+        }
+
+        var meter = new ProgressMeter(record.Size, resumedFrom, progress, time);
+        var attempt = 0;
+        while (true)
+        {
+            var offset = File.Exists(temp) ? new FileInfo(temp).Length : 0;
+            if (offset >= record.Size)
+            {
+                break;
+            }
+
+            try
+            {
+                await FetchAsync(transport, record, temp, offset, meter, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex) && ++attempt < MaxAttempts && !ct.IsCancellationRequested)
+            {
+                await Delay(time, TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+            }
+        }
+
+        if (!File.Exists(temp))
+        {
+            // An empty file: nothing was fetched.
+            using (File.Create(temp))
+            {
+            }
+        }
+
+        var sha256 = await FileHash.Sha256OfFileAsync(temp, ct).ConfigureAwait(false);
+        if (new FileInfo(temp).Length != record.Size || !string.Equals(sha256, record.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            File.Delete(temp);
+            throw new MonitoringApiException(
+                $"File {fileId} arrived corrupted (SHA-256 {sha256}, expected {record.Sha256}); nothing was written to '{destination}'. Try again.",
+                null, ErrorCodes.ChecksumMismatch);
+        }
+
+        if (File.Exists(destination))
+        {
+            File.Delete(destination);
+        }
+
+        File.Move(temp, destination);
+        meter.Complete();
+        return (record, resumedFrom);
+    }
+
+    /// <summary>Where a download lands before it is verified: hidden, beside the destination, named by the file id.</summary>
+    public static string TemporaryPath(string destination, string fileId) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(destination))!, "." + Path.GetFileName(destination) + "." + fileId + ".part");
+
+    private static async Task FetchAsync(ApiTransport transport, FileRecord record, string temp, long offset, ProgressMeter meter, CancellationToken ct)
+    {
+        using var response = await transport.SendRawAsync(
+            HttpMethod.Get, ApiRoutes.ForFileContent(record.Id), null, null, ct, once: Timeout.InfiniteTimeSpan,
+            configure: r => r.Headers.Range = offset > 0 ? new RangeHeaderValue(offset, null) : null).ConfigureAwait(false);
+        var append = response.StatusCode == HttpStatusCode.PartialContent;
+        using var target = new FileStream(temp, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+#if NET
+        using var source = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+#else
+        using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+        var buffer = new byte[BufferSize];
+        int read;
+        while ((read = await source.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+        {
+            await target.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+            meter.Add(read);
+        }
+
+        await target.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is MonitoringApiException { IsTransient: true } or IOException or HttpRequestException;
+
+    private static Task Delay(TimeProvider time, TimeSpan delay, CancellationToken ct) =>
+#if NET
+        Task.Delay(delay, time, ct);
+#else
+        time.Delay(delay, ct);
+#endif
+}
