@@ -20,6 +20,8 @@ public sealed class ServerProcess : IDisposable
 
     public string Name { get; }
 
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
