@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Monitoring.Client;
+using Monitoring.Protocol;
+using Monitoring.Tests;
+
+namespace Monitoring.Benchmarks;
+
+/// <summary>
+/// Throughput of each file-transfer leg for one file on loopback, beside a plain <c>curl</c> download of the same
+/// file from nginx in the same run, and the peak RSS of the manager and the agent afterwards.
+/// </summary>
+internal static class FileThroughput
+{
+    public static async Task RunAsync(long size)
+    {
+        var root = Directory.CreateTempSubdirectory("monitoring-bench-").FullName;
+        try
+        {
+            var outbox = Directory.CreateDirectory(Path.Combine(root, "outbox")).FullName;
+            var inbox = Directory.CreateDirectory(Path.Combine(root, "inbox")).FullName;
+            var local = Directory.CreateDirectory(Path.Combine(root, "admin")).FullName;
+            var source = Path.Combine(outbox, "data.bin");
+            Generate(source, size);
+
+            var port = TestNet.FreePort();
+            var url = $"https://127.0.0.1:{port}";
+            var data = Path.Combine(root, "manager");
+            using var manager = ServerProcess.Start("Monitoring.Manager", "--urls", url, "--data-dir", data);
+            await manager.WaitForOutputAsync("Monitoring manager started", TimeSpan.FromSeconds(60));
+            using var admin = ManagerClient.FromConnectionFile(Path.Combine(data, "admin.json"));
+            var config = Path.Combine(root, "agent.yaml");
+            File.WriteAllText(config, $"files:\n  read: [{outbox}]\n  write: [{inbox}]\n");
+            using var agent = ServerProcess.Start(
+                "Monitoring.Agent", "--manager", url, "--enrollment-token-file", Path.Combine(data, "enrollment.token"),
+                "--certificate-thumbprint", admin.Options.CertificateThumbprint!, "--state-dir", Path.Combine(root, "agent"),
+                "--id", "bench", "--interval", "10s", "--config", config);
+            await TestNet.WaitUntilAsync(async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "bench"), TimeSpan.FromSeconds(60), "the agent");
+            var timeout = TimeSpan.FromMinutes(10);
+
+            var baseline = await CurlFromNginxAsync(source, root);
+
+            var sw = Stopwatch.StartNew();
+            var sent = await admin.InvokeCommandAsync("bench", CommandNames.SendFile, [new("path", source)], timeout);
+            var agentToManager = sw.Elapsed;
+            var fileId = System.Text.Json.JsonSerializer.Deserialize(sent.Result!.Value, MonitoringJsonContext.Default.SendFileResult)!.FileId;
+
+            sw.Restart();
+            await admin.DownloadFileAsync(fileId, Path.Combine(local, "from-agent.bin"));
+            var managerToAdmin = sw.Elapsed;
+
+            var upload = Path.Combine(local, "to-agent.bin");
+            Generate(upload, size, seed: 7);
+            sw.Restart();
+            var stored = await admin.UploadFileAsync(upload);
+            var adminToManager = sw.Elapsed;
+
+            sw.Restart();
+            var received = await admin.InvokeCommandAsync(
+                "bench", CommandNames.ReceiveFile, [new("fileId", stored.Id), new("path", Path.Combine(inbox, "to-agent.bin"))], timeout);
+            var managerToAgent = sw.Elapsed;
+            if (received.Status != CommandStatus.Succeeded || sent.Status != CommandStatus.Succeeded)
+            {
+                throw new InvalidOperationException($"A transfer failed: {sent.Error} {received.Error}");
+            }
+
+            var mib = size / (1024.0 * 1024);
+            Console.WriteLine($"File transfer, one {mib:0} MiB file over HTTPS on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores)");
+            Console.WriteLine();
+            Console.WriteLine("| leg | seconds | MiB/s | vs baseline |");
+            Console.WriteLine("|---|---|---|---|");
+            Row("baseline: curl from nginx (HTTP, no hashing)", baseline, mib, baseline);
+            Row("agent → manager (send_file: hash, upload, verify)", agentToManager, mib, baseline);
+            Row("manager → admin (SDK download: Range, verify)", managerToAdmin, mib, baseline);
+            Row("admin → manager (SDK upload: hash, upload, verify)", adminToManager, mib, baseline);
+            Row("manager → agent (receive_file: download, verify)", managerToAgent, mib, baseline);
+            Console.WriteLine();
+            Console.WriteLine($"Peak RSS: manager {PeakRssMiB(manager.Id)} MiB, agent {PeakRssMiB(agent.Id)} MiB, admin (this process) {PeakRssMiB(Environment.ProcessId)} MiB");
+
+            await agent.StopAsync(TimeSpan.FromSeconds(15));
+            await manager.StopAsync(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<TimeSpan> CurlFromNginxAsync(string file, string root)
+    {
+        var port = TestNet.FreePort();
+        var conf = Path.Combine(root, "nginx.conf");
+        File.WriteAllText(conf, $$"""
+            daemon off;
+            master_process off;
+            pid {{root}}/nginx.pid;
+            error_log {{root}}/nginx-error.log;
+            events { }
+            http {
+                access_log off;
+                sendfile on;
+                server { listen 127.0.0.1:{{port}}; root {{Path.GetDirectoryName(file)}}; }
+            }
+            """);
+        // nginx's worker reads as an unprivileged user: let it into the temporary folders.
+        foreach (var dir in new[] { root, Path.GetDirectoryName(file)! })
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        }
+
+        using var nginx = Process.Start(new ProcessStartInfo("nginx", ["-c", conf, "-p", root]) { UseShellExecute = false })!;
+        try
+        {
+            await TestNet.WaitUntilAsync(
+                async () => await RunAsync("curl", "-sf", "-o", "/dev/null", $"http://127.0.0.1:{port}/{Path.GetFileName(file)}") == 0,
+                TimeSpan.FromSeconds(20), "nginx");
+            var sw = Stopwatch.StartNew();
+            await RunAsync("curl", "-sf", "-o", Path.Combine(root, "curl.bin"), $"http://127.0.0.1:{port}/{Path.GetFileName(file)}");
+            var elapsed = sw.Elapsed;
+            File.Delete(Path.Combine(root, "curl.bin"));
+            return elapsed;
+        }
+        finally
+        {
+            nginx.Kill();
+            await nginx.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<int> RunAsync(string program, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(program, args) { UseShellExecute = false })!;
+        await p.WaitForExitAsync();
+        return p.ExitCode;
+    }
+
+    private static void Generate(string path, long size, int seed = 42)
+    {
+        var block = new byte[1 << 20];
+        new Random(seed).NextBytes(block);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        for (long written = 0, n = 0; written < size; n++)
+        {
+            BitConverter.TryWriteBytes(block, n);
+            var count = (int)Math.Min(block.Length, size - written);
+            stream.Write(block, 0, count);
+            written += count;
+        }
+    }
+
+    private static void Row(string name, TimeSpan elapsed, double mib, TimeSpan baseline) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {elapsed.TotalSeconds:0.00} | {mib / elapsed.TotalSeconds:0} | {elapsed.TotalSeconds / baseline.TotalSeconds:0.0}x |"));
+
+    private static long PeakRssMiB(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
