@@ -145,7 +145,7 @@ public sealed class CommandTests : IDisposable
             var noAgent = await Assert.ThrowsAsync<MonitoringApiException>(() => admin.InvokeCommandAsync("nobody", CommandNames.GetStatus));
 
             Assert.Equal((400, ErrorCodes.UnknownCommand), (unknown.StatusCode, unknown.Code));
-            Assert.Contains("get_logs, get_process_count, get_status, list_processes, restart", unknown.Message, StringComparison.Ordinal);
+            Assert.Contains("get_logs, get_process_count, get_status, list_processes, receive_file, restart, send_file", unknown.Message, StringComparison.Ordinal);
             Assert.Equal(400, badType.StatusCode);
             Assert.Contains("whole number from 1 to 100", badType.Message, StringComparison.Ordinal);
             Assert.Contains("out of range from 1 to 10000", outOfRange.Message, StringComparison.Ordinal);

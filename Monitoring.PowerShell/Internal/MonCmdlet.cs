@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using Monitoring.Client;
+using Monitoring.Protocol;
+
+namespace Monitoring.PowerShell;
+
+/// <summary>
+/// What every Mon cmdlet shares: the -Manager parameter, cancellation on Ctrl+C, ErrorRecords with stable ids, and
+/// running async SDK calls while every Write* happens on the pipeline thread.
+/// </summary>
+public abstract class MonCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+    private BlockingCollection<Action>? _pipeline;
+
+    /// <summary>The connection to use instead of the session's (from Connect-MonManager -PassThru).</summary>
+    [Parameter]
+    public MonManagerConnection? Manager { get; set; }
+
+    /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+    protected CancellationToken StopToken => _stop.Token;
+
+    /// <summary>The manager client to use; throws a terminating error when there is none.</summary>
+    protected ManagerClient Client => (Manager ?? MonitoringSession.Current)?.Client ?? ThrowNotConnected();
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => _stop.Dispose();
+
+    /// <summary>Runs async work, draining its queued pipeline actions (output, progress) on this thread.</summary>
+    protected void Run(Func<CancellationToken, Task> work)
+    {
+        using var queue = new BlockingCollection<Action>();
+        _pipeline = queue;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work(StopToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+        foreach (var action in queue.GetConsumingEnumerable())
+        {
+            action();
+        }
+
+        _pipeline = null;
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Runs async work that returns a value, on the pipeline thread's terms.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        T result = default!;
+        Run(async ct => result = await work(ct).ConfigureAwait(false));
+        return result;
+    }
+
+    /// <summary>Queues an action for the pipeline thread (from async code inside <see cref="Run"/>).</summary>
+    protected void OnPipeline(Action action)
+    {
+        if (_pipeline is { } queue && !queue.IsAddingCompleted)
+        {
+            queue.Add(action);
+        }
+        else
+        {
+            action();
+        }
+    }
+
+    /// <summary>Turns an SDK exception into an ErrorRecord with a stable id, category and target.</summary>
+    protected static ErrorRecord ToErrorRecord(Exception ex, object? target)
+    {
+        var (id, category, action) = ex switch
+        {
+            MonitoringApiException { Code: MonitoringApiException.UnreachableCode } => ("ManagerUnreachable", ErrorCategory.ConnectionError, "Check the manager is running and the URL and certificate thumbprint are right."),
+            MonitoringApiException { StatusCode: 401 } => ("Unauthorized", ErrorCategory.SecurityError, "Check the token; admins find theirs in admin.json in the manager's data directory."),
+            MonitoringApiException { StatusCode: 403 } => ("Forbidden", ErrorCategory.PermissionDenied, "Connect with an admin token."),
+            MonitoringApiException { Code: ErrorCodes.AgentNotFound } => ("AgentNotFound", ErrorCategory.ObjectNotFound, "List agents with Get-MonAgent."),
+            MonitoringApiException { Code: ErrorCodes.UnknownCommand } => ("UnknownCommand", ErrorCategory.InvalidArgument, "Use one of the commands the message lists (Tab completes them)."),
+            MonitoringApiException { Code: ErrorCodes.FileNotFound } => ("FileNotFound", ErrorCategory.ObjectNotFound, "List stored files with Get-MonFile."),
+            MonitoringApiException { Code: ErrorCodes.CommandNotFound } => ("CommandNotFound", ErrorCategory.ObjectNotFound, "List commands with Get-MonCommand -Agent <id>."),
+            MonitoringApiException { Code: ErrorCodes.ChecksumMismatch } => ("ChecksumMismatch", ErrorCategory.InvalidData, "Run the transfer again."),
+            MonitoringApiException { StatusCode: 400 } => ("InvalidRequest", ErrorCategory.InvalidArgument, null),
+            MonitoringApiException { StatusCode: 413 } => ("TooLarge", ErrorCategory.LimitsExceeded, null),
+            MonitoringApiException api => ("Api." + (api.Code ?? "error"), ErrorCategory.NotSpecified, null),
+            IOException => ("FileExists", ErrorCategory.ResourceExists, "Pass -Force to overwrite, or choose another destination."),
+            ArgumentException => ("InvalidArgument", ErrorCategory.InvalidArgument, null),
+            _ => ("Unexpected", ErrorCategory.NotSpecified, null),
+        };
+        return new ErrorRecord(ex, "Monitoring." + id, category, target)
+        {
+            ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = action },
+        };
+    }
+
+    private ManagerClient ThrowNotConnected()
+    {
+        var ex = new InvalidOperationException(
+            "Not connected to a manager. Run Connect-MonManager -ConnectionFile <admin.json> (or -Uri and -Token) first, or pass -Manager.");
+        ThrowTerminatingError(new ErrorRecord(ex, "Monitoring.NotConnected", ErrorCategory.ConnectionError, null)
+        {
+            ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Run Connect-MonManager." },
+        });
+        return null!;
+    }
+}
