@@ -8,7 +8,11 @@
     Description          = 'Drive a Monitoring manager from PowerShell: agents, metrics, alerts, commands and files.'
     PowerShellVersion    = '7.2'
     CompatiblePSEditions = @('Core')
-    CmdletsToExport      = @()
+    FormatsToProcess     = @('Monitoring.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-MonManager', 'Disconnect-MonManager', 'Get-MonAgent', 'Get-MonStatus', 'Get-MonAlert',
+        'Invoke-MonCommand', 'Get-MonCommand', 'Receive-MonFile', 'Send-MonFile', 'Get-MonFile', 'Remove-MonAgent'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -66,7 +66,7 @@ public abstract class MonCmdlet : PSCmdlet
     protected T Run<T>(Func<CancellationToken, Task<T>> work)
     {
         T result = default!;
-        Run(async ct => result = await work(ct).ConfigureAwait(false));
+        Run(async ct => { result = await work(ct).ConfigureAwait(false); });
         return result;
     }
 

@@ -1,0 +1,67 @@
+# The prose of the module's help: a description and examples per cmdlet. Synopses and parameter
+# descriptions come from the cmdlets' XML doc comments; eng/New-MonitoringHelp.ps1 merges both into MAML.
+@{
+    'Connect-MonManager' = @{
+        Description = 'Connects this PowerShell session to a Monitoring manager. Every other cmdlet uses the connection, unless given another with -Manager. The address, certificate and token are checked at once. The token is never shown. Plain HTTP to an address that is not loopback is refused unless -AllowUnencrypted is given.'
+        Examples = @(
+            @{ Code = 'Connect-MonManager -ConnectionFile /var/lib/monitoring/admin.json'; Remarks = 'Connects with the admin connection file the manager writes into its data directory on first start.' }
+            @{ Code = 'Connect-MonManager -Uri https://mon.example:5000 -Token $token -CertificateThumbprint 29D0BD...0187'; Remarks = 'Connects to a manager with a self-signed certificate, pinning its SHA-256 thumbprint.' }
+        )
+    }
+    'Disconnect-MonManager' = @{
+        Description = 'Forgets the session''s connection to the manager. Cmdlets run afterwards need Connect-MonManager again or -Manager.'
+        Examples = @( @{ Code = 'Disconnect-MonManager'; Remarks = 'Closes the connection.' } )
+    }
+    'Get-MonAgent' = @{
+        Description = 'Lists the agents enrolled with the manager, with their status (online or offline), address, operating system, last contact and latest metrics. The objects carry CpuPercent, MemoryPercent, DiskPercent, ProcessCount and Uptime for sorting and filtering, and the whole latest snapshot under Latest.'
+        Examples = @(
+            @{ Code = 'Get-MonAgent'; Remarks = 'Lists every agent as a table.' }
+            @{ Code = 'Get-MonAgent -Id web* -Status Online | Sort-Object CpuPercent -Descending'; Remarks = 'The online web servers, busiest first.' }
+        )
+    }
+    'Get-MonStatus' = @{
+        Description = 'Returns an agent''s stored metric samples, oldest first, as flat objects (CPU, memory, swap, fullest disk, load, network rates, process count), ready for Measure-Object, Export-Csv or ConvertTo-Json. The full snapshot of each sample is under Snapshot.'
+        Examples = @(
+            @{ Code = 'Get-MonStatus -Agent web1 -Last 60 | Measure-Object CpuPercent -Average -Maximum'; Remarks = 'Average and peak CPU over the last 60 samples.' }
+            @{ Code = 'Get-MonStatus web1 -From (Get-Date).AddHours(-1) | Export-Csv web1.csv'; Remarks = 'The last hour, to a CSV file.' }
+        )
+    }
+    'Get-MonAlert' = @{
+        Description = 'Lists alert transitions (firing, resolved) the agents raised, newest first, optionally for one agent, one state or since a time.'
+        Examples = @( @{ Code = 'Get-MonAlert -State Firing -Since (Get-Date).AddDays(-1)'; Remarks = 'What fired in the last day.' } )
+    }
+    'Invoke-MonCommand' = @{
+        Description = 'Runs a command on one or more agents and emits each outcome as it arrives; agents are handled at the same time. The outcome''s status is succeeded, failed (with the reason in Error) or timed_out; its typed result is in Output. If an agent does not pick the command up in time, a warning says so and the command stays queued until it expires. restart asks for confirmation (ConfirmImpact High) unless -Force or -Confirm:$false, and honours -WhatIf. Commands: get_status, get_process_count, list_processes, get_logs, restart, send_file, receive_file.'
+        Examples = @(
+            @{ Code = 'Get-MonAgent -Status Online | Invoke-MonCommand -Name get_process_count'; Remarks = 'The process count of every online agent.' }
+            @{ Code = 'Invoke-MonCommand -Agent web1 -Name list_processes -Argument @{ top = 5; sortBy = ''memory'' } | Select-Object -ExpandProperty Output'; Remarks = 'The five largest processes on web1.' }
+            @{ Code = 'Invoke-MonCommand -Agent web1 -Name restart -WhatIf'; Remarks = 'Shows what would happen; nothing runs.' }
+        )
+    }
+    'Get-MonCommand' = @{
+        Description = 'Reads the command audit trail: which credential asked for which command, on which agent, when, and how it ended. Newest first.'
+        Examples = @(
+            @{ Code = 'Get-MonCommand -Agent web1 -Last 20'; Remarks = 'The last 20 commands sent to web1.' }
+            @{ Code = 'Get-MonCommand -Id 01a220639f4d72a885517534104af3d7'; Remarks = 'One command''s record.' }
+        )
+    }
+    'Receive-MonFile' = @{
+        Description = 'Fetches a file from an agent (the agent uploads it into the manager''s store, then it is downloaded) or a file already in the store by id. The file streams with a progress bar, lands in a hidden temporary file, is verified against its SHA-256 and only then renamed into place. Run it again after an interruption and it resumes. An existing destination is kept unless -Force. The agent only sends files inside its files.read folders.'
+        Examples = @(
+            @{ Code = 'Receive-MonFile -Agent web1 -Path /var/log/app.log -Destination ./web1-app.log'; Remarks = 'Copies a log from web1.' }
+            @{ Code = 'Get-MonFile | Where-Object AgentId -eq web1 | Receive-MonFile -Destination ./inbox -Force'; Remarks = 'Downloads stored files by id.' }
+        )
+    }
+    'Send-MonFile' = @{
+        Description = 'Sends a local file to an agent: it is uploaded to the manager''s store, then the agent downloads it, verifies its SHA-256 and renames it into place. Progress is shown; running it again after an interruption resumes. The agent only writes inside its files.write folders, and keeps an existing file unless -Force.'
+        Examples = @( @{ Code = 'Send-MonFile -Agent web1 -Path ./app.conf -Destination /etc/app/app.conf -Force'; Remarks = 'Replaces a configuration file on web1.' } )
+    }
+    'Get-MonFile' = @{
+        Description = 'Lists the manager''s file store (name, source agent and path, size, SHA-256, status), newest first, or one file by id.'
+        Examples = @( @{ Code = 'Get-MonFile -Last 10'; Remarks = 'The ten newest stored files.' } )
+    }
+    'Remove-MonAgent' = @{
+        Description = 'Removes agents from the manager and revokes their tokens at once; their metric history stays. A removed agent can enroll again with the enrollment token. Asks for confirmation (ConfirmImpact High).'
+        Examples = @( @{ Code = 'Get-MonAgent -Status Offline | Remove-MonAgent -Confirm:$false'; Remarks = 'Removes every offline agent without asking.' } )
+    }
+}
