@@ -1,0 +1,266 @@
+# Pester suite for the Monitoring module: imports the built module (artifacts/module/Monitoring) and drives a
+# real manager and a real agent started on free loopback ports.
+BeforeDiscovery {
+    $script:Cmdlets = (Import-PowerShellDataFile "$PSScriptRoot/../../Monitoring.psd1").CmdletsToExport
+}
+
+BeforeAll {
+    $script:Root = (Resolve-Path "$PSScriptRoot/../..").Path
+    $script:ModulePath = "$Root/artifacts/module/Monitoring/Monitoring.psd1"
+    Import-Module $ModulePath -Force
+
+    function Get-FreePort {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop(); $port
+    }
+
+    function Wait-Until([scriptblock] $Condition, [int] $Seconds, [string] $What) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    $script:Work = Join-Path ([System.IO.Path]::GetTempPath()) ("monitoring-pester-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $Work, "$Work/out", "$Work/in", "$Work/local" | Out-Null
+    $script:Port = Get-FreePort
+    $script:Url = "https://127.0.0.1:$Port"
+    $script:DataDir = "$Work/manager"
+    $script:Marker = "$Work/restarted"
+    $script:Manager = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/manager.log" -ArgumentList @(
+        "$Root/Monitoring.Manager/bin/Release/net10.0/Monitoring.Manager.dll", '--urls', $Url, '--data-dir', $DataDir)
+    Wait-Until { (Test-Path "$DataDir/admin.json") -and (Select-String -Quiet 'Monitoring manager started' "$Work/manager.log") } 60 'the manager'
+    $script:AdminJson = "$DataDir/admin.json"
+    $admin = Get-Content $AdminJson | ConvertFrom-Json
+    @"
+files:
+  read: [$Work/out, $Work/in]
+  write: [$Work/in]
+allowRestart: true
+restartCommand: [/bin/sh, -c, 'echo ran >> $Marker']
+"@ | Set-Content "$Work/agent.yaml"
+    $script:Agent = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/agent.log" -ArgumentList @(
+        "$Root/Monitoring.Agent/bin/Release/net10.0/Monitoring.Agent.dll", '--manager', $Url,
+        '--enrollment-token-file', "$DataDir/enrollment.token", '--certificate-thumbprint', $admin.certificateThumbprint,
+        '--state-dir', "$Work/agent", '--id', 'pester1', '--interval', '2s', '--config', "$Work/agent.yaml")
+    Connect-MonManager -ConnectionFile $AdminJson
+    Wait-Until { Get-MonAgent -Id pester1 -Status Online -ErrorAction SilentlyContinue | Where-Object { $null -ne $_.CpuPercent } } 60 'the agent to report'
+
+    # A second agent that enrolls and then never reports: offline, for the queued and removal cases.
+    $enroll = @{ agentId = 'ghost'; os = 'linux'; intervalSeconds = 1 } | ConvertTo-Json
+    Invoke-RestMethod -Method Post -Uri "$Url/api/v1/agents/register" -SkipCertificateCheck -ContentType 'application/json' `
+        -Headers @{ Authorization = "Bearer $((Get-Content "$DataDir/enrollment.token").Trim())" } -Body $enroll | Out-Null
+    Wait-Until { Get-MonAgent -Id ghost -Status Offline } 30 'the ghost agent to go offline'
+}
+
+AfterAll {
+    Disconnect-MonManager
+    foreach ($p in $Agent, $Manager) { if ($p -and -not $p.HasExited) { $p.Kill($true); $p.WaitForExit(10000) | Out-Null } }
+    Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue
+}
+
+Describe 'Help' {
+    It 'documents <_> fully' -ForEach $Cmdlets {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match '^\s*\w+-\w+\s*\['
+        ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        foreach ($p in $help.Parameters.Parameter) { ($p.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a description" }
+    }
+
+    It 'exports exactly the manifest''s cmdlets' {
+        $manifest = Import-PowerShellDataFile "$Root/Monitoring.psd1"
+        (Get-Command -Module Monitoring).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+    }
+}
+
+Describe 'Connect-MonManager' {
+    It 'refuses a wrong token with an Unauthorized error' {
+        { Connect-MonManager -Uri $Url -Token 'mon_adm_wrong' -CertificateThumbprint (Get-Content $AdminJson | ConvertFrom-Json).certificateThumbprint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Monitoring.Unauthorized,Monitoring.PowerShell.Commands.ConnectMonManagerCommand'
+        Get-MonAgent -Id pester1 | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses plain HTTP to a remote address without -AllowUnencrypted' {
+        { Connect-MonManager -Uri http://192.0.2.10:5000 -Token x -ErrorAction Stop } | Should -Throw -ErrorId 'Monitoring.Unencrypted*'
+    }
+
+    It 'never shows the token' {
+        $connection = Connect-MonManager -ConnectionFile $AdminJson -PassThru
+        $token = (Get-Content $AdminJson | ConvertFrom-Json).token
+        ($connection | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($token))
+        $connection.Uri | Should -Be "$Url/"
+    }
+}
+
+Describe 'Get-MonAgent' {
+    It 'returns typed agents with their latest metrics' {
+        $agent = Get-MonAgent -Id pester1
+        $agent.Status | Should -Be 'Online'
+        $agent.Os | Should -Be 'linux'
+        $agent.CpuPercent | Should -BeGreaterOrEqual 0
+        $agent.MemoryPercent | Should -BeGreaterThan 0
+        $agent.ProcessCount | Should -BeGreaterThan 0
+        $agent.Latest.Disks.Count | Should -BeGreaterThan 0
+    }
+
+    It 'filters by wildcard and status' {
+        (Get-MonAgent -Id 'pest*').Id | Should -Be 'pester1'
+        (Get-MonAgent -Status Offline).Id | Should -Be 'ghost'
+    }
+
+    It 'shows a readable table by default' {
+        $table = Get-MonAgent | Out-String
+        $table | Should -Match 'Cpu%'
+        $table | Should -Match 'pester1\s+Online'
+    }
+
+    It 'reports an unknown agent as ObjectNotFound' {
+        Get-MonAgent -Id nobody -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Monitoring.AgentNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].TargetObject | Should -Be 'nobody'
+    }
+}
+
+Describe 'Get-MonStatus and Get-MonAlert' {
+    It 'returns flat samples ready for Measure-Object and Export-Csv' {
+        Wait-Until { @(Get-MonStatus -Agent pester1 -Last 3).Count -ge 2 } 30 'two samples'
+        $samples = Get-MonStatus -Agent pester1 -Last 2
+        $samples.Count | Should -Be 2
+        $samples[0].Seq | Should -BeLessThan $samples[1].Seq
+        ($samples | Measure-Object CpuPercent -Maximum).Maximum | Should -BeGreaterOrEqual 0
+        $csv = $samples | ConvertTo-Csv | ConvertFrom-Csv
+        [double]$csv[0].MemoryPercent | Should -BeGreaterThan 0
+    }
+
+    It 'returns samples in a time range' {
+        (Get-MonStatus -Agent pester1 -From (Get-Date).AddMinutes(-10)).Count | Should -BeGreaterThan 0
+    }
+
+    It 'lists no alerts when none were raised' {
+        @(Get-MonAlert -Agent pester1).Count | Should -Be 0
+    }
+}
+
+Describe 'Invoke-MonCommand' {
+    It 'takes agents from the pipeline and emits typed results' {
+        $result = Get-MonAgent -Status Online | Invoke-MonCommand -Name get_process_count
+        $result.AgentId | Should -Be 'pester1'
+        $result.Status | Should -Be 'Succeeded'
+        $result.Output.count | Should -BeGreaterThan 0
+    }
+
+    It 'passes typed arguments from a hashtable' {
+        $result = Invoke-MonCommand -Agent pester1 -Name list_processes -Argument @{ top = 2; sortBy = 'memory' }
+        $result.Output.processes.Count | Should -Be 2
+    }
+
+    It 'runs nothing for restart with -WhatIf' {
+        Invoke-MonCommand -Agent pester1 -Name restart -WhatIf
+        Test-Path $Marker | Should -BeFalse
+        (Get-MonCommand -Agent pester1).Name | Should -Not -Contain 'restart'
+    }
+
+    It 'restarts once with -Force' {
+        (Invoke-MonCommand -Agent pester1 -Name restart -Force).Status | Should -Be 'Succeeded'
+        Wait-Until { Test-Path $Marker } 15 'the restart command'
+        (Get-Content $Marker) | Should -Be @('ran')
+    }
+
+    It 'reports an unknown command with the known ones' {
+        Invoke-MonCommand -Agent pester1 -Name format_disk -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Monitoring.UnknownCommand*'
+        $err[0].Exception.Message | Should -Match 'get_process_count'
+        $err[0].TargetObject | Should -Be 'pester1'
+    }
+
+    It 'warns that a command for an offline agent stays queued' {
+        $result = Invoke-MonCommand -Agent ghost -Name get_status -TimeoutSec 1 -WarningVariable warn -WarningAction SilentlyContinue
+        $result.Status | Should -Be 'Queued'
+        $warn[0] | Should -Match "Agent 'ghost' did not pick up 'get_status'.*expires at"
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-MonManager -ConnectionFile '$AdminJson'; Invoke-MonCommand -Agent ghost -Name get_status -TimeoutSec 600")
+        $handle = $ps.BeginInvoke()
+        Wait-Until { @(Get-MonCommand -Agent ghost | Where-Object Status -eq 'Queued').Count -ge 2 } 30 'the command to be queued'
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $handle.IsCompleted | Should -BeTrue
+        $ps.Dispose()
+    }
+
+    It 'keeps an audit trail' {
+        $history = Get-MonCommand -Agent pester1
+        $history.Name | Should -Contain 'get_process_count'
+        ($history | Where-Object Name -eq 'get_process_count' | Select-Object -First 1).RequestedBy | Should -Be 'admin'
+        (Get-MonCommand -Id $history[0].Id).Id | Should -Be $history[0].Id
+    }
+}
+
+Describe 'Completers' {
+    It 'completes agent ids' {
+        $line = 'Invoke-MonCommand -Agent pes'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'pester1'
+    }
+
+    It 'completes command names' {
+        $line = 'Invoke-MonCommand -Agent pester1 -Name get_p'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('get_process_count')
+    }
+}
+
+Describe 'File transfer' {
+    It 'sends and receives a file with progress, identical both ways' {
+        $local = "$Work/local/payload.bin"
+        $bytes = [byte[]]::new(6MB); [System.Random]::new(1).NextBytes($bytes); [System.IO.File]::WriteAllBytes($local, $bytes)
+
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript(@"
+Import-Module '$ModulePath'
+Connect-MonManager -ConnectionFile '$AdminJson'
+Send-MonFile -Agent pester1 -Path '$local' -Destination '$Work/in/payload.bin'
+Receive-MonFile -Agent pester1 -Path '$Work/in/payload.bin' -Destination '$Work/local/back.bin'
+"@)
+        $output = $ps.Invoke()
+        $ps.Streams.Error | Should -BeNullOrEmpty
+        $completed = @($ps.Streams.Progress | Where-Object RecordType -eq 'Completed')
+        $completed.Count | Should -BeGreaterOrEqual 2
+        $ps.Dispose()
+
+        $output[0].Sha256 | Should -Be (Get-FileHash $local -Algorithm SHA256).Hash.ToLowerInvariant()
+        $output[1].FullName | Should -Be "$Work/local/back.bin"
+        (Get-FileHash "$Work/local/back.bin").Hash | Should -Be (Get-FileHash $local).Hash
+        (Get-MonFile).Name | Should -Contain 'payload.bin'
+    }
+
+    It 'refuses to overwrite without -Force' {
+        Receive-MonFile -Agent pester1 -Path "$Work/in/payload.bin" -Destination "$Work/local/back.bin" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Monitoring.FileExists*'
+        Receive-MonFile -Agent pester1 -Path "$Work/in/payload.bin" -Destination "$Work/local/back.bin" -Force | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports a path outside the agent''s folders' {
+        Receive-MonFile -Agent pester1 -Path /etc/passwd -Destination "$Work/local/passwd" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'outside the folders this agent may read'
+        Test-Path "$Work/local/passwd" | Should -BeFalse
+    }
+}
+
+Describe 'Remove-MonAgent' {
+    It 'does nothing with -WhatIf' {
+        Remove-MonAgent -Id ghost -WhatIf
+        Get-MonAgent -Id ghost | Should -Not -BeNullOrEmpty
+    }
+
+    It 'removes from the pipeline with -Confirm:$false' {
+        Get-MonAgent -Status Offline | Remove-MonAgent -Confirm:$false
+        Get-MonAgent -Id ghost -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-MonAgent).Id | Should -Be 'pester1'
+    }
+}
