@@ -89,7 +89,10 @@ public sealed class InvokeMonCommandCommand : MonCmdlet
                 try
                 {
                     var record = await done.ConfigureAwait(false);
-                    OnPipeline(() => Emit(record));
+                    var lastSeen = record.Status == CommandStatus.Queued && !NoWait
+                        ? (await client.GetAgentAsync(agent, ct).ConfigureAwait(false)).LastSeen
+                        : null;
+                    OnPipeline(() => Emit(record, lastSeen));
                 }
                 catch (MonitoringApiException ex)
                 {
@@ -100,11 +103,12 @@ public sealed class InvokeMonCommandCommand : MonCmdlet
         base.EndProcessing();
     }
 
-    private void Emit(CommandRecord record)
+    private void Emit(CommandRecord record, DateTimeOffset? lastSeen)
     {
         if (record.Status == CommandStatus.Queued && !NoWait)
         {
-            WriteWarning($"Agent '{record.AgentId}' did not pick up '{record.Name}' within {TimeoutSec} s (is it offline?); the command stays queued and expires at {record.ExpiresAt.ToLocalTime():T}. Check it later with Get-MonCommand -Id {record.Id}.");
+            var since = lastSeen is { } seen ? $"last seen at {seen.ToLocalTime():T}" : "never seen";
+            WriteWarning($"Agent '{record.AgentId}' did not pick up '{record.Name}' within {TimeoutSec} s ({since}); the command stays queued and expires at {record.ExpiresAt.ToLocalTime():T}. Check it later with Get-MonCommand -Id {record.Id}.");
         }
 
         WriteObject(Decorate(record));

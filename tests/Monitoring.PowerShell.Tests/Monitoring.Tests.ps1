@@ -70,6 +70,13 @@ Describe 'Help' {
         foreach ($p in $help.Parameters.Parameter) { ($p.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a description" }
     }
 
+    It 'loads without a second copy of PowerShell''s own assemblies' {
+        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'System.Text.Json', 'Microsoft.Bcl.AsyncInterfaces', 'System.Memory' }
+        foreach ($group in $loaded | Group-Object { $_.GetName().Name }) { $group.Count | Should -Be 1 -Because "$($group.Name) must load once" }
+        ($loaded | Where-Object { $_.GetName().Name -eq 'System.Text.Json' }).Location | Should -Not -BeLike '*artifacts*'
+        (Get-Module Monitoring).Version | Should -Be '0.1.0'
+    }
+
     It 'exports exactly the manifest''s cmdlets' {
         $manifest = Import-PowerShellDataFile "$Root/Monitoring.psd1"
         (Get-Command -Module Monitoring).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
@@ -180,7 +187,7 @@ Describe 'Invoke-MonCommand' {
     It 'warns that a command for an offline agent stays queued' {
         $result = Invoke-MonCommand -Agent ghost -Name get_status -TimeoutSec 1 -WarningVariable warn -WarningAction SilentlyContinue
         $result.Status | Should -Be 'Queued'
-        $warn[0] | Should -Match "Agent 'ghost' did not pick up 'get_status'.*expires at"
+        $warn[0] | Should -Match "Agent 'ghost' did not pick up 'get_status' within 1 s \(last seen at .*\); the command stays queued and expires at"
     }
 
     It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
