@@ -62,6 +62,15 @@ public sealed record AlertTransition
 
     /// <summary>When the transition happened on the agent.</summary>
     public DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Firing: when the condition began to hold. Resolved: when the alert fired.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Resolved: how long the alert was firing, in seconds.</summary>
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>The rule's labels.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 /// <summary>A stored alert transition, as an admin reads it.</summary>
@@ -78,6 +87,50 @@ public sealed record AlertRecord
 
     /// <summary>The transition itself.</summary>
     public AlertTransition Transition { get; init; } = new();
+
+    /// <summary>True when a silence matched it: recorded, but not to be paged on.</summary>
+    public bool Silenced { get; init; }
+
+    /// <summary>Who acknowledged it, if anyone.</summary>
+    public string? AcknowledgedBy { get; init; }
+
+    /// <summary>When it was acknowledged.</summary>
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+}
+
+/// <summary>A silence: alerts of matching agents and rules are recorded but marked silenced until it ends.</summary>
+public sealed record Silence
+{
+    /// <summary>The silence's id.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>Agent ids it covers (wildcards); every agent when null.</summary>
+    public string? Agent { get; init; }
+
+    /// <summary>Rule names it covers (wildcards); every rule when null.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>When it ends.</summary>
+    public DateTimeOffset Until { get; init; }
+
+    /// <summary>Why, for the people who see silenced alerts.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Who created it.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>The manager's central threshold rules, as YAML, with a version agents compare.</summary>
+public sealed record ThresholdsDocument
+{
+    /// <summary>A hash of the YAML; changes whenever the rules do.</summary>
+    public string Version { get; init; } = "";
+
+    /// <summary>The rules, in the same YAML form as an agent's thresholds.</summary>
+    public string Yaml { get; init; } = "";
 }
 
 /// <summary>The manager's acknowledgement of posted alert transitions.</summary>

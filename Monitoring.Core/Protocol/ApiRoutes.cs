@@ -27,6 +27,18 @@ public static class ApiRoutes
     /// <summary>GET alert transitions across the fleet (admins).</summary>
     public const string Alerts = Prefix + "/alerts";
 
+    /// <summary>POST: acknowledge an alert (admins). Template parameter: <c>alertId</c>.</summary>
+    public const string AcknowledgeAlert = Prefix + "/alerts/{alertId}/acknowledge";
+
+    /// <summary>GET or POST silences (admins).</summary>
+    public const string Silences = Prefix + "/silences";
+
+    /// <summary>DELETE a silence (admins). Template parameter: <c>silenceId</c>.</summary>
+    public const string Silence = Prefix + "/silences/{silenceId}";
+
+    /// <summary>GET the central threshold rules (admins, agents); PUT new YAML (admins).</summary>
+    public const string Thresholds = Prefix + "/thresholds";
+
     /// <summary>POST a command for the agent (admins); GET its command history. Template parameter: <c>id</c>.</summary>
     public const string AgentCommands = Prefix + "/agents/{id}/commands";
 

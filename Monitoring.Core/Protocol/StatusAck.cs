@@ -11,4 +11,7 @@ public sealed record StatusAck
 
     /// <summary>The highest sequence number now stored for the agent.</summary>
     public long LastSeq { get; init; }
+
+    /// <summary>The version of the manager's central threshold rules; an agent fetches them when it changes.</summary>
+    public string? ThresholdsVersion { get; init; }
 }

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using Monitoring.Metrics;
+
+namespace Monitoring.Alerts;
+
+/// <summary>Reads a rule's metric out of a snapshot: one value, or one per mount or interface.</summary>
+public static class MetricValues
+{
+    /// <summary>The metrics rules can watch.</summary>
+    public static IReadOnlyList<string> Known { get; } =
+    [
+        "cpu.percent", "memory.percent", "swap.percent", "disk.percent", "network.rxBytesPerSec", "network.txBytesPerSec",
+        "load.1m", "load.5m", "load.15m", "processes.count",
+    ];
+
+    /// <summary>The values of <paramref name="metric"/> in <paramref name="snapshot"/>, with their target (mount, interface) or null.</summary>
+    public static IEnumerable<(string? Target, double Value)> Extract(MetricSnapshot snapshot, string metric, string? targetPattern)
+    {
+        switch (metric)
+        {
+            case "cpu.percent": yield return (null, snapshot.Cpu.Percent); break;
+            case "memory.percent": yield return (null, snapshot.Memory.Percent); break;
+            case "swap.percent":
+                if (snapshot.Swap.TotalBytes > 0)
+                {
+                    yield return (null, snapshot.Swap.Percent);
+                }
+
+                break;
+            case "processes.count": yield return (null, snapshot.Processes.Count); break;
+            case "load.1m" when snapshot.Load is { } l1: yield return (null, l1.OneMinute); break;
+            case "load.5m" when snapshot.Load is { } l5: yield return (null, l5.FiveMinutes); break;
+            case "load.15m" when snapshot.Load is { } l15: yield return (null, l15.FifteenMinutes); break;
+            case "disk.percent":
+                foreach (var d in snapshot.Disks.Where(d => Matches(d.Mount, targetPattern)))
+                {
+                    yield return (d.Mount, d.Percent);
+                }
+
+                break;
+            case "network.rxBytesPerSec":
+            case "network.txBytesPerSec":
+                foreach (var n in snapshot.Network.Where(n => Matches(n.Name, targetPattern)))
+                {
+                    yield return (n.Name, metric == "network.rxBytesPerSec" ? n.RxBytesPerSec : n.TxBytesPerSec);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Simple wildcard match: '*' any run, '?' one character; null matches everything.</summary>
+    public static bool Matches(string value, string? pattern) =>
+        pattern is null || Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase);
+}
