@@ -23,7 +23,7 @@ internal sealed class AgentSettings
     /// <summary>The keys agent.yaml may hold; <c>labels:*</c> is free-form.</summary>
     private static readonly string[] KnownKeys =
         ["manager", "enrollmentTokenFile", "enrollmentToken", "certificateThumbprint", "stateDir", "id", "interval", "spoolCapacity",
-         "allowRestart", "restartCommand", "logSources", "files:maxBytes"];
+         "allowRestart", "restartCommand", "logSources", "files:maxBytes", "thresholdsFile"];
 
     /// <summary>Keys that hold lists: <c>key:0</c>, <c>key:1</c>… in flattened form.</summary>
     private static readonly string[] ListKeys = ["restartCommand", "logSources", "files:read", "files:write"];
@@ -53,6 +53,7 @@ internal sealed class AgentSettings
             foreach (var key in yaml.Keys)
             {
                 var known = key.StartsWith("labels:", StringComparison.OrdinalIgnoreCase)
+                    || key.StartsWith("thresholds:", StringComparison.OrdinalIgnoreCase) || key.Equals("thresholds", StringComparison.OrdinalIgnoreCase)
                     || KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
                     || ListKeys.Any(l => key.Equals(l, StringComparison.OrdinalIgnoreCase) || key.StartsWith(l + ":", StringComparison.OrdinalIgnoreCase));
                 if (!known)
@@ -178,6 +179,22 @@ internal sealed class AgentSettings
         {
             var key = ex.Message.StartsWith("files.write", StringComparison.Ordinal) ? "files:write" : "files:read";
             throw Error(key, ex.Message[(ex.Message.IndexOf(':', StringComparison.Ordinal) + 2)..].Split(" (Parameter")[0]);
+        }
+
+        // Rules live in agent.yaml's thresholds section or in the file thresholdsFile names; either is watched for edits.
+        if (config["thresholdsFile"] is { Length: > 0 } rulesFile)
+        {
+            options.ThresholdsFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(yaml?.File ?? ".")) ?? ".", rulesFile));
+        }
+        else if (yaml is not null && yaml.Keys.Any(k => k.StartsWith("thresholds", StringComparison.OrdinalIgnoreCase)))
+        {
+            options.ThresholdsFile = Path.GetFullPath(yaml.File!);
+        }
+
+        if (options.ThresholdsFile is { } thresholds)
+        {
+            // Refuse to start on rules that do not load; a later bad edit keeps the last good rules instead.
+            _ = Monitoring.Alerts.ThresholdRules.Load(thresholds);
         }
 
         foreach (var label in config.GetSection("labels").GetChildren())

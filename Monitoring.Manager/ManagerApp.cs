@@ -23,6 +23,8 @@ public static class ManagerApp
         ["--max-request-body-bytes"] = "maxRequestBodyBytes",
         ["--max-file-bytes"] = "maxFileBytes",
         ["--history-retention"] = "historyRetention",
+        ["--thresholds-file"] = "thresholdsFile",
+        ["--offline-alert-grace"] = "offlineAlertGrace",
         ["--certificate"] = "certificate:path",
     };
 
@@ -104,6 +106,8 @@ public static class ManagerApp
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<Commands.CommandBroker>();
         builder.Services.AddSingleton<Files.FileStore>();
+        builder.Services.AddSingleton<Alerts.AlertService>();
+        builder.Services.AddSingleton(new Alerts.CentralThresholds(options));
         builder.Services.AddHostedService<Commands.CommandSweeper>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -126,7 +130,9 @@ public static class ManagerApp
 
         var store = app.Services.GetRequiredService<IMonitoringStore>();
         await store.InitializeAsync(CancellationToken.None);
-        app.Services.GetRequiredService<FleetRegistry>().Load(await store.LoadAgentsAsync(CancellationToken.None));
+        app.Services.GetRequiredService<FleetRegistry>().Load(
+            await store.LoadAgentsAsync(CancellationToken.None), await store.AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
+        await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -20,6 +20,12 @@ public sealed class ManagerOptions
     /// <summary>The largest file the store accepts (413 beyond).</summary>
     public long MaxFileBytes { get; set; } = 10L << 30;
 
+    /// <summary>The fleet-wide threshold rules file; thresholds.yaml in the data directory when null.</summary>
+    public string? ThresholdsFile { get; set; }
+
+    /// <summary>After a start, how long the manager waits before raising offline alerts, so agents can report first.</summary>
+    public TimeSpan OfflineAlertGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long snapshots are kept.</summary>
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
 
@@ -33,6 +39,7 @@ public sealed class ManagerOptions
     internal static readonly string[] KnownKeys =
     [
         "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
+        "thresholdsFile", "offlineAlertGrace",
         "certificate:path", "certificate:password",
     ];
 
@@ -51,6 +58,13 @@ public sealed class ManagerOptions
             o.HistoryRetention = Duration.Parse(retention, "historyRetention", yaml?.File, pos?.Line, pos?.Column);
         }
 
+        if (config["offlineAlertGrace"] is { Length: > 0 } grace)
+        {
+            var pos = yaml?.PositionOf("offlineAlertGrace");
+            o.OfflineAlertGrace = Duration.Parse(grace, "offlineAlertGrace", yaml?.File, pos?.Line, pos?.Column);
+        }
+
+        o.ThresholdsFile = config["thresholdsFile"] is { Length: > 0 } rules ? Path.GetFullPath(rules) : null;
         o.CertificatePath = config["certificate:path"];
         o.CertificatePassword = config["certificate:password"];
         return o;

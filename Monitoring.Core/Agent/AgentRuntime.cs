@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Monitoring.Alerts;
 using Monitoring.Client;
 using Monitoring.Commands;
 using Monitoring.Internal;
@@ -23,6 +24,13 @@ public sealed class AgentRuntime : IDisposable
     private readonly object _collectorGate = new();
     private IMetricCollector? _collector;
     private CommandRunner? _commands;
+    private AlertEvaluator _alerts = null!;
+    private AlertOutbox? _alertStore;
+    private AlertFile _alertFile = new();
+    private IReadOnlyList<ThresholdRule> _localRules = [];
+    private IReadOnlyList<ThresholdRule> _centralRules = [];
+    private string? _centralVersion;
+    private DateTime _rulesWrittenAt;
     private TaskCompletionSource<bool> _registeredSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SnapshotSpool? _spool;
     private AgentState _state = new();
@@ -129,8 +137,105 @@ public sealed class AgentRuntime : IDisposable
         if (_registered)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAlertsAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The threshold rules in force: central rules for this agent, replaced by local ones of the same name.</summary>
+    public IReadOnlyList<ThresholdRule> Rules => _alerts?.Rules ?? [];
+
+    private void ApplyRules()
+    {
+        var central = _centralRules.Where(r => ThresholdRules.AppliesTo(r, _options.AgentId, new Dictionary<string, string>(_options.Labels)));
+        var resolved = _alerts.SetRules(ThresholdRules.Merge(central, _localRules));
+        if (resolved.Count > 0)
+        {
+            _alertFile.Outbox.AddRange(resolved);
+        }
+
+        SaveAlerts();
+    }
+
+    private void ReloadRulesIfChanged()
+    {
+        if (_options.ThresholdsFile is not { } path)
+        {
+            return;
+        }
+
+        var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+        if (written == _rulesWrittenAt)
+        {
+            return;
+        }
+
+        _rulesWrittenAt = written;
+        try
+        {
+            _localRules = ThresholdRules.Load(path);
+            ApplyRules();
+            _logger.LogInformation("Reloaded {Count} threshold rule(s) from {Path}", _localRules.Count, path);
+        }
+        catch (Configuration.ConfigurationException ex)
+        {
+            _logger.LogError("Kept the last good threshold rules: {Reason}", ex.Message);
+        }
+    }
+
+    private async Task RefreshCentralRulesAsync(string? version, CancellationToken ct)
+    {
+        if (version == _centralVersion)
+        {
+            return;
+        }
+
+        try
+        {
+            var document = await _connection.GetThresholdsAsync(ct).ConfigureAwait(false);
+            _centralRules = ThresholdRules.Parse(document.Yaml, "the manager's thresholds");
+            _centralVersion = document.Version;
+            ApplyRules();
+            _logger.LogInformation("Applied the manager's threshold rules (version {Version})", document.Version);
+        }
+        catch (Exception ex) when (ex is MonitoringApiException or Configuration.ConfigurationException)
+        {
+            _logger.LogWarning("Cannot apply the manager's threshold rules: {Reason}", ex.Message);
+        }
+    }
+
+    private async Task FlushAlertsAsync(CancellationToken ct)
+    {
+        if (_alertFile.Outbox.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _alertFile.Outbox.Take(AlertBatch).ToList();
+        try
+        {
+            await _connection.SendAlertsAsync(_options.AgentId, batch, ct).ConfigureAwait(false);
+            _alertFile.Outbox.RemoveRange(0, batch.Count);
+            SaveAlerts();
+        }
+        catch (MonitoringApiException ex) when (ex.StatusCode is 400 or 413)
+        {
+            _logger.LogError("The manager refused {Count} alert transition(s), dropped: {Reason}", batch.Count, ex.Message);
+            _alertFile.Outbox.RemoveRange(0, batch.Count);
+            SaveAlerts();
+        }
+        catch (MonitoringApiException ex)
+        {
+            Failed(ex.Message);
+        }
+    }
+
+    private void SaveAlerts()
+    {
+        _alertFile.Tracking = _alerts.State.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        _alertStore!.Save(_alertFile);
+    }
+
+    private const int AlertBatch = 500;
 
     /// <inheritdoc />
     public void Dispose()
@@ -246,6 +351,14 @@ public sealed class AgentRuntime : IDisposable
             .Concat(_options.CommandHandlers)
             .ToList();
         _commands = new CommandRunner(_options, _poll, handlers, CollectNow, _logger);
+
+        _alerts = new AlertEvaluator(_time);
+        _alertStore = new AlertOutbox(_options.StateDirectory);
+        _alertFile = _alertStore.Load();
+        _alerts.Restore(_alertFile.Tracking);
+        _localRules = _options.ThresholdsFile is { } rulesFile ? ThresholdRules.Load(rulesFile) : _options.Thresholds ?? ThresholdRules.Defaults;
+        _rulesWrittenAt = _options.ThresholdsFile is { } f ? File.GetLastWriteTimeUtc(f) : default;
+        ApplyRules();
     }
 
     private void Collect()
@@ -263,6 +376,18 @@ public sealed class AgentRuntime : IDisposable
 
         _nextSeq++;
         _spool!.Add(snapshot);
+        ReloadRulesIfChanged();
+        var transitions = _alerts.Evaluate(snapshot);
+        if (transitions.Count > 0)
+        {
+            foreach (var t in transitions)
+            {
+                _logger.LogWarning("Alert {State}: {Message}", t.State.ToString().ToLowerInvariant(), t.Message);
+            }
+
+            _alertFile.Outbox.AddRange(transitions);
+            SaveAlerts();
+        }
         if (_spool.Dropped > 0)
         {
             _logger.LogWarning(
@@ -374,6 +499,7 @@ public sealed class AgentRuntime : IDisposable
             try
             {
                 var ack = await _connection.ReportAsync(_options.AgentId, batch, ct).ConfigureAwait(false);
+                await RefreshCentralRulesAsync(ack.ThresholdsVersion, ct).ConfigureAwait(false);
                 var through = batch[batch.Count - 1].Seq;
                 _spool.RemoveThrough(through);
                 _state.LastAckedSeq = Math.Max(_state.LastAckedSeq, Math.Max(ack.LastSeq, through));

@@ -39,6 +39,12 @@ public sealed class AgentRuntimeOptions
     /// <value>Defaults to 200.</value>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>Local threshold rules; the shipped defaults when null and no <see cref="ThresholdsFile"/> is given.</summary>
+    public IReadOnlyList<Alerts.ThresholdRule>? Thresholds { get; set; }
+
+    /// <summary>A YAML file of threshold rules (a list, or a mapping with <c>thresholds</c>), reloaded when it changes.</summary>
+    public string? ThresholdsFile { get; set; }
+
     /// <summary>Settings of the built-in commands (restart permission, log sources).</summary>
     public CommandHandlerOptions Commands { get; set; } = new();
 

@@ -105,6 +105,10 @@ public sealed class AgentConnection : IDisposable
         }
     }
 
+    /// <summary>The manager's central threshold rules.</summary>
+    public Task<ThresholdsDocument> GetThresholdsAsync(CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(HttpMethod.Get, ApiRoutes.Thresholds, null, MonitoringJsonContext.Default.ThresholdsDocument, null, cancellationToken);
+
     /// <summary>Uploads a file from this machine into the manager's store; an interrupted upload of the same file resumes.</summary>
     /// <param name="path">The full path of the file.</param>
     /// <param name="progress">Receives progress.</param>

@@ -65,15 +65,58 @@ public sealed class ManagerClient : IDisposable
         return await _transport.SendAsync(HttpMethod.Get, path, null, MonitoringJsonContext.Default.ListMetricSnapshot, null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Alert transitions received from agents, newest first.</summary>
+    /// <summary>Alert transitions, newest first.</summary>
     /// <param name="agentId">Only this agent's, when given.</param>
     /// <param name="limit">At most this many; the manager's default (100) when null.</param>
+    /// <param name="state">Only firing or only resolved transitions.</param>
+    /// <param name="severity">Only this severity.</param>
+    /// <param name="since">Only transitions at or after this time.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(string? agentId = null, int? limit = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(
+        string? agentId = null, int? limit = null, AlertState? state = null, AlertSeverity? severity = null, DateTimeOffset? since = null,
+        CancellationToken cancellationToken = default)
     {
-        var path = ApiRoutes.Alerts + Query(("agent", agentId), ("limit", limit?.ToString(CultureInfo.InvariantCulture)));
+        var path = ApiRoutes.Alerts + Query(
+            ("agent", agentId), ("limit", limit?.ToString(CultureInfo.InvariantCulture)),
+            ("state", state?.ToString().ToLowerInvariant()), ("severity", severity?.ToString().ToLowerInvariant()), ("since", Iso(since)));
         return await _transport.SendAsync(HttpMethod.Get, path, null, MonitoringJsonContext.Default.ListAlertRecord, null, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Records that the admin has seen an alert.</summary>
+    public Task<AlertRecord> AcknowledgeAlertAsync(long alertId, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(
+            HttpMethod.Post, ApiRoutes.Alerts + "/" + alertId.ToString(CultureInfo.InvariantCulture) + "/acknowledge", null,
+            MonitoringJsonContext.Default.AlertRecord, null, cancellationToken);
+
+    /// <summary>Silences alerts of matching agents and rules (wildcards; null matches all) until <paramref name="until"/>.</summary>
+    public Task<Silence> AddSilenceAsync(string? agent, string? rule, DateTimeOffset until, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var silence = new Silence { Agent = agent, Rule = rule, Until = until, Reason = reason };
+        return _transport.SendAsync(
+            HttpMethod.Post, ApiRoutes.Silences, () => ApiTransport.Json(silence, MonitoringJsonContext.Default.Silence),
+            MonitoringJsonContext.Default.Silence, null, cancellationToken);
+    }
+
+    /// <summary>Every silence, ended ones included.</summary>
+    public async Task<IReadOnlyList<Silence>> GetSilencesAsync(CancellationToken cancellationToken = default) =>
+        await _transport.SendAsync(HttpMethod.Get, ApiRoutes.Silences, null, MonitoringJsonContext.Default.ListSilence, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Ends a silence now.</summary>
+    public async Task RemoveSilenceAsync(string silenceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _transport.SendRawAsync(HttpMethod.Delete, ApiRoutes.Silences + "/" + Uri.EscapeDataString(silenceId), null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The fleet-wide threshold rules.</summary>
+    public Task<ThresholdsDocument> GetThresholdsAsync(CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(HttpMethod.Get, ApiRoutes.Thresholds, null, MonitoringJsonContext.Default.ThresholdsDocument, null, cancellationToken);
+
+    /// <summary>Replaces the fleet-wide threshold rules; the manager refuses invalid YAML with the position of the error.</summary>
+    public Task<ThresholdsDocument> SetThresholdsAsync(string yaml, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(
+            HttpMethod.Put, ApiRoutes.Thresholds,
+            () => new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"),
+            MonitoringJsonContext.Default.ThresholdsDocument, null, cancellationToken);
 
     /// <summary>Removes an agent and revokes its token; its history stays.</summary>
     public async Task RemoveAgentAsync(string agentId, CancellationToken cancellationToken = default)

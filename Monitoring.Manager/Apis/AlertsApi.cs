@@ -1,12 +1,14 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Monitoring.Configuration;
+using Monitoring.Manager.Alerts;
 using Monitoring.Manager.Security;
 using Monitoring.Manager.Storage;
 using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Apis;
 
-/// <summary>Alert transitions posted by agents, and the list admins read.</summary>
+/// <summary>Alerts: transitions posted by agents, the list admins read, acknowledgements, silences and central rules.</summary>
 internal static class AlertsApi
 {
     public const int MaxBatch = 1000;
@@ -20,18 +22,36 @@ internal static class AlertsApi
         app.MapGet(ApiRoutes.Alerts, ListAlertsAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("ListAlerts")
-            .WithSummary("Alert transitions, newest first, optionally for one agent.");
+            .WithSummary("Alert transitions, newest first, filtered by agent, state, severity and time.");
+        app.MapPost(ApiRoutes.AcknowledgeAlert, AcknowledgeAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("AcknowledgeAlert")
+            .WithSummary("Record that an admin has seen an alert.");
+        app.MapGet(ApiRoutes.Silences, (AlertService alerts) => TypedResults.Ok(alerts.Silences))
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("ListSilences")
+            .WithSummary("Silences, newest first, ended ones included.");
+        app.MapPost(ApiRoutes.Silences, AddSilenceAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("CreateSilence")
+            .WithSummary("Silence alerts of matching agents and rules until a time (maintenance).");
+        app.MapDelete(ApiRoutes.Silence, RemoveSilenceAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("DeleteSilence")
+            .WithSummary("End a silence now.");
+        app.MapGet(ApiRoutes.Thresholds, (CentralThresholds thresholds) => TypedResults.Ok(thresholds.Document))
+            .RequireAuthorization(FilesApi.UploaderPolicy)
+            .WithName("GetThresholds")
+            .WithSummary("The fleet-wide threshold rules as YAML, with their version.");
+        app.MapPut(ApiRoutes.Thresholds, PutThresholdsAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("PutThresholds")
+            .WithSummary("Replace the fleet-wide threshold rules (YAML body); refused with positions when invalid.");
         return app;
     }
 
     internal static async Task<Results<Ok<AlertsAck>, ProblemHttpResult>> PostAlertsAsync(
-        string id,
-        List<AlertTransition> transitions,
-        ClaimsPrincipal user,
-        IMonitoringStore store,
-        TimeProvider time,
-        ILoggerFactory loggers,
-        CancellationToken ct)
+        string id, List<AlertTransition> transitions, ClaimsPrincipal user, AlertService alerts, CancellationToken ct)
     {
         if (user.Identity?.Name != id)
         {
@@ -52,32 +72,69 @@ internal static class AlertsApi
             }
         }
 
-        var accepted = await store.AppendAlertsAsync(id, transitions, time.GetUtcNow(), ct);
-        var logger = loggers.CreateLogger("Monitoring.Manager.Alerts");
-        foreach (var t in accepted)
-        {
-            var level = t.State == AlertState.Resolved ? LogLevel.Information
-                : t.Severity == AlertSeverity.Critical ? LogLevel.Error
-                : t.Severity == AlertSeverity.Warning ? LogLevel.Warning
-                : LogLevel.Information;
-            logger.Log(
-                level,
-                "Alert {State} on {AgentId}: {Rule} [{Severity}] {Metric}{Target} value {Value} threshold {Threshold} {Message}",
-                t.State.ToString().ToLowerInvariant(), id, t.Rule, t.Severity.ToString().ToLowerInvariant(), t.Metric,
-                t.Target is null ? "" : "(" + t.Target + ")", t.Value, t.Threshold, t.Message);
-        }
-
-        return TypedResults.Ok(new AlertsAck { Accepted = accepted.Count, Duplicates = transitions.Count - accepted.Count });
+        var stored = await alerts.RecordAsync(id, transitions, ct);
+        return TypedResults.Ok(new AlertsAck { Accepted = stored.Count, Duplicates = transitions.Count - stored.Count });
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<AlertRecord>>, ProblemHttpResult>> ListAlertsAsync(
-        string? agent, int? limit, IMonitoringStore store, CancellationToken ct)
+        string? agent, AlertState? state, AlertSeverity? severity, DateTimeOffset? since, int? limit, IMonitoringStore store, CancellationToken ct)
     {
         if (limit is < 1 or > StatusApi.MaxLimit)
         {
             return Problems.BadRequest($"limit must be from 1 to {StatusApi.MaxLimit}; got {limit}.");
         }
 
-        return TypedResults.Ok(await store.GetAlertsAsync(agent, limit ?? StatusApi.DefaultLimit, ct));
+        return TypedResults.Ok(await store.GetAlertsAsync(new AlertQuery(agent, state, severity, since, limit ?? StatusApi.DefaultLimit), ct));
+    }
+
+    internal static async Task<Results<Ok<AlertRecord>, ProblemHttpResult>> AcknowledgeAsync(
+        long alertId, ClaimsPrincipal user, IMonitoringStore store, TimeProvider time, CancellationToken ct) =>
+        await store.AcknowledgeAlertAsync(alertId, user.Identity!.Name!, time.GetUtcNow(), ct) is { } record
+            ? TypedResults.Ok(record)
+            : Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No alert {alertId}. List alerts with GET {ApiRoutes.Alerts}.");
+
+    internal static async Task<Results<Created<Silence>, ProblemHttpResult>> AddSilenceAsync(
+        Silence request, ClaimsPrincipal user, AlertService alerts, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (request.Until <= now || request.Until > now.AddDays(366))
+        {
+            return Problems.BadRequest("until must be in the future, at most a year ahead.");
+        }
+
+        if (request.Agent is { Length: > 256 } || request.Rule is { Length: > 256 } || request.Reason is { Length: > 1024 })
+        {
+            return Problems.BadRequest("agent and rule are patterns of at most 256 characters; reason at most 1024.");
+        }
+
+        var silence = request with { Id = Guid.CreateVersion7().ToString("N"), CreatedBy = user.Identity!.Name, CreatedAt = now };
+        await alerts.AddSilenceAsync(silence, ct);
+        return TypedResults.Created(ApiRoutes.Silences + "/" + silence.Id, silence);
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveSilenceAsync(string silenceId, AlertService alerts, CancellationToken ct) =>
+        await alerts.RemoveSilenceAsync(silenceId, ct)
+            ? TypedResults.NoContent()
+            : Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No silence '{silenceId}'.");
+
+    internal static async Task<Results<Ok<ThresholdsDocument>, ProblemHttpResult>> PutThresholdsAsync(
+        HttpContext http, CentralThresholds thresholds, ILoggerFactory loggers, CancellationToken ct)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        var yaml = await reader.ReadToEndAsync(ct);
+        try
+        {
+            var document = thresholds.Replace(yaml);
+            loggers.CreateLogger("Monitoring.Manager.Alerts").LogInformation("Central threshold rules replaced (version {Version})", document.Version);
+            return TypedResults.Ok(document);
+        }
+        catch (ConfigurationException ex)
+        {
+            var problem = Problems.BadRequest($"The rules were not changed: {ex.Message}");
+            problem.ProblemDetails.Extensions["line"] = ex.Line;
+            problem.ProblemDetails.Extensions["column"] = ex.Column;
+            problem.ProblemDetails.Extensions["key"] = ex.Key;
+            return problem;
+        }
     }
 }

@@ -37,6 +37,7 @@ internal static class StatusApi
         FleetRegistry fleet,
         IMonitoringStore store,
         TimeProvider time,
+        Alerts.CentralThresholds thresholds,
         CancellationToken ct)
     {
         if (user.Identity?.Name != id)
@@ -53,7 +54,13 @@ internal static class StatusApi
         var snapshots = parsed.Snapshots!;
         var result = await store.AppendSnapshotsAsync(id, snapshots, time.GetUtcNow(), http.Connection.RemoteIpAddress?.ToString(), ct);
         fleet.Reported(id, snapshots, result.LastSeq, http.Connection.RemoteIpAddress?.ToString());
-        return TypedResults.Ok(new StatusAck { Accepted = result.Accepted, Duplicates = result.Duplicates, LastSeq = result.LastSeq });
+        return TypedResults.Ok(new StatusAck
+        {
+            Accepted = result.Accepted,
+            Duplicates = result.Duplicates,
+            LastSeq = result.LastSeq,
+            ThresholdsVersion = thresholds.Document.Version,
+        });
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<MetricSnapshot>>, ProblemHttpResult>> GetHistoryAsync(

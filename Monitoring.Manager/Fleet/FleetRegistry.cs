@@ -14,19 +14,23 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
     private readonly ConcurrentDictionary<string, Entry> _agents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _byTokenHash = new(StringComparer.Ordinal);
 
+    /// <summary>The rule name of the alert the manager raises for an agent that stopped reporting.</summary>
+    public const string OfflineRule = "agent-offline";
+
     private sealed class Entry(StoredAgent agent)
     {
         public StoredAgent Agent = agent;
         public MetricSnapshot? Latest;
         public AgentState Logged = AgentState.Online;
+        public bool OfflineAlertOpen;
         public readonly Lock Gate = new();
     }
 
-    public void Load(IEnumerable<(StoredAgent Agent, MetricSnapshot? Latest)> agents)
+    public void Load(IEnumerable<(StoredAgent Agent, MetricSnapshot? Latest)> agents, IReadOnlySet<string> openOfflineAlerts)
     {
         foreach (var (agent, latest) in agents)
         {
-            var entry = new Entry(agent) { Latest = latest };
+            var entry = new Entry(agent) { Latest = latest, OfflineAlertOpen = openOfflineAlerts.Contains(agent.Id) };
             entry.Logged = StateOf(agent);
             _agents[agent.Id] = entry;
             _byTokenHash[agent.TokenHash] = agent.Id;
@@ -93,23 +97,57 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
 
     public AgentInfo? Get(string id) => _agents.TryGetValue(id, out var e) ? ToInfo(e) : null;
 
-    /// <summary>Logs agents that went offline since the last check; the offline monitor calls this every second.</summary>
-    public void CheckOffline()
+    /// <summary>
+    /// Logs agents that went offline since the last check, and returns the offline alerts to raise or resolve: one
+    /// firing per outage (not before <paramref name="alertsFrom"/>, so a restarted manager does not call every agent
+    /// offline), one resolved when the agent is back. The offline monitor calls this every second.
+    /// </summary>
+    public IReadOnlyList<(string AgentId, AlertTransition Transition)> CheckOffline(DateTimeOffset alertsFrom)
     {
+        var now = time.GetUtcNow();
+        var changes = new List<(string, AlertTransition)>();
         foreach (var entry in _agents.Values)
         {
             lock (entry.Gate)
             {
-                if (entry.Logged == AgentState.Online && StateOf(entry.Agent) == AgentState.Offline)
+                var state = StateOf(entry.Agent);
+                if (entry.Logged == AgentState.Online && state == AgentState.Offline)
                 {
                     entry.Logged = AgentState.Offline;
                     logger.LogWarning(
                         "Agent {AgentId} is offline: no report since {LastSeen:u} ({Missed} intervals of {Interval}s missed)",
                         entry.Agent.Id, entry.Agent.LastSeen, options.OfflineAfterMissedIntervals, entry.Agent.IntervalSeconds);
                 }
+
+                if (state == AgentState.Offline && !entry.OfflineAlertOpen && now >= alertsFrom)
+                {
+                    entry.OfflineAlertOpen = true;
+                    changes.Add((entry.Agent.Id, OfflineTransition(entry.Agent, AlertState.Firing, now)));
+                }
+                else if (state == AgentState.Online && entry.OfflineAlertOpen)
+                {
+                    entry.OfflineAlertOpen = false;
+                    changes.Add((entry.Agent.Id, OfflineTransition(entry.Agent, AlertState.Resolved, now)));
+                }
             }
         }
+
+        return changes;
     }
+
+    private static AlertTransition OfflineTransition(StoredAgent agent, AlertState state, DateTimeOffset now) => new()
+    {
+        Fingerprint = OfflineRule,
+        Rule = OfflineRule,
+        State = state,
+        Severity = AlertSeverity.Critical,
+        Timestamp = now,
+        Since = agent.LastSeen,
+        DurationSeconds = state == AlertState.Resolved && agent.LastSeen is { } seen ? Math.Round((now - seen).TotalSeconds, 3) : null,
+        Message = state == AlertState.Firing
+            ? $"Agent '{agent.Id}' is offline: no report since {agent.LastSeen:u}."
+            : $"Agent '{agent.Id}' is reporting again.",
+    };
 
     private void MarkOnlineIfBack(Entry entry)
     {

@@ -1,14 +1,28 @@
+using Monitoring.Manager.Alerts;
+
 namespace Monitoring.Manager.Fleet;
 
-/// <summary>Notices agents that stopped reporting, once a second, and logs each transition once.</summary>
-internal sealed class OfflineMonitor(FleetRegistry fleet, TimeProvider time) : BackgroundService
+/// <summary>Once a second, notices agents that stopped reporting or came back, logs it, and raises or resolves their offline alert.</summary>
+internal sealed class OfflineMonitor(FleetRegistry fleet, AlertService alerts, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var alertsFrom = time.GetUtcNow() + options.OfflineAlertGrace;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            fleet.CheckOffline();
+            foreach (var (agentId, transition) in fleet.CheckOffline(alertsFrom))
+            {
+                try
+                {
+                    await alerts.RecordAsync(agentId, [transition], stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Could not record the offline alert of agent {AgentId}", agentId);
+                }
+            }
         }
     }
 }

@@ -34,6 +34,9 @@ internal sealed record StoredAgent
     public IReadOnlyList<CommandDefinition>? Commands { get; init; }
 }
 
+/// <summary>Filters for listing alerts.</summary>
+internal sealed record AlertQuery(string? AgentId, AlertState? State, AlertSeverity? Severity, DateTimeOffset? Since, int Limit);
+
 /// <summary>The result of appending a batch: what was new, what was a replay, and the agent's highest stored seq.</summary>
 internal readonly record struct AppendResult(int Accepted, int Duplicates, long LastSeq);
 
@@ -58,10 +61,22 @@ internal interface IMonitoringStore : IDisposable
     /// <summary>Snapshots newest first, optionally within [from, to].</summary>
     Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);
 
-    /// <summary>Stores transitions not seen before and returns those, in order.</summary>
-    Task<IReadOnlyList<AlertTransition>> AppendAlertsAsync(string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, CancellationToken ct);
+    /// <summary>Stores transitions not seen before (marked silenced where <paramref name="isSilenced"/> says) and returns those, in order.</summary>
+    Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
+        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct);
 
-    Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(string? agentId, int limit, CancellationToken ct);
+    Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertQuery query, CancellationToken ct);
+
+    Task<AlertRecord?> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Agents whose latest transition of <paramref name="rule"/> is firing.</summary>
+    Task<IReadOnlySet<string>> AgentsWithOpenAlertAsync(string rule, CancellationToken ct);
+
+    Task InsertSilenceAsync(Silence silence, CancellationToken ct);
+
+    Task<IReadOnlyList<Silence>> ListSilencesAsync(CancellationToken ct);
+
+    Task<bool> DeleteSilenceAsync(string id, CancellationToken ct);
 
     Task InsertCommandAsync(CommandRecord command, CancellationToken ct);
 

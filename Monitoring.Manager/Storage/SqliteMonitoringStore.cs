@@ -68,6 +68,9 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 ts INTEGER NOT NULL,
                 received_at INTEGER NOT NULL,
                 data TEXT NOT NULL,
+                silenced INTEGER NOT NULL DEFAULT 0,
+                ack_by TEXT,
+                ack_at INTEGER,
                 UNIQUE (agent_id, fingerprint, state, ts));
             CREATE INDEX IF NOT EXISTS alerts_by_agent ON alerts (agent_id, id);
             CREATE TABLE IF NOT EXISTS commands (
@@ -86,6 +89,14 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 error TEXT);
             CREATE INDEX IF NOT EXISTS commands_by_agent ON commands (agent_id, created_at);
             CREATE INDEX IF NOT EXISTS commands_open ON commands (status) WHERE status IN ('queued', 'delivered');
+            CREATE TABLE IF NOT EXISTS silences (
+                id TEXT PRIMARY KEY,
+                agent TEXT,
+                rule TEXT,
+                until INTEGER NOT NULL,
+                reason TEXT,
+                created_by TEXT,
+                created_at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS files (
                 id TEXT PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -261,62 +272,164 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return result;
     }
 
-    public Task<IReadOnlyList<AlertTransition>> AppendAlertsAsync(
-        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, CancellationToken ct) =>
-        WriteAsync<IReadOnlyList<AlertTransition>>(async (conn, tx) =>
+    public Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
+        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct) =>
+        WriteAsync<IReadOnlyList<AlertRecord>>(async (conn, tx) =>
         {
-            var accepted = new List<AlertTransition>();
+            var accepted = new List<AlertRecord>();
             using var insert = conn.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = "INSERT OR IGNORE INTO alerts (agent_id, fingerprint, state, ts, received_at, data) VALUES ($a, $f, $s, $t, $r, $d)";
+            insert.CommandText = """
+                INSERT OR IGNORE INTO alerts (agent_id, fingerprint, state, ts, received_at, data, silenced) VALUES ($a, $f, $s, $t, $r, $d, $silenced);
+                SELECT CASE WHEN changes() > 0 THEN last_insert_rowid() ELSE 0 END;
+                """;
             var pa = insert.Parameters.Add("$a", SqliteType.Text);
             var pf = insert.Parameters.Add("$f", SqliteType.Text);
             var ps = insert.Parameters.Add("$s", SqliteType.Text);
             var pt = insert.Parameters.Add("$t", SqliteType.Integer);
             var pr = insert.Parameters.Add("$r", SqliteType.Integer);
             var pd = insert.Parameters.Add("$d", SqliteType.Text);
+            var psil = insert.Parameters.Add("$silenced", SqliteType.Integer);
             foreach (var a in transitions)
             {
+                var silenced = isSilenced(agentId, a);
                 pa.Value = agentId;
                 pf.Value = a.Fingerprint;
                 ps.Value = a.State == AlertState.Firing ? "firing" : "resolved";
                 pt.Value = ToMs(a.Timestamp);
                 pr.Value = ToMs(receivedAt);
                 pd.Value = JsonSerializer.Serialize(a, MonitoringJsonContext.Default.AlertTransition);
-                if (await insert.ExecuteNonQueryAsync(ct) > 0)
+                psil.Value = silenced ? 1 : 0;
+                if (await insert.ExecuteScalarAsync(ct) is long id && id > 0)
                 {
-                    accepted.Add(a);
+                    accepted.Add(new AlertRecord { Id = id, AgentId = agentId, ReceivedAt = receivedAt, Transition = a, Silenced = silenced });
                 }
             }
 
             return accepted;
         }, ct);
 
-    public async Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(string? agentId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertQuery query, CancellationToken ct)
     {
         await using var conn = await OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = agentId is null
-            ? "SELECT id, agent_id, received_at, data FROM alerts ORDER BY id DESC LIMIT $n"
-            : "SELECT id, agent_id, received_at, data FROM alerts WHERE agent_id = $a ORDER BY id DESC LIMIT $n";
-        cmd.Parameters.AddWithValue("$a", (object?)agentId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$n", limit);
+        cmd.CommandText = """
+            SELECT id, agent_id, received_at, data, silenced, ack_by, ack_at FROM alerts
+            WHERE ($a IS NULL OR agent_id = $a) AND ($s IS NULL OR state = $s) AND ($since IS NULL OR ts >= $since)
+              AND ($sev IS NULL OR json_extract(data, '$.severity') = $sev)
+            ORDER BY id DESC LIMIT $n
+            """;
+        cmd.Parameters.AddWithValue("$a", (object?)query.AgentId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$s", query.State is { } st ? (st == AlertState.Firing ? "firing" : "resolved") : DBNull.Value);
+        cmd.Parameters.AddWithValue("$since", query.Since is { } since ? ToMs(since) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$sev", query.Severity is { } sev ? sev.ToString().ToLowerInvariant() : DBNull.Value);
+        cmd.Parameters.AddWithValue("$n", query.Limit);
         var result = new List<AlertRecord>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new AlertRecord
+            result.Add(ReadAlert(reader));
+        }
+
+        return result;
+    }
+
+    public Task<AlertRecord?> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            UPDATE alerts SET ack_by = COALESCE(ack_by, $by), ack_at = COALESCE(ack_at, $at) WHERE id = $id;
+            SELECT id, agent_id, received_at, data, silenced, ack_by, ack_at FROM alerts WHERE id = $id;
+            """;
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$by", by);
+        cmd.Parameters.AddWithValue("$at", ToMs(at));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadAlert(reader) : null;
+    }, ct);
+
+    public async Task<IReadOnlySet<string>> AgentsWithOpenAlertAsync(string rule, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT agent_id, state FROM alerts a
+            WHERE json_extract(data, '$.rule') = $rule
+              AND id = (SELECT MAX(id) FROM alerts b WHERE b.agent_id = a.agent_id AND b.fingerprint = a.fingerprint)
+            """;
+        cmd.Parameters.AddWithValue("$rule", rule);
+        var open = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetString(1) == "firing")
             {
-                Id = reader.GetInt64(0),
-                AgentId = reader.GetString(1),
-                ReceivedAt = FromMs(reader.GetInt64(2)),
-                Transition = JsonSerializer.Deserialize(reader.GetString(3), MonitoringJsonContext.Default.AlertTransition)!,
+                open.Add(reader.GetString(0));
+            }
+        }
+
+        return open;
+    }
+
+    public Task InsertSilenceAsync(Silence silence, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO silences (id, agent, rule, until, reason, created_by, created_at) VALUES ($id, $agent, $rule, $until, $reason, $by, $at)";
+        cmd.Parameters.AddWithValue("$id", silence.Id);
+        cmd.Parameters.AddWithValue("$agent", (object?)silence.Agent ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$rule", (object?)silence.Rule ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$until", ToMs(silence.Until));
+        cmd.Parameters.AddWithValue("$reason", (object?)silence.Reason ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$by", (object?)silence.CreatedBy ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$at", ToMs(silence.CreatedAt));
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    public async Task<IReadOnlyList<Silence>> ListSilencesAsync(CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT id, agent, rule, until, reason, created_by, created_at FROM silences ORDER BY created_at DESC";
+        var result = new List<Silence>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new Silence
+            {
+                Id = reader.GetString(0),
+                Agent = NullableString(reader, 1),
+                Rule = NullableString(reader, 2),
+                Until = FromMs(reader.GetInt64(3)),
+                Reason = NullableString(reader, 4),
+                CreatedBy = NullableString(reader, 5),
+                CreatedAt = FromMs(reader.GetInt64(6)),
             });
         }
 
         return result;
     }
 
+    public Task<bool> DeleteSilenceAsync(string id, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "DELETE FROM silences WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    }, ct);
+
+    private static AlertRecord ReadAlert(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        AgentId = r.GetString(1),
+        ReceivedAt = FromMs(r.GetInt64(2)),
+        Transition = JsonSerializer.Deserialize(r.GetString(3), MonitoringJsonContext.Default.AlertTransition)!,
+        Silenced = r.GetInt64(4) != 0,
+        AcknowledgedBy = NullableString(r, 5),
+        AcknowledgedAt = r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)),
+    };
     public Task InsertCommandAsync(CommandRecord command, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();

@@ -18,6 +18,10 @@ public sealed class GetMonAlertCommand : MonCmdlet
     [Parameter]
     public AlertState? State { get; set; }
 
+    /// <summary>Only this severity.</summary>
+    [Parameter]
+    public AlertSeverity? Severity { get; set; }
+
     /// <summary>Only transitions at or after this time.</summary>
     [Parameter]
     public DateTime? Since { get; set; }
@@ -33,12 +37,10 @@ public sealed class GetMonAlertCommand : MonCmdlet
         var client = Client;
         try
         {
-            foreach (var alert in Run(ct => client.GetAlertsAsync(Agent, Last, ct)))
+            var since = Since?.ToUniversalTime();
+            foreach (var alert in Run(ct => client.GetAlertsAsync(Agent, Last, State, Severity, since is null ? null : new DateTimeOffset(since.Value), ct)))
             {
-                if ((State is null || alert.Transition.State == State) && (Since is null || alert.Transition.Timestamp >= Since.Value.ToUniversalTime()))
-                {
-                    WriteObject(alert);
-                }
+                WriteObject(alert);
             }
         }
         catch (Monitoring.Client.MonitoringApiException ex)

@@ -1,0 +1,60 @@
+using Monitoring.Alerts;
+using Monitoring.Manager.Storage;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Alerts;
+
+/// <summary>
+/// Records alert transitions (from agents and the manager's own offline alerts): marks those an active silence
+/// covers, stores each once, and logs it on the console.
+/// </summary>
+internal sealed class AlertService(IMonitoringStore store, TimeProvider time, ILogger<AlertService> logger)
+{
+    private volatile IReadOnlyList<Silence> _silences = [];
+
+    public async Task LoadAsync(CancellationToken ct) => _silences = await store.ListSilencesAsync(ct);
+
+    public IReadOnlyList<Silence> Silences => _silences;
+
+    public async Task<Silence> AddSilenceAsync(Silence silence, CancellationToken ct)
+    {
+        await store.InsertSilenceAsync(silence, ct);
+        await LoadAsync(ct);
+        logger.LogInformation("Silence {Id} until {Until:u} for agents {Agent}, rules {Rule} by {By}: {Reason}",
+            silence.Id, silence.Until, silence.Agent ?? "*", silence.Rule ?? "*", silence.CreatedBy, silence.Reason);
+        return silence;
+    }
+
+    public async Task<bool> RemoveSilenceAsync(string id, CancellationToken ct)
+    {
+        var removed = await store.DeleteSilenceAsync(id, ct);
+        await LoadAsync(ct);
+        return removed;
+    }
+
+    public bool IsSilenced(string agentId, AlertTransition transition)
+    {
+        var now = time.GetUtcNow();
+        return _silences.Any(s => s.Until > now && MetricValues.Matches(agentId, s.Agent) && MetricValues.Matches(transition.Rule, s.Rule));
+    }
+
+    public async Task<IReadOnlyList<AlertRecord>> RecordAsync(string agentId, IReadOnlyList<AlertTransition> transitions, CancellationToken ct)
+    {
+        var stored = await store.AppendAlertsAsync(agentId, transitions, time.GetUtcNow(), IsSilenced, ct);
+        foreach (var record in stored)
+        {
+            var t = record.Transition;
+            var level = record.Silenced || t.State == AlertState.Resolved ? LogLevel.Information
+                : t.Severity == AlertSeverity.Critical ? LogLevel.Error
+                : t.Severity == AlertSeverity.Warning ? LogLevel.Warning
+                : LogLevel.Information;
+            logger.Log(
+                level,
+                "Alert {State}{Silenced} on {AgentId}: {Rule} [{Severity}] {Message}",
+                t.State.ToString().ToLowerInvariant(), record.Silenced ? " (silenced)" : "", agentId, t.Rule, t.Severity.ToString().ToLowerInvariant(),
+                t.Message ?? $"{t.Metric} {t.Value} (threshold {t.Threshold})");
+        }
+
+        return stored;
+    }
+}
