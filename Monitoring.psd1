@@ -11,7 +11,8 @@
     FormatsToProcess     = @('Monitoring.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-MonManager', 'Disconnect-MonManager', 'Get-MonAgent', 'Get-MonStatus', 'Get-MonAlert',
-        'Invoke-MonCommand', 'Get-MonCommand', 'Receive-MonFile', 'Send-MonFile', 'Get-MonFile', 'Remove-MonAgent'
+        'Invoke-MonCommand', 'Get-MonCommand', 'Receive-MonFile', 'Send-MonFile', 'Get-MonFile', 'Remove-MonAgent',
+        'Confirm-MonAlert', 'New-MonSilence', 'Get-MonSilence', 'Remove-MonSilence', 'Get-MonThreshold', 'Set-MonThreshold'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

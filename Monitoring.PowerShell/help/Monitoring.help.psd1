@@ -64,4 +64,28 @@
         Description = 'Removes agents from the manager and revokes their tokens at once; their metric history stays. A removed agent can enroll again with the enrollment token. Asks for confirmation (ConfirmImpact High).'
         Examples = @( @{ Code = 'Get-MonAgent -Status Offline | Remove-MonAgent -Confirm:$false'; Remarks = 'Removes every offline agent without asking.' } )
     }
+    'Confirm-MonAlert' = @{
+        Description = 'Acknowledges alerts: records which admin has seen them and when. Accepts Get-MonAlert output from the pipeline.'
+        Examples = @( @{ Code = 'Get-MonAlert -State Firing | Confirm-MonAlert'; Remarks = 'Acknowledges every firing alert.' } )
+    }
+    'New-MonSilence' = @{
+        Description = 'Silences the alerts of matching agents and rules for a while, for maintenance. Silenced alerts are still recorded, marked Silenced.'
+        Examples = @( @{ Code = 'New-MonSilence -Agent db1 -Duration (New-TimeSpan -Hours 2) -Reason ''disk upgrade'''; Remarks = 'Silences every alert of db1 for two hours.' } )
+    }
+    'Get-MonSilence' = @{
+        Description = 'Lists the silences that are in force; -All includes those that have ended.'
+        Examples = @( @{ Code = 'Get-MonSilence'; Remarks = 'The active silences.' } )
+    }
+    'Remove-MonSilence' = @{
+        Description = 'Ends silences now. Accepts Get-MonSilence output from the pipeline.'
+        Examples = @( @{ Code = 'Get-MonSilence | Where-Object Agent -eq db1 | Remove-MonSilence'; Remarks = 'Ends the silences of db1.' } )
+    }
+    'Get-MonThreshold' = @{
+        Description = 'Returns the manager''s fleet-wide threshold rules as typed rule objects, or with -AsYaml as the YAML text. Agents apply them merged with their own rules (a local rule of the same name wins).'
+        Examples = @( @{ Code = 'Get-MonThreshold -AsYaml | Set-Content rules.yaml'; Remarks = 'Saves the rules to a file to edit.' } )
+    }
+    'Set-MonThreshold' = @{
+        Description = 'Replaces the manager''s fleet-wide threshold rules with a YAML file. The manager validates the file first and refuses it with the line, column and key of the first error; agents pick up accepted rules with their next report.'
+        Examples = @( @{ Code = 'Set-MonThreshold -Path ./rules.yaml'; Remarks = 'Publishes the rules to the fleet.' } )
+    }
 }
