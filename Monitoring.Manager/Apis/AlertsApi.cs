@@ -77,14 +77,34 @@ internal static class AlertsApi
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<AlertRecord>>, ProblemHttpResult>> ListAlertsAsync(
-        string? agent, AlertState? state, AlertSeverity? severity, DateTimeOffset? since, int? limit, IMonitoringStore store, CancellationToken ct)
+        string? agent, string? state, string? severity, DateTimeOffset? since, int? limit, IMonitoringStore store, CancellationToken ct)
     {
         if (limit is < 1 or > StatusApi.MaxLimit)
         {
             return Problems.BadRequest($"limit must be from 1 to {StatusApi.MaxLimit}; got {limit}.");
         }
 
-        return TypedResults.Ok(await store.GetAlertsAsync(new AlertQuery(agent, state, severity, since, limit ?? StatusApi.DefaultLimit), ct));
+        AlertState? stateFilter = state switch
+        {
+            null => null,
+            "firing" => AlertState.Firing,
+            "resolved" => AlertState.Resolved,
+            _ => (AlertState)(-1),
+        };
+        AlertSeverity? severityFilter = severity switch
+        {
+            null => null,
+            "info" => AlertSeverity.Info,
+            "warning" => AlertSeverity.Warning,
+            "critical" => AlertSeverity.Critical,
+            _ => (AlertSeverity)(-1),
+        };
+        if ((int?)stateFilter == -1 || (int?)severityFilter == -1)
+        {
+            return Problems.BadRequest("state is firing or resolved; severity is info, warning or critical.");
+        }
+
+        return TypedResults.Ok(await store.GetAlertsAsync(new AlertQuery(agent, stateFilter, severityFilter, since, limit ?? StatusApi.DefaultLimit), ct));
     }
 
     internal static async Task<Results<Ok<AlertRecord>, ProblemHttpResult>> AcknowledgeAsync(

@@ -56,6 +56,7 @@ internal static class Problems
 
         problem.Detail ??= problem.Status switch
         {
+            400 => "A parameter or the body could not be read: check the names, types and JSON syntax against docs/protocol.md.",
             404 => $"There is no such route. The v1 API lives under {ApiRoutes.Prefix}; see docs/protocol.md.",
             413 => "The request body is larger than the manager accepts (maxRequestBodyBytes). Send smaller batches.",
             500 => "The manager failed to handle the request; it was logged. Retry, and report it if it persists.",

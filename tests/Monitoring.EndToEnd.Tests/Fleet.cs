@@ -27,9 +27,9 @@ public sealed class Fleet : IDisposable
     public AdminConnection Admin =>
         JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(DataDir, "admin.json")), MonitoringJsonContext.Default.AdminConnection)!;
 
-    public async Task<ServerProcess> StartManagerAsync()
+    public async Task<ServerProcess> StartManagerAsync(params string[] extraArgs)
     {
-        var manager = Track(ServerProcess.Start("Monitoring.Manager", "--urls", ManagerUrl, "--data-dir", DataDir));
+        var manager = Track(ServerProcess.Start("Monitoring.Manager", ["--urls", ManagerUrl, "--data-dir", DataDir, .. extraArgs]));
         await manager.WaitForOutputAsync("Monitoring manager started", TimeSpan.FromSeconds(30));
         using var client = AdminClient();
         Assert.True(await client.IsHealthyAsync());
