@@ -27,7 +27,7 @@ internal sealed class AlertService(IMonitoringStore store, TimeProvider time, IL
 
     public async Task<bool> RemoveSilenceAsync(string id, CancellationToken ct)
     {
-        var removed = await store.DeleteSilenceAsync(id, ct);
+        var removed = await store.EndSilenceAsync(id, time.GetUtcNow(), ct);
         await LoadAsync(ct);
         return removed;
     }

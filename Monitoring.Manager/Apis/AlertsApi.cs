@@ -38,7 +38,7 @@ internal static class AlertsApi
         app.MapDelete(ApiRoutes.Silence, RemoveSilenceAsync)
             .RequireAuthorization(Roles.AdminPolicy)
             .WithName("DeleteSilence")
-            .WithSummary("End a silence now.");
+            .WithSummary("End a silence now; it stays listed as history.");
         app.MapGet(ApiRoutes.Thresholds, (CentralThresholds thresholds) => TypedResults.Ok(thresholds.Document))
             .RequireAuthorization(FilesApi.UploaderPolicy)
             .WithName("GetThresholds")
@@ -135,7 +135,7 @@ internal static class AlertsApi
     internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveSilenceAsync(string silenceId, AlertService alerts, CancellationToken ct) =>
         await alerts.RemoveSilenceAsync(silenceId, ct)
             ? TypedResults.NoContent()
-            : Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No silence '{silenceId}'.");
+            : Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No active silence '{silenceId}'. List silences with GET {ApiRoutes.Silences}.");
 
     internal static async Task<Results<Ok<ThresholdsDocument>, ProblemHttpResult>> PutThresholdsAsync(
         HttpContext http, CentralThresholds thresholds, ILoggerFactory loggers, CancellationToken ct)

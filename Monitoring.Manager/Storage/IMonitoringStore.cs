@@ -76,7 +76,8 @@ internal interface IMonitoringStore : IDisposable
 
     Task<IReadOnlyList<Silence>> ListSilencesAsync(CancellationToken ct);
 
-    Task<bool> DeleteSilenceAsync(string id, CancellationToken ct);
+    /// <summary>Ends an active silence now; it stays in the list as history.</summary>
+    Task<bool> EndSilenceAsync(string id, DateTimeOffset now, CancellationToken ct);
 
     Task InsertCommandAsync(CommandRecord command, CancellationToken ct);
 

@@ -411,12 +411,13 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return result;
     }
 
-    public Task<bool> DeleteSilenceAsync(string id, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    public Task<bool> EndSilenceAsync(string id, DateTimeOffset now, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "DELETE FROM silences WHERE id = $id";
+        cmd.CommandText = "UPDATE silences SET until = $now WHERE id = $id AND until > $now";
         cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$now", ToMs(now));
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }, ct);
 

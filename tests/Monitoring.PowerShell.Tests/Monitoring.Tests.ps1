@@ -271,3 +271,39 @@ Describe 'Remove-MonAgent' {
         (Get-MonAgent).Id | Should -Be 'pester1'
     }
 }
+
+Describe 'Alerts, silences and thresholds' {
+    It 'publishes central rules and refuses invalid ones with their position' {
+        "- name: ps-procs`n  metric: processes.count`n  above: 1`n  agents: pester*`n" | Set-Content "$Work/rules.yaml"
+        "- name: bad`n  metric: cpu.percent`n  above: lots`n" | Set-Content "$Work/bad.yaml"
+
+        $published = Set-MonThreshold -Path "$Work/rules.yaml"
+        Set-MonThreshold -Path "$Work/bad.yaml" -ErrorVariable err -ErrorAction SilentlyContinue
+
+        $published.Version | Should -Not -BeNullOrEmpty
+        (Get-MonThreshold).Name | Should -Be 'ps-procs'
+        $err[0].Exception.Message | Should -Match 'thresholds\[0\]\.above'
+        $err[0].Exception.Message | Should -Match '\(3,'
+        (Get-MonThreshold -AsYaml) | Should -Match 'ps-procs'
+    }
+
+    It 'shows the alert a central rule raises, and acknowledges it' {
+        Wait-Until { Get-MonAlert -Agent pester1 -State Firing | Where-Object { $_.Transition.Rule -eq 'ps-procs' } } 30 'the central rule to fire'
+        $alert = Get-MonAlert -Agent pester1 -State Firing | Where-Object { $_.Transition.Rule -eq 'ps-procs' } | Select-Object -First 1
+        ($alert | Out-String) | Should -Match 'ps-procs'
+
+        $acked = $alert | Confirm-MonAlert
+        $acked.AcknowledgedBy | Should -Be 'admin'
+        (Get-MonAlert -Agent pester1 | Where-Object Id -eq $alert.Id | Out-String -Width 250) | Should -Match 'acked'
+    }
+
+    It 'creates, lists and removes silences' {
+        $silence = New-MonSilence -Agent 'pester*' -Rule 'cpu-*' -Duration (New-TimeSpan -Minutes 30) -Reason 'maintenance'
+        (Get-MonSilence).Id | Should -Contain $silence.Id
+        $silence.CreatedBy | Should -Be 'admin'
+
+        Get-MonSilence | Remove-MonSilence
+        @(Get-MonSilence).Count | Should -Be 0
+        (Get-MonSilence -All).Id | Should -Contain $silence.Id
+    }
+}
