@@ -104,7 +104,16 @@ public sealed class AgentRuntime : IDisposable
                     await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                 }
 
-                await TickAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await TickAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A full or read-only state disk must not stop monitoring; the next tick tries again.
+                    _logger.LogError("Cannot write to the state directory {StateDir}: {Reason}. Free space or fix its permissions.",
+                        Path.GetFullPath(_options.StateDirectory), ex.Message);
+                }
 
                 // Skip ticks missed while the manager was slow rather than bursting to catch up.
                 var interval = ToTimestamp(_options.Interval);
