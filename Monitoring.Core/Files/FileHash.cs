@@ -30,6 +30,36 @@ public static class FileHash
         return Hex.Encode(sha.GetHashAndReset()).ToLowerInvariant();
     }
 
+    /// <summary>Starts an incremental SHA-256 over the first <paramref name="length"/> bytes already in a file, to continue as more arrive.</summary>
+    public static async Task<IncrementalHash> ResumeSha256Async(string path, long length, CancellationToken cancellationToken = default)
+    {
+        var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (length == 0)
+        {
+            return sha;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        var buffer = new byte[1 << 20];
+        var left = length;
+        while (left > 0)
+        {
+            var read = await stream.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, left), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            sha.AppendData(buffer, 0, read);
+            left -= read;
+        }
+
+        return sha;
+    }
+
+    /// <summary>The hash so far as lowercase hex.</summary>
+    public static string ToHex(IncrementalHash sha) => Hex.Encode(sha.GetHashAndReset()).ToLowerInvariant();
+
     /// <summary>True for 64 hex digits.</summary>
     public static bool IsValid(string? sha256) =>
         sha256 is { Length: 64 } && sha256.All(Uri.IsHexDigit);

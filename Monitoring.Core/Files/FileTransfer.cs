@@ -94,39 +94,61 @@ internal static class FileTransfer
 
         var meter = new ProgressMeter(record.Size, resumedFrom, progress, time);
         var attempt = 0;
-        while (true)
+
+        // The hash follows the bytes as they are written, so the file is read once; after a resume it first
+        // covers what an earlier attempt left on disk.
+        var sha = await FileHash.ResumeSha256Async(temp, resumedFrom, ct).ConfigureAwait(false);
+        var hashed = resumedFrom;
+        try
         {
-            var offset = File.Exists(temp) ? new FileInfo(temp).Length : 0;
-            if (offset >= record.Size)
+            while (true)
             {
-                break;
+                var offset = File.Exists(temp) ? new FileInfo(temp).Length : 0;
+                if (offset >= record.Size)
+                {
+                    break;
+                }
+
+                if (offset != hashed)
+                {
+                    // A failed attempt wrote bytes the running hash may not match: start it again from the disk.
+                    sha.Dispose();
+                    sha = await FileHash.ResumeSha256Async(temp, offset, ct).ConfigureAwait(false);
+                    hashed = offset;
+                }
+
+                try
+                {
+                    hashed = await FetchAsync(transport, record, temp, offset, meter, sha, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsTransient(ex) && ++attempt < MaxAttempts && !ct.IsCancellationRequested)
+                {
+                    hashed = -1;
+                    await Delay(time, TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+                }
             }
 
-            try
+            if (!File.Exists(temp))
             {
-                await FetchAsync(transport, record, temp, offset, meter, ct).ConfigureAwait(false);
+                // An empty file: nothing was fetched.
+                using (File.Create(temp))
+                {
+                }
             }
-            catch (Exception ex) when (IsTransient(ex) && ++attempt < MaxAttempts && !ct.IsCancellationRequested)
+
+            var length = new FileInfo(temp).Length;
+            var sha256 = hashed == length ? FileHash.ToHex(sha) : await FileHash.Sha256OfFileAsync(temp, ct).ConfigureAwait(false);
+            if (length != record.Size || !string.Equals(sha256, record.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                await Delay(time, TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+                File.Delete(temp);
+                throw new MonitoringApiException(
+                    $"File {fileId} arrived corrupted (SHA-256 {sha256}, expected {record.Sha256}); nothing was written to '{destination}'. Try again.",
+                    null, ErrorCodes.ChecksumMismatch);
             }
         }
-
-        if (!File.Exists(temp))
+        finally
         {
-            // An empty file: nothing was fetched.
-            using (File.Create(temp))
-            {
-            }
-        }
-
-        var sha256 = await FileHash.Sha256OfFileAsync(temp, ct).ConfigureAwait(false);
-        if (new FileInfo(temp).Length != record.Size || !string.Equals(sha256, record.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            File.Delete(temp);
-            throw new MonitoringApiException(
-                $"File {fileId} arrived corrupted (SHA-256 {sha256}, expected {record.Sha256}); nothing was written to '{destination}'. Try again.",
-                null, ErrorCodes.ChecksumMismatch);
+            sha.Dispose();
         }
 
         if (File.Exists(destination))
@@ -143,12 +165,21 @@ internal static class FileTransfer
     public static string TemporaryPath(string destination, string fileId) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(destination))!, "." + Path.GetFileName(destination) + "." + fileId + ".part");
 
-    private static async Task FetchAsync(ApiTransport transport, FileRecord record, string temp, long offset, ProgressMeter meter, CancellationToken ct)
+    /// <summary>Fetches from <paramref name="offset"/> to the end, hashing as it writes; returns the file's length after.</summary>
+    private static async Task<long> FetchAsync(
+        ApiTransport transport, FileRecord record, string temp, long offset, ProgressMeter meter, System.Security.Cryptography.IncrementalHash sha, CancellationToken ct)
     {
         using var response = await transport.SendRawAsync(
             HttpMethod.Get, ApiRoutes.ForFileContent(record.Id), null, null, ct, once: Timeout.InfiniteTimeSpan,
             configure: r => r.Headers.Range = offset > 0 ? new RangeHeaderValue(offset, null) : null).ConfigureAwait(false);
         var append = response.StatusCode == HttpStatusCode.PartialContent;
+        if (!append)
+        {
+            // The server sent the whole file: it is written (and hashed) from the start.
+            sha.GetHashAndReset();
+            offset = 0;
+        }
+
         using var target = new FileStream(temp, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
 #if NET
         using var source = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -160,10 +191,13 @@ internal static class FileTransfer
         while ((read = await source.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
         {
             await target.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+            sha.AppendData(buffer, 0, read);
+            offset += read;
             meter.Add(read);
         }
 
         await target.FlushAsync(ct).ConfigureAwait(false);
+        return offset;
     }
 
     private static bool IsTransient(Exception ex) =>

@@ -202,11 +202,13 @@ internal static class FilesApi
                 limit.MaxRequestBodySize = expected;
             }
 
+            // The chunk that completes the file is hashed as it is written, so the file is not read again to verify it.
+            using var sha = to == record.Size - 1 ? await FileHash.ResumeSha256Async(files.PartPath(fileId), from, ct) : null;
             long written;
             await using (var part = new FileStream(files.PartPath(fileId), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, CopyBuffer, FileOptions.Asynchronous))
             {
                 part.Seek(from, SeekOrigin.Begin);
-                written = await CopyAsync(http.Request.Body, part, expected, ct);
+                written = await CopyAsync(http.Request.Body, part, expected, sha, ct);
                 part.Flush(flushToDisk: true);
             }
 
@@ -221,7 +223,7 @@ internal static class FilesApi
                 return TypedResults.Ok(WithReceived(record, files));
             }
 
-            var sha256 = await FileHash.Sha256OfFileAsync(files.PartPath(fileId), ct);
+            var sha256 = sha is not null ? FileHash.ToHex(sha) : await FileHash.Sha256OfFileAsync(files.PartPath(fileId), ct);
             var logger = loggers.CreateLogger("Monitoring.Manager.Files");
             if (sha256 != record.Sha256)
             {
@@ -286,7 +288,7 @@ internal static class FilesApi
             : (null, NotFound(fileId));
     }
 
-    private static async Task<long> CopyAsync(Stream source, Stream target, long max, CancellationToken ct)
+    private static async Task<long> CopyAsync(Stream source, Stream target, long max, System.Security.Cryptography.IncrementalHash? sha, CancellationToken ct)
     {
         var buffer = new byte[CopyBuffer];
         long total = 0;
@@ -296,6 +298,7 @@ internal static class FilesApi
             while (total < max && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, max - total)), ct)) > 0)
             {
                 await target.WriteAsync(buffer.AsMemory(0, read), ct);
+                sha?.AppendData(buffer, 0, read);
                 total += read;
             }
         }
