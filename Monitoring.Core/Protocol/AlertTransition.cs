@@ -42,8 +42,10 @@ public sealed record AlertTransition
     /// <summary>Firing or resolved.</summary>
     public AlertState State { get; init; }
 
-    /// <summary>How urgent it is.</summary>
-    public AlertSeverity Severity { get; init; } = AlertSeverity.Warning;
+    /// <summary>How urgent it is; warning when a sender leaves it out.</summary>
+    /// <remarks>A setter rather than init: JSON source generation fills init-only properties like constructor
+    /// arguments, which would turn a missing severity into the enum's first value (info).</remarks>
+    public AlertSeverity Severity { get; set; } = AlertSeverity.Warning;
 
     /// <summary>The metric the rule watches, for example <c>cpu.percent</c>.</summary>
     public string? Metric { get; init; }

@@ -67,6 +67,14 @@ public class ProtocolJsonTests
     }
 
     [Fact]
+    public void AlertTransition_WithoutSeverity_IsAWarning()
+    {
+        var t = JsonSerializer.Deserialize("{\"fingerprint\":\"f\",\"rule\":\"r\",\"state\":\"firing\"}", MonitoringJsonContext.Default.AlertTransition)!;
+
+        Assert.Equal(AlertSeverity.Warning, t.Severity);
+    }
+
+    [Fact]
     public void ApiProblem_ReadsTheStableCode()
     {
         var problem = JsonSerializer.Deserialize(
