@@ -73,7 +73,7 @@ public static class ManagerApp
         var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var url in urls)
         {
-            if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
+            if (!Uri.TryCreate(WithoutWildcard(url), UriKind.Absolute, out var parsed)
                 || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
             {
                 throw new ConfigurationException($"'{url}' is not an http:// or https:// URL to listen on, such as https://0.0.0.0:5000.", yaml?.File, "urls");
@@ -174,7 +174,7 @@ public static class ManagerApp
     /// <summary>Turns a wildcard listen address into one a local admin can connect to.</summary>
     private static string ReachableUrl(string address)
     {
-        var uri = new UriBuilder(address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
+        var uri = new UriBuilder(WithoutWildcard(address));
         if (uri.Host is "0.0.0.0" or "[::]" or "::")
         {
             uri.Host = "127.0.0.1";
@@ -185,7 +185,11 @@ public static class ManagerApp
 
     private static bool IsLoopback(string address)
     {
-        var host = new Uri(address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Host;
+        var host = new Uri(WithoutWildcard(address)).Host;
         return host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
+
+    /// <summary>Kestrel's "any address" forms (http://*:5000, http://+:5000) as a URL System.Uri can parse.</summary>
+    private static string WithoutWildcard(string address) =>
+        address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
 }

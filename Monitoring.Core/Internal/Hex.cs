@@ -23,8 +23,6 @@ internal static class Hex
         return Encode(sha.ComputeHash(data));
     }
 
-    public static string Sha256(string text) => Sha256(Encoding.UTF8.GetBytes(text));
-
     /// <summary>Uppercase hex without separators, so "ab:cd" and "ABCD" compare equal.</summary>
     public static string NormalizeThumbprint(string thumbprint)
     {

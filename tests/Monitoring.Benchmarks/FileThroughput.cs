@@ -22,7 +22,7 @@ internal static class FileThroughput
             var inbox = Directory.CreateDirectory(Path.Combine(root, "inbox")).FullName;
             var local = Directory.CreateDirectory(Path.Combine(root, "admin")).FullName;
             var source = Path.Combine(outbox, "data.bin");
-            Generate(source, size);
+            TestFiles.Generate(source, size);
 
             var port = TestNet.FreePort();
             var url = $"https://127.0.0.1:{port}";
@@ -51,7 +51,7 @@ internal static class FileThroughput
             var managerToAdmin = sw.Elapsed;
 
             var upload = Path.Combine(local, "to-agent.bin");
-            Generate(upload, size, seed: 7);
+            TestFiles.Generate(upload, size, seed: 7);
             sw.Restart();
             var stored = await admin.UploadFileAsync(upload);
             var adminToManager = sw.Elapsed;
@@ -76,7 +76,7 @@ internal static class FileThroughput
             Row("admin → manager (SDK upload: hash, upload, verify)", adminToManager, mib, baseline);
             Row("manager → agent (receive_file: download, verify)", managerToAgent, mib, baseline);
             Console.WriteLine();
-            Console.WriteLine($"Peak RSS: manager {PeakRssMiB(manager.Id)} MiB, agent {PeakRssMiB(agent.Id)} MiB, admin (this process) {PeakRssMiB(Environment.ProcessId)} MiB");
+            Console.WriteLine($"Peak RSS: manager {TestFiles.PeakRss(manager.Id) >> 20} MiB, agent {TestFiles.PeakRss(agent.Id) >> 20} MiB, admin (this process) {TestFiles.PeakRss(Environment.ProcessId) >> 20} MiB");
 
             await agent.StopAsync(TimeSpan.FromSeconds(15));
             await manager.StopAsync(TimeSpan.FromSeconds(15));
@@ -135,24 +135,8 @@ internal static class FileThroughput
         return p.ExitCode;
     }
 
-    private static void Generate(string path, long size, int seed = 42)
-    {
-        var block = new byte[1 << 20];
-        new Random(seed).NextBytes(block);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        for (long written = 0, n = 0; written < size; n++)
-        {
-            BitConverter.TryWriteBytes(block, n);
-            var count = (int)Math.Min(block.Length, size - written);
-            stream.Write(block, 0, count);
-            written += count;
-        }
-    }
 
     private static void Row(string name, TimeSpan elapsed, double mib, TimeSpan baseline) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {elapsed.TotalSeconds:0.00} | {mib / elapsed.TotalSeconds:0} | {elapsed.TotalSeconds / baseline.TotalSeconds:0.0}x |"));
-
-    private static long PeakRssMiB(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }

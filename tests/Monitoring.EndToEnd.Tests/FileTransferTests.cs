@@ -35,22 +35,6 @@ public sealed class FileTransferTests : IDisposable
         return (agent, admin);
     }
 
-    /// <summary>Writes <paramref name="size"/> bytes of varied data quickly, without holding them in memory.</summary>
-    private static string Generate(string path, long size)
-    {
-        var block = new byte[1 << 20];
-        new Random(42).NextBytes(block);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        for (long written = 0, n = 0; written < size; n++)
-        {
-            BitConverter.TryWriteBytes(block, n);
-            var count = (int)Math.Min(block.Length, size - written);
-            stream.Write(block, 0, count);
-            written += count;
-        }
-
-        return path;
-    }
 
     private static string Sha(string path)
     {
@@ -58,8 +42,6 @@ public sealed class FileTransferTests : IDisposable
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static long PeakRss(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
 
     [Fact]
     public async Task AgentToAdmin_EmptySmallAndLarge_ArriveIdentical_WithFlatAgentMemory()
@@ -69,7 +51,7 @@ public sealed class FileTransferTests : IDisposable
         {
             foreach (var (name, size) in new[] { ("empty.bin", 0L), ("small.txt", 1234L) })
             {
-                var remote = Generate(Path.Combine(_readRoot, name), size);
+                var remote = TestFiles.Generate(Path.Combine(_readRoot, name), size);
                 var local = Path.Combine(_local, name);
 
                 var record = await admin.ReceiveFileFromAgentAsync("files1", remote, local);
@@ -80,15 +62,15 @@ public sealed class FileTransferTests : IDisposable
                 Assert.Equal("files1", record.AgentId);
             }
 
-            var big = Generate(Path.Combine(_readRoot, "big.bin"), OneGiB);
-            var before = PeakRss(agent.Id);
+            var big = TestFiles.Generate(Path.Combine(_readRoot, "big.bin"), OneGiB);
+            var before = TestFiles.PeakRss(agent.Id);
             var reports = new List<TransferProgress>();
             var bigLocal = Path.Combine(_local, "big.bin");
 
             await admin.ReceiveFileFromAgentAsync("files1", big, bigLocal, timeout: TimeSpan.FromMinutes(5), progress: new Progress(reports.Add));
 
             Assert.Equal(Sha(big), Sha(bigLocal));
-            Assert.True(PeakRss(agent.Id) - before < 64L << 20, $"agent peak RSS grew by {(PeakRss(agent.Id) - before) >> 20} MiB during a 1 GiB upload");
+            Assert.True(TestFiles.PeakRss(agent.Id) - before < 64L << 20, $"agent peak RSS grew by {(TestFiles.PeakRss(agent.Id) - before) >> 20} MiB during a 1 GiB upload");
             Assert.True(reports[^1].Completed);
             Assert.Equal(OneGiB, reports[^1].BytesTransferred);
             Assert.Empty(Directory.GetFiles(_local, "*.part"));
@@ -103,7 +85,7 @@ public sealed class FileTransferTests : IDisposable
         {
             foreach (var (name, size) in new[] { ("empty.bin", 0L), ("small.txt", 1234L) })
             {
-                var local = Generate(Path.Combine(_local, name), size);
+                var local = TestFiles.Generate(Path.Combine(_local, name), size);
                 var remote = Path.Combine(_writeRoot, name);
 
                 var result = await admin.SendFileToAgentAsync("files2", local, remote);
@@ -113,14 +95,14 @@ public sealed class FileTransferTests : IDisposable
                 Assert.Equal(Sha(local), result.Sha256);
             }
 
-            var big = Generate(Path.Combine(_local, "big.bin"), OneGiB);
-            var before = PeakRss(agent.Id);
+            var big = TestFiles.Generate(Path.Combine(_local, "big.bin"), OneGiB);
+            var before = TestFiles.PeakRss(agent.Id);
 
             var bigResult = await admin.SendFileToAgentAsync("files2", big, Path.Combine(_writeRoot, "big.bin"), timeout: TimeSpan.FromMinutes(5));
 
             Assert.Equal(Sha(big), Sha(Path.Combine(_writeRoot, "big.bin")));
             Assert.Equal(OneGiB, bigResult.Size);
-            Assert.True(PeakRss(agent.Id) - before < 64L << 20, $"agent peak RSS grew by {(PeakRss(agent.Id) - before) >> 20} MiB during a 1 GiB download");
+            Assert.True(TestFiles.PeakRss(agent.Id) - before < 64L << 20, $"agent peak RSS grew by {(TestFiles.PeakRss(agent.Id) - before) >> 20} MiB during a 1 GiB download");
             Assert.Empty(Directory.GetFiles(_writeRoot, "*.part", SearchOption.AllDirectories).Concat(Directory.GetFiles(_writeRoot, ".*")));
 
             var exists = await Assert.ThrowsAsync<MonitoringApiException>(() => admin.SendFileToAgentAsync("files2", big, Path.Combine(_writeRoot, "small.txt")));
@@ -138,7 +120,7 @@ public sealed class FileTransferTests : IDisposable
             File.WriteAllText(Path.Combine(_outside, "secret.txt"), "secret");
             File.CreateSymbolicLink(Path.Combine(_readRoot, "link.txt"), Path.Combine(_outside, "secret.txt"));
             Directory.CreateSymbolicLink(Path.Combine(_writeRoot, "linkdir"), _outside);
-            var payload = Generate(Path.Combine(_local, "payload.txt"), 10);
+            var payload = TestFiles.Generate(Path.Combine(_local, "payload.txt"), 10);
             string[] reads =
             [
                 _readRoot + "/../private/secret.txt",
@@ -188,7 +170,7 @@ public sealed class FileTransferTests : IDisposable
         _fleet.StartAgent("files4", "5s");
         using var admin = _fleet.AdminClient();
         await TestNet.WaitUntilAsync(async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "files4"), TimeSpan.FromSeconds(30), "the agent");
-        var file = Generate(Path.Combine(_readRoot, "a.txt"), 10);
+        var file = TestFiles.Generate(Path.Combine(_readRoot, "a.txt"), 10);
 
         var ex = await Assert.ThrowsAsync<MonitoringApiException>(() => admin.ReceiveFileFromAgentAsync("files4", file, Path.Combine(_local, "a.txt")));
 
@@ -201,7 +183,7 @@ public sealed class FileTransferTests : IDisposable
         var (_, admin) = await StartAsync("files5");
         using (admin)
         {
-            var local = Generate(Path.Combine(_local, "data.bin"), 100_000);
+            var local = TestFiles.Generate(Path.Combine(_local, "data.bin"), 100_000);
             var stored = await admin.UploadFileAsync(local);
             var onDisk = Path.Combine(_fleet.DataDir, "files", stored.Id);
             var bytes = File.ReadAllBytes(onDisk);
@@ -227,7 +209,7 @@ public sealed class FileTransferTests : IDisposable
         var (agent, admin) = await StartAsync("files6");
         using (admin)
         {
-            var big = Generate(Path.Combine(_local, "big.bin"), OneGiB);
+            var big = TestFiles.Generate(Path.Combine(_local, "big.bin"), OneGiB);
             var stored = await admin.UploadFileAsync(big);
             var destination = Path.Combine(_writeRoot, "big.bin");
             var command = await admin.SubmitCommandAsync("files6", CommandNames.ReceiveFile,

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Monitoring.Tests;
+
+/// <summary>Large test files made on the fly, and process memory read from /proc.</summary>
+internal static class TestFiles
+{
+    /// <summary>Writes <paramref name="size"/> bytes of varied data quickly, without holding them in memory.</summary>
+    public static string Generate(string path, long size, int seed = 42)
+    {
+        var block = new byte[1 << 20];
+        new Random(seed).NextBytes(block);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        for (long written = 0, n = 0; written < size; n++)
+        {
+            BitConverter.TryWriteBytes(block, n);
+            var count = (int)Math.Min(block.Length, size - written);
+            stream.Write(block, 0, count);
+            written += count;
+        }
+
+        return path;
+    }
+
+    /// <summary>The peak resident memory (VmHWM) of a process, in bytes.</summary>
+    public static long PeakRss(int pid) =>
+        long.Parse(
+            File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            CultureInfo.InvariantCulture) * 1024;
+}
