@@ -26,6 +26,8 @@ public static class ManagerApp
         ["--thresholds-file"] = "thresholdsFile",
         ["--offline-alert-grace"] = "offlineAlertGrace",
         ["--certificate"] = "certificate:path",
+        ["--max-agents"] = "maxAgents",
+        ["--max-clock-skew"] = "maxClockSkew",
     };
 
     /// <summary>Creates the manager from command-line arguments, with its store open and its fleet loaded.</summary>
@@ -65,6 +67,8 @@ public static class ManagerApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Data protection is pulled in by authentication but protects nothing here: bearer tokens are not cookies.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // One line per rejected token would let a flood of bad requests flood the log: AuthFailureLog summarises them.
+        builder.Logging.AddFilter(typeof(TokenAuthenticationHandler).FullName, LogLevel.Warning);
         builder.Services.AddSystemd();
 
         using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
@@ -100,8 +104,14 @@ public static class ManagerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IMonitoringStore>(_ => new SqliteMonitoringStore(options.DataDirectory));
+        builder.Services.AddSingleton(new SqliteDatabase(options.DataDirectory));
+        builder.Services.AddSingleton<IMonitoringStore>(sp => new SqliteMonitoringStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<FleetRegistry>();
+        builder.Services.AddSingleton<EnrollmentService>();
+        builder.Services.AddSingleton<AuthFailureLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthFailureLog>());
         builder.Services.AddHostedService<OfflineMonitor>();
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<Commands.CommandBroker>();
@@ -119,17 +129,24 @@ public static class ManagerApp
         builder.Services
             .AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        static bool ApprovedAgent(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext c) =>
+            c.User.IsInRole(Roles.Agent) && !c.User.IsPendingAgent();
         builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.ReaderPolicy, p => p.RequireRole(Roles.Reader))
+            .AddPolicy(Roles.OperatorPolicy, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Roles.AgentPolicy, p => p.RequireRole(Roles.Agent))
+            .AddPolicy(Roles.AgentPolicy, p => p.RequireAssertion(ApprovedAgent))
             .AddPolicy(Roles.RegisterPolicy, p => p.RequireRole(Roles.Agent, Roles.Enrollment))
-            .AddPolicy(FilesApi.UploaderPolicy, p => p.RequireRole(Roles.Admin, Roles.Agent))
+            .AddPolicy(Roles.UploaderPolicy, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Operator) || ApprovedAgent(c)))
+            .AddPolicy(Roles.FileReaderPolicy, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Reader) || ApprovedAgent(c)))
+            .AddPolicy(Roles.ThresholdsReaderPolicy, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Reader) || ApprovedAgent(c)))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         var app = builder.Build();
 
         var store = app.Services.GetRequiredService<IMonitoringStore>();
         await store.InitializeAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<CredentialService>().LoadAsync(CancellationToken.None);
         app.Services.GetRequiredService<FleetRegistry>().Load(
             await store.LoadAgentsAsync(CancellationToken.None), await store.AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
         await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
@@ -140,6 +157,7 @@ public static class ManagerApp
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapAgentsApi();
+        app.MapCredentialsApi();
         app.MapStatusApi();
         app.MapAlertsApi();
         app.MapCommandsApi();

@@ -29,6 +29,39 @@ public sealed class ManagerOptions
     /// <summary>How long snapshots are kept.</summary>
     public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>The most agents the manager enrolls (507 beyond).</summary>
+    public int MaxAgents { get; set; } = 100_000;
+
+    /// <summary>How far in the future a snapshot's timestamp may be (by the manager's clock) before it is refused.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most bytes the file store keeps for one agent's uploads (507 beyond).</summary>
+    public long MaxFileBytesPerAgent { get; set; } = 20L << 30;
+
+    /// <summary>The most bytes the file store keeps in all (507 beyond).</summary>
+    public long MaxFileStoreBytes { get; set; } = 100L << 30;
+
+    /// <summary>An upload that has not completed after this long is removed with its partial bytes.</summary>
+    public TimeSpan UploadTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long alert transitions are kept.</summary>
+    public TimeSpan AlertRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long finished commands (the audit trail) are kept.</summary>
+    public TimeSpan CommandRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long silences are kept after they end.</summary>
+    public TimeSpan SilenceRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Requests a second one credential may make on average (token bucket; bursts of ten times that).</summary>
+    public int RequestsPerSecondPerCredential { get; set; } = 50;
+
+    /// <summary>Enrollments a minute one client address may attempt.</summary>
+    public int EnrollmentsPerMinutePerAddress { get; set; } = 30;
+
+    /// <summary>Requests with a bad token a minute one client address may make before it is answered 429.</summary>
+    public int FailedAuthPerMinutePerAddress { get; set; } = 60;
+
     /// <summary>A PFX certificate to serve instead of the generated self-signed one.</summary>
     public string? CertificatePath { get; set; }
 
@@ -39,7 +72,10 @@ public sealed class ManagerOptions
     internal static readonly string[] KnownKeys =
     [
         "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
-        "thresholdsFile", "offlineAlertGrace",
+        "thresholdsFile", "offlineAlertGrace", "maxAgents", "maxClockSkew",
+        "files:maxBytesPerAgent", "files:maxStoreBytes", "files:uploadTtl",
+        "retention:alerts", "retention:commands", "retention:silences",
+        "rateLimits:requestsPerSecondPerCredential", "rateLimits:enrollmentsPerMinutePerAddress", "rateLimits:failedAuthPerMinutePerAddress",
         "certificate:path", "certificate:password",
     ];
 
@@ -52,22 +88,35 @@ public sealed class ManagerOptions
         o.OfflineAfterMissedIntervals = Int(config, yaml, "offlineAfterMissedIntervals", o.OfflineAfterMissedIntervals, 1, 1000);
         o.MaxRequestBodyBytes = Int(config, yaml, "maxRequestBodyBytes", o.MaxRequestBodyBytes, 1024, long.MaxValue);
         o.MaxFileBytes = Int(config, yaml, "maxFileBytes", o.MaxFileBytes, 0, long.MaxValue);
-        if (config["historyRetention"] is { Length: > 0 } retention)
-        {
-            var pos = yaml?.PositionOf("historyRetention");
-            o.HistoryRetention = Duration.Parse(retention, "historyRetention", yaml?.File, pos?.Line, pos?.Column);
-        }
-
-        if (config["offlineAlertGrace"] is { Length: > 0 } grace)
-        {
-            var pos = yaml?.PositionOf("offlineAlertGrace");
-            o.OfflineAlertGrace = Duration.Parse(grace, "offlineAlertGrace", yaml?.File, pos?.Line, pos?.Column);
-        }
+        o.HistoryRetention = Span(config, yaml, "historyRetention", o.HistoryRetention);
+        o.OfflineAlertGrace = Span(config, yaml, "offlineAlertGrace", o.OfflineAlertGrace);
+        o.MaxAgents = Int(config, yaml, "maxAgents", o.MaxAgents, 1, 10_000_000);
+        o.MaxClockSkew = Span(config, yaml, "maxClockSkew", o.MaxClockSkew);
+        o.MaxFileBytesPerAgent = Int(config, yaml, "files:maxBytesPerAgent", o.MaxFileBytesPerAgent, 0, long.MaxValue);
+        o.MaxFileStoreBytes = Int(config, yaml, "files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
+        o.UploadTtl = Span(config, yaml, "files:uploadTtl", o.UploadTtl);
+        o.AlertRetention = Span(config, yaml, "retention:alerts", o.AlertRetention);
+        o.CommandRetention = Span(config, yaml, "retention:commands", o.CommandRetention);
+        o.SilenceRetention = Span(config, yaml, "retention:silences", o.SilenceRetention);
+        o.RequestsPerSecondPerCredential = Int(config, yaml, "rateLimits:requestsPerSecondPerCredential", o.RequestsPerSecondPerCredential, 1, 1_000_000);
+        o.EnrollmentsPerMinutePerAddress = Int(config, yaml, "rateLimits:enrollmentsPerMinutePerAddress", o.EnrollmentsPerMinutePerAddress, 1, 1_000_000);
+        o.FailedAuthPerMinutePerAddress = Int(config, yaml, "rateLimits:failedAuthPerMinutePerAddress", o.FailedAuthPerMinutePerAddress, 1, 1_000_000);
 
         o.ThresholdsFile = config["thresholdsFile"] is { Length: > 0 } rules ? Path.GetFullPath(rules) : null;
         o.CertificatePath = config["certificate:path"];
         o.CertificatePassword = config["certificate:password"];
         return o;
+    }
+
+    private static TimeSpan Span(IConfiguration config, YamlSettings? yaml, string key, TimeSpan fallback)
+    {
+        if (config[key] is not { Length: > 0 } text)
+        {
+            return fallback;
+        }
+
+        var pos = yaml?.PositionOf(key);
+        return Duration.Parse(text, key, yaml?.File, pos?.Line, pos?.Column);
     }
 
     private static long Int(IConfiguration config, YamlSettings? yaml, string key, long fallback, long min, long max)

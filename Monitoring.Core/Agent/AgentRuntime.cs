@@ -36,6 +36,9 @@ public sealed class AgentRuntime : IDisposable
     private AgentState _state = new();
     private long _nextSeq = 1;
     private bool _registered;
+    private bool _everRegistered;
+    private bool _pendingLogged;
+    private string? _revoked;
     private string? _lastFailure;
 
     /// <summary>Creates the runtime; nothing happens until <see cref="RunAsync"/>.</summary>
@@ -64,6 +67,9 @@ public sealed class AgentRuntime : IDisposable
             MaxRetryAttempts = 0,
         });
     }
+
+    /// <summary>Why the manager no longer accepts this agent (its token was revoked, or its id is held); null while it does.</summary>
+    public string? Rejection => _revoked;
 
     /// <summary>True while the last call to the manager succeeded.</summary>
     public bool IsConnected { get; private set; }
@@ -272,6 +278,11 @@ public sealed class AgentRuntime : IDisposable
                 }
                 catch (MonitoringApiException ex) when (ex.StatusCode == 401)
                 {
+                    Revoked();
+                    continue;
+                }
+                catch (MonitoringApiException ex) when (ex.Code == ErrorCodes.AgentPending)
+                {
                     LostRegistration();
                     continue;
                 }
@@ -383,7 +394,7 @@ public sealed class AgentRuntime : IDisposable
             return;
         }
 
-        _nextSeq++;
+        _nextSeq = checked(_nextSeq + 1);
         _spool!.Add(snapshot);
         ReloadRulesIfChanged();
         var transitions = _alerts.Evaluate(snapshot);
@@ -408,6 +419,11 @@ public sealed class AgentRuntime : IDisposable
 
     private async Task RegisterAsync(CancellationToken ct)
     {
+        if (_revoked is not null)
+        {
+            return;
+        }
+
         var request = new RegisterRequest
         {
             AgentId = _options.AgentId,
@@ -431,31 +447,63 @@ public sealed class AgentRuntime : IDisposable
                     AfterRegistration(response, enrolled: false);
                     return;
                 }
-                catch (MonitoringApiException ex) when (ex.StatusCode == 401 && !string.IsNullOrWhiteSpace(_options.EnrollmentToken))
+                catch (MonitoringApiException ex) when (ex.StatusCode == 401)
                 {
-                    _logger.LogWarning("The manager no longer accepts this agent's token (revoked or the manager was reset); enrolling again");
-                }
-            }
+                    // Only the first registration of a run may fall back to enrolling, and only with an enrollment
+                    // token configured: the manager allows it just for an id an admin reset (or removed).
+                    if (_everRegistered || string.IsNullOrWhiteSpace(_options.EnrollmentToken))
+                    {
+                        Revoked();
+                        return;
+                    }
 
-            if (string.IsNullOrWhiteSpace(_options.EnrollmentToken))
-            {
-                Failed($"the manager rejected agent '{_options.AgentId}''s token and no enrollment token is configured; pass --enrollment-token-file to enroll again");
-                return;
+                    _logger.LogWarning("The manager does not accept this agent's token; trying to enroll again with the enrollment token");
+                }
             }
 
             response = await _connection.RegisterAsync(request, _options.EnrollmentToken!, ct).ConfigureAwait(false);
             AfterRegistration(response, enrolled: true);
         }
+        catch (MonitoringApiException ex) when (ex.Code == ErrorCodes.AgentExists)
+        {
+            // Someone else's enrollment must never take over a live id, and neither may ours: say how to rejoin, once.
+            Revoked(ex.Message);
+        }
         catch (MonitoringApiException ex)
         {
             Failed(ex.StatusCode == 401
-                ? $"the manager rejected the enrollment token; check --enrollment-token-file against the manager's enrollment.token ({ex.Message})"
+                ? $"the manager rejected the enrollment token; check --enrollment-token-file against the manager's enrollment.token or ask an admin for a new one ({ex.Message})"
                 : ex.Message);
         }
     }
 
+    /// <summary>
+    /// The manager no longer accepts this agent: it stops reporting and says once, plainly, what an admin does about
+    /// it, instead of re-enrolling on its own (which would fight whoever holds the id now).
+    /// </summary>
+    private void Revoked(string? detail = null)
+    {
+        LostRegistration();
+        IsConnected = false;
+        var reason = detail ?? $"the manager rejected agent '{_options.AgentId}''s token: an admin revoked, reset or removed it";
+        if (Interlocked.CompareExchange(ref _revoked, reason, null) is not null)
+        {
+            return;
+        }
+
+        _logger.LogError(
+            "Agent {AgentId} stopped reporting: {Reason}. To rejoin, an admin runs 'Reset-MonAgent -Agent {AgentId}', then this agent is restarted with its enrollment token (--enrollment-token-file). Snapshots keep spooling meanwhile.",
+            _options.AgentId, _revoked, _options.AgentId);
+    }
+
     private void AfterRegistration(RegisterResponse response, bool enrolled)
     {
+        if (response.LastSeq is < 0 or >= MetricSnapshot.MaxSeq)
+        {
+            Failed($"the manager answered an impossible last sequence number ({response.LastSeq}); refusing to number snapshots after it");
+            return;
+        }
+
         if (enrolled)
         {
             if (string.IsNullOrEmpty(response.AgentToken))
@@ -489,7 +537,28 @@ public sealed class AgentRuntime : IDisposable
             _logger.LogInformation("Registered with the manager at {Url} as agent {AgentId}", _options.ManagerUrl, _options.AgentId);
         }
 
-        _nextSeq = Math.Max(_nextSeq, response.LastSeq + 1);
+        _nextSeq = Math.Max(_nextSeq, checked(response.LastSeq + 1));
+        _everRegistered = true;
+        if (response.Enrollment == AgentEnrollment.Pending)
+        {
+            if (!_pendingLogged)
+            {
+                _logger.LogWarning(
+                    "Agent {AgentId} waits for an admin's approval ('Approve-MonAgent -Agent {AgentId}'); snapshots spool until then",
+                    _options.AgentId, _options.AgentId);
+                _pendingLogged = true;
+            }
+
+            IsConnected = true;
+            return;
+        }
+
+        if (_pendingLogged)
+        {
+            _logger.LogInformation("Agent {AgentId} was approved; reporting", _options.AgentId);
+            _pendingLogged = false;
+        }
+
         _registered = true;
         _registeredSignal.TrySetResult(true);
         Succeeded();
@@ -522,8 +591,12 @@ public sealed class AgentRuntime : IDisposable
             }
             catch (MonitoringApiException ex) when (ex.StatusCode == 401)
             {
+                Revoked();
+                return;
+            }
+            catch (MonitoringApiException ex) when (ex.Code == ErrorCodes.AgentPending)
+            {
                 LostRegistration();
-                Failed("the manager rejected the agent token; registering again");
                 return;
             }
             catch (MonitoringApiException ex) when (ex.StatusCode is 400 or 413 or 422)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Monitoring.Metrics;
 
 namespace Monitoring.Alerts;
@@ -51,5 +50,5 @@ public static class MetricValues
 
     /// <summary>Simple wildcard match: '*' any run, '?' one character; null matches everything.</summary>
     public static bool Matches(string value, string? pattern) =>
-        pattern is null || Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase);
+        Internal.Wildcard.IsMatch(value, pattern);
 }

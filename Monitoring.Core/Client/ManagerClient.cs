@@ -7,16 +7,27 @@ using Monitoring.Protocol;
 namespace Monitoring.Client;
 
 /// <summary>The admin API of a manager: the fleet, metric history and alerts. Thread-safe; reuse one instance.</summary>
-public sealed class ManagerClient : IDisposable
+public sealed partial class ManagerClient : IDisposable
 {
     private readonly ApiTransport _transport;
 
-    /// <summary>Creates a client; <see cref="ManagerConnectionOptions.Token"/> must be an admin token.</summary>
+    /// <summary>Creates a client; <see cref="ManagerConnectionOptions.Token"/> must be an admin key.</summary>
+    /// <exception cref="ArgumentException">
+    /// The address is plain HTTP to a remote host and <see cref="ManagerConnectionOptions.AllowUnencryptedRemote"/> is not set.
+    /// </exception>
     public ManagerClient(ManagerConnectionOptions options)
     {
         if (options is null)
         {
             throw new ArgumentNullException(nameof(options));
+        }
+
+        if (options.IsUnencryptedRemote && !options.AllowUnencryptedRemote)
+        {
+            throw new ArgumentException(
+                $"{options.BaseAddress} is plain HTTP to a remote address: the admin key would cross the network unencrypted. " +
+                "Use https://, or set AllowUnencryptedRemote if a trusted network or a TLS proxy makes that acceptable.",
+                nameof(options));
         }
 
         _transport = new ApiTransport(options) { Token = options.Token };

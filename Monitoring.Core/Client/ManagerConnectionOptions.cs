@@ -37,6 +37,10 @@ public sealed class ManagerConnectionOptions
     /// <summary>A handler to send requests through instead of the default one (proxies, tests).</summary>
     public HttpMessageHandler? Handler { get; set; }
 
+    /// <summary>Allows <see cref="ManagerClient"/> to send its key over plain HTTP to an address that is not loopback.</summary>
+    /// <value>Defaults to false: such an address is refused.</value>
+    public bool AllowUnencryptedRemote { get; set; }
+
     /// <summary>True when requests would cross the network unencrypted: plain HTTP to an address that is not loopback.</summary>
     public bool IsUnencryptedRemote =>
         BaseAddress.Scheme == Uri.UriSchemeHttp && !BaseAddress.IsLoopback;

@@ -3,7 +3,13 @@ namespace Monitoring.Metrics;
 /// <summary>One sample of a machine's metrics: typed numbers, never pre-formatted text.</summary>
 public sealed record MetricSnapshot
 {
-    /// <summary>The agent's monotonically increasing sequence number; makes replays idempotent.</summary>
+    /// <summary>
+    /// The largest sequence number the protocol allows (2^53, the largest integer a JSON number carries exactly);
+    /// the manager refuses anything above it so a hostile or corrupt value cannot wrap an agent's counter.
+    /// </summary>
+    public const long MaxSeq = 1L << 53;
+
+    /// <summary>The agent's monotonically increasing sequence number, 1 to <see cref="MaxSeq"/>; makes replays idempotent.</summary>
     public long Seq { get; init; }
 
     /// <summary>When the sample was taken (UTC).</summary>

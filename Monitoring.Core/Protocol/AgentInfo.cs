@@ -24,6 +24,9 @@ public sealed record AgentInfo
     /// <summary>Online or offline.</summary>
     public AgentState Status { get; init; }
 
+    /// <summary>Active, pending approval, or reset by an admin.</summary>
+    public AgentEnrollment Enrollment { get; init; }
+
     /// <summary>When the agent last reported or registered.</summary>
     public DateTimeOffset? LastSeen { get; init; }
 

@@ -18,6 +18,24 @@ public static class ApiRoutes
     /// <summary>GET one agent; DELETE revokes it. Template parameter: <c>id</c>.</summary>
     public const string Agent = Prefix + "/agents/{id}";
 
+    /// <summary>POST (admins): revoke an agent's token and let its id enroll once more. Template parameter: <c>id</c>.</summary>
+    public const string AgentReset = Prefix + "/agents/{id}/reset";
+
+    /// <summary>POST (admins): approve an agent that enrolled with a token that needs approval. Template parameter: <c>id</c>.</summary>
+    public const string AgentApprove = Prefix + "/agents/{id}/approve";
+
+    /// <summary>GET (admins): the admin keys; POST creates one.</summary>
+    public const string Keys = Prefix + "/keys";
+
+    /// <summary>DELETE (admins): revoke an admin key. Template parameter: <c>keyId</c>.</summary>
+    public const string Key = Prefix + "/keys/{keyId}";
+
+    /// <summary>GET (admins): the enrollment tokens; POST creates one.</summary>
+    public const string EnrollmentTokens = Prefix + "/enrollment-tokens";
+
+    /// <summary>DELETE (admins): revoke an enrollment token. Template parameter: <c>tokenId</c>.</summary>
+    public const string EnrollmentToken = Prefix + "/enrollment-tokens/{tokenId}";
+
     /// <summary>POST a snapshot or a batch (agents); GET the history (admins). Template parameter: <c>id</c>.</summary>
     public const string AgentStatus = Prefix + "/agents/{id}/status";
 
@@ -80,6 +98,18 @@ public static class ApiRoutes
 
     /// <summary>The path of one agent.</summary>
     public static string ForAgent(string id) => Prefix + "/agents/" + Uri.EscapeDataString(id);
+
+    /// <summary>The reset path of one agent.</summary>
+    public static string ForAgentReset(string id) => ForAgent(id) + "/reset";
+
+    /// <summary>The approval path of one agent.</summary>
+    public static string ForAgentApprove(string id) => ForAgent(id) + "/approve";
+
+    /// <summary>The path of one admin key.</summary>
+    public static string ForKey(string keyId) => Keys + "/" + Uri.EscapeDataString(keyId);
+
+    /// <summary>The path of one enrollment token.</summary>
+    public static string ForEnrollmentToken(string tokenId) => EnrollmentTokens + "/" + Uri.EscapeDataString(tokenId);
 
     /// <summary>The status path of one agent.</summary>
     public static string ForAgentStatus(string id) => ForAgent(id) + "/status";

@@ -50,4 +50,25 @@ public static class ErrorCodes
 
     /// <summary>The manager is starting or shutting down.</summary>
     public const string Unavailable = "unavailable";
+
+    /// <summary>The agent id is enrolled and holds an active token; an admin resets it to let it enroll again.</summary>
+    public const string AgentExists = "agent_exists";
+
+    /// <summary>The agent enrolled with a token that needs approval and waits for an admin to approve it.</summary>
+    public const string AgentPending = "agent_pending";
+
+    /// <summary>The enrollment token does not allow this enrollment: expired, used up, revoked, or the id does not match its pattern.</summary>
+    public const string EnrollmentRefused = "enrollment_refused";
+
+    /// <summary>No admin key or enrollment token with that id.</summary>
+    public const string CredentialNotFound = "credential_not_found";
+
+    /// <summary>A credential with that name exists already.</summary>
+    public const string CredentialExists = "credential_exists";
+
+    /// <summary>Too many requests from this credential or address; <c>Retry-After</c> says when to try again.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>A configured limit (file store quota, number of agents) would be exceeded.</summary>
+    public const string QuotaExceeded = "quota_exceeded";
 }

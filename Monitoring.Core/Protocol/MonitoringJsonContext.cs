@@ -44,6 +44,14 @@ namespace Monitoring.Protocol;
 [JsonSerializable(typeof(List<FileRecord>))]
 [JsonSerializable(typeof(SendFileResult))]
 [JsonSerializable(typeof(ReceiveFileResult))]
+[JsonSerializable(typeof(KeyRole))]
+[JsonSerializable(typeof(AgentEnrollment))]
+[JsonSerializable(typeof(ApiKeyInfo))]
+[JsonSerializable(typeof(List<ApiKeyInfo>))]
+[JsonSerializable(typeof(CreateApiKeyRequest))]
+[JsonSerializable(typeof(EnrollmentTokenInfo))]
+[JsonSerializable(typeof(List<EnrollmentTokenInfo>))]
+[JsonSerializable(typeof(CreateEnrollmentTokenRequest))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext
 {
 }

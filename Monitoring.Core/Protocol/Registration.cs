@@ -40,6 +40,9 @@ public sealed record RegisterResponse
     /// <summary>The highest snapshot sequence number the manager has stored for this agent.</summary>
     public long LastSeq { get; init; }
 
+    /// <summary>Active, or pending while the agent waits for an admin's approval.</summary>
+    public AgentEnrollment Enrollment { get; init; }
+
     /// <summary>The manager's clock when it answered.</summary>
     public DateTimeOffset ServerTime { get; init; }
 }

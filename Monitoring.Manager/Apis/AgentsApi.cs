@@ -3,114 +3,77 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Agent;
 using Monitoring.Manager.Fleet;
 using Monitoring.Manager.Security;
-using Monitoring.Manager.Storage;
 using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Apis;
 
-/// <summary>Enrollment and the fleet: register, list, get and remove agents.</summary>
+/// <summary>Enrollment and the fleet: register, list, get, approve, reset and remove agents.</summary>
 internal static class AgentsApi
 {
+    public const int MaxCommands = 256;
+    public const int MaxArguments = 32;
+
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(ApiRoutes.Register, RegisterAsync)
             .RequireAuthorization(Roles.RegisterPolicy)
             .WithName("RegisterAgent")
-            .WithSummary("Enroll an agent with the enrollment token, or refresh a registration with the agent's own token.");
+            .WithSummary("Enroll an agent with an enrollment token (refused for an id that holds an active token), or refresh a registration with the agent's own token.");
 
-        var admin = app.MapGroup(ApiRoutes.Agents).RequireAuthorization(Roles.AdminPolicy);
-        admin.MapGet("", ListAgents).WithName("ListAgents").WithSummary("Every agent with its status and latest snapshot.");
-        admin.MapGet("/{id}", GetAgent).WithName("GetAgent").WithSummary("One agent with its latest snapshot.");
-        admin.MapDelete("/{id}", RemoveAgentAsync).WithName("RemoveAgent").WithSummary("Remove an agent and revoke its token; its history stays.");
+        var agents = app.MapGroup(ApiRoutes.Agents);
+        agents.MapGet("", ListAgents).RequireAuthorization(Roles.ReaderPolicy).WithName("ListAgents").WithSummary("Every agent with its status and latest snapshot.");
+        agents.MapGet("/{id}", GetAgent).RequireAuthorization(Roles.ReaderPolicy).WithName("GetAgent").WithSummary("One agent with its latest snapshot.");
+        agents.MapDelete("/{id}", RemoveAgentAsync).RequireAuthorization(Roles.AdminPolicy).WithName("RemoveAgent").WithSummary("Remove an agent and revoke its token; its history stays.");
+        app.MapPost(ApiRoutes.AgentReset, ResetAgentAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("ResetAgent")
+            .WithSummary("Revoke an agent's token and let its id enroll once more (a re-installed machine).");
+        app.MapPost(ApiRoutes.AgentApprove, ApproveAgentAsync)
+            .RequireAuthorization(Roles.AdminPolicy)
+            .WithName("ApproveAgent")
+            .WithSummary("Let an agent that enrolled with a token needing approval report and take commands.");
         return app;
     }
 
     internal static async Task<Results<Ok<RegisterResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request,
-        ClaimsPrincipal user,
-        HttpContext http,
-        FleetRegistry fleet,
-        IMonitoringStore store,
-        TimeProvider time,
-        ILoggerFactory loggers,
-        CancellationToken ct)
+        RegisterRequest request, ClaimsPrincipal user, HttpContext http, EnrollmentService enrollment, CancellationToken ct)
+    {
+        if (Validate(request) is { } invalid)
+        {
+            return Problems.BadRequest(invalid);
+        }
+
+        var (response, problem) = await enrollment.RegisterAsync(request, user, http.Connection.RemoteIpAddress?.ToString(), ct);
+        return response is not null ? TypedResults.Ok(response) : problem!;
+    }
+
+    internal static string? Validate(RegisterRequest request)
     {
         if (!AgentIds.IsValid(request.AgentId))
         {
-            return Problems.BadRequest(
-                $"'{request.AgentId}' is not a valid agent id: use 1 to {AgentIds.MaxLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            return $"'{request.AgentId}' is not a valid agent id: use 1 to {AgentIds.MaxLength} letters, digits, '.', '_' or '-', starting with a letter or digit.";
         }
 
         if (request.IntervalSeconds is <= 0 or > 86_400 || double.IsNaN(request.IntervalSeconds))
         {
-            return Problems.BadRequest($"intervalSeconds must be more than 0 and at most 86400; got {request.IntervalSeconds}.");
+            return $"intervalSeconds must be more than 0 and at most 86400; got {request.IntervalSeconds}.";
         }
 
-        if (request.Commands is { Count: > 256 } || request.Commands?.Any(c => !IsCommandName(c.Name) || c.Arguments.Count > 32) == true)
+        if (request.Commands is { Count: > MaxCommands }
+            || request.Commands?.Any(c => c is null || !IsCommandName(c.Name) || c.Arguments is null || c.Arguments.Count > MaxArguments
+                || c.Arguments.Any(a => a is null || a.Name is not { Length: > 0 and <= 64 } || a.AllowedValues?.Any(v => v is null) == true)) == true)
         {
-            return Problems.BadRequest("At most 256 commands, each named in snake_case (up to 64 characters) with at most 32 arguments.");
+            return $"At most {MaxCommands} commands, each named in snake_case (up to 64 characters) with at most {MaxArguments} named arguments; no null entries.";
         }
 
-        if (request.Labels is { Count: > 64 } || request.Labels?.Any(kv => kv.Key.Length > 128 || kv.Value.Length > 1024) == true)
-        {
-            return Problems.BadRequest("At most 64 labels, with keys up to 128 and values up to 1024 characters.");
-        }
-
-        var logger = loggers.CreateLogger("Monitoring.Manager.Agents");
-        var now = time.GetUtcNow();
-        var existing = fleet.Find(request.AgentId);
-        string? newToken = null;
-        string tokenHash;
-        if (user.IsInRole(Roles.Agent))
-        {
-            if (user.Identity!.Name != request.AgentId)
-            {
-                return Problems.AgentMismatch(user.Identity.Name!, request.AgentId);
-            }
-
-            tokenHash = existing!.TokenHash;
-        }
-        else
-        {
-            newToken = Tokens.Generate(Tokens.AgentPrefix);
-            tokenHash = Tokens.Hash(newToken);
-        }
-
-        var agent = new StoredAgent
-        {
-            Id = request.AgentId,
-            TokenHash = tokenHash,
-            Hostname = Trim(request.Hostname, 255),
-            Os = Trim(request.Os, 32),
-            OsVersion = Trim(request.OsVersion, 255),
-            AgentVersion = Trim(request.AgentVersion, 64),
-            IntervalSeconds = request.IntervalSeconds,
-            Labels = request.Labels,
-            RegisteredAt = existing?.RegisteredAt ?? now,
-            LastSeen = now,
-            LastSeq = existing?.LastSeq ?? 0,
-            Address = http.Connection.RemoteIpAddress?.ToString(),
-            Commands = request.Commands,
-        };
-        await store.SaveAgentAsync(agent, ct);
-        var lastSeq = await store.GetLastSeqAsync(agent.Id, ct);
-        agent = agent with { LastSeq = lastSeq };
-        fleet.Upsert(agent);
-
-        if (newToken is null)
-        {
-            logger.LogInformation("Agent {AgentId} registered again from {Address}", agent.Id, agent.Address);
-        }
-        else if (existing is null)
-        {
-            logger.LogInformation("Agent {AgentId} registered from {Address} ({Os}, agent {Version})", agent.Id, agent.Address, agent.Os, agent.AgentVersion);
-        }
-        else
-        {
-            logger.LogWarning("Agent {AgentId} enrolled again from {Address}; its previous token is revoked", agent.Id, agent.Address);
-        }
-
-        return TypedResults.Ok(new RegisterResponse { AgentId = agent.Id, AgentToken = newToken, LastSeq = lastSeq, ServerTime = now });
+        return RequestLimits.CheckLabels(request.Labels)
+            ?? RequestLimits.CheckLength(request.Hostname, RequestLimits.MaxName, "hostname")
+            ?? RequestLimits.CheckLength(request.Os, 32, "os")
+            ?? RequestLimits.CheckLength(request.OsVersion, RequestLimits.MaxName, "osVersion")
+            ?? RequestLimits.CheckLength(request.AgentVersion, 64, "agentVersion")
+            ?? (request.Commands?.Any(c => (c.Description?.Length ?? 0) > RequestLimits.MaxText || c.Arguments.Any(a => (a.Description?.Length ?? 0) > RequestLimits.MaxText)) == true
+                ? $"Command and argument descriptions hold at most {RequestLimits.MaxText} characters."
+                : null);
     }
 
     internal static Ok<IReadOnlyList<AgentInfo>> ListAgents(FleetRegistry fleet) => TypedResults.Ok(fleet.List());
@@ -119,21 +82,23 @@ internal static class AgentsApi
         fleet.Get(id) is { } agent ? TypedResults.Ok(agent) : Problems.AgentNotFound(id);
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveAgentAsync(
-        string id, FleetRegistry fleet, IMonitoringStore store, ILoggerFactory loggers, CancellationToken ct)
-    {
-        if (fleet.Find(id) is null)
-        {
-            return Problems.AgentNotFound(id);
-        }
+        string id, ClaimsPrincipal user, EnrollmentService enrollment, CancellationToken ct) =>
+        await enrollment.RemoveAsync(id, user.Who(), ct) ? TypedResults.NoContent() : Problems.AgentNotFound(id);
 
-        await store.DeleteAgentAsync(id, ct);
-        fleet.Remove(id);
-        loggers.CreateLogger("Monitoring.Manager.Agents").LogInformation("Agent {AgentId} removed; its token is revoked", id);
-        return TypedResults.NoContent();
+    internal static async Task<Results<Ok<AgentInfo>, ProblemHttpResult>> ResetAgentAsync(
+        string id, ClaimsPrincipal user, EnrollmentService enrollment, CancellationToken ct)
+    {
+        var (agent, problem) = await enrollment.ResetAsync(id, user.Who(), ct);
+        return agent is not null ? TypedResults.Ok(agent) : problem!;
     }
 
-    private static bool IsCommandName(string name) =>
-        name.Length is > 0 and <= 64 && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+    internal static async Task<Results<Ok<AgentInfo>, ProblemHttpResult>> ApproveAgentAsync(
+        string id, ClaimsPrincipal user, EnrollmentService enrollment, CancellationToken ct)
+    {
+        var (agent, problem) = await enrollment.ApproveAsync(id, user.Who(), ct);
+        return agent is not null ? TypedResults.Ok(agent) : problem!;
+    }
 
-    private static string? Trim(string? s, int max) => s is null ? null : s.Length <= max ? s : s[..max];
+    private static bool IsCommandName(string? name) =>
+        name is { Length: > 0 and <= 64 } && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 }

@@ -20,15 +20,15 @@ internal static class AlertsApi
             .WithName("PostAlerts")
             .WithSummary("Store alert transitions (firing, resolved) raised by the agent; replays are ignored.");
         app.MapGet(ApiRoutes.Alerts, ListAlertsAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("ListAlerts")
             .WithSummary("Alert transitions, newest first, filtered by agent, state, severity and time.");
         app.MapPost(ApiRoutes.AcknowledgeAlert, AcknowledgeAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.OperatorPolicy)
             .WithName("AcknowledgeAlert")
             .WithSummary("Record that an admin has seen an alert.");
         app.MapGet(ApiRoutes.Silences, (AlertService alerts) => TypedResults.Ok(alerts.Silences))
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("ListSilences")
             .WithSummary("Silences, newest first, ended ones included.");
         app.MapPost(ApiRoutes.Silences, AddSilenceAsync)
@@ -40,7 +40,7 @@ internal static class AlertsApi
             .WithName("DeleteSilence")
             .WithSummary("End a silence now; it stays listed as history.");
         app.MapGet(ApiRoutes.Thresholds, (CentralThresholds thresholds) => TypedResults.Ok(thresholds.Document))
-            .RequireAuthorization(FilesApi.UploaderPolicy)
+            .RequireAuthorization(Roles.ThresholdsReaderPolicy)
             .WithName("GetThresholds")
             .WithSummary("The fleet-wide threshold rules as YAML, with their version.");
         app.MapPut(ApiRoutes.Thresholds, PutThresholdsAsync)
@@ -53,9 +53,9 @@ internal static class AlertsApi
     internal static async Task<Results<Ok<AlertsAck>, ProblemHttpResult>> PostAlertsAsync(
         string id, List<AlertTransition> transitions, ClaimsPrincipal user, AlertService alerts, CancellationToken ct)
     {
-        if (user.Identity?.Name != id)
+        if (user.AgentId() != id)
         {
-            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+            return Problems.AgentMismatch(user.Who(), id);
         }
 
         if (transitions.Count is 0 or > MaxBatch)
@@ -109,7 +109,7 @@ internal static class AlertsApi
 
     internal static async Task<Results<Ok<AlertRecord>, ProblemHttpResult>> AcknowledgeAsync(
         long alertId, ClaimsPrincipal user, IMonitoringStore store, TimeProvider time, CancellationToken ct) =>
-        await store.AcknowledgeAlertAsync(alertId, user.Identity!.Name!, time.GetUtcNow(), ct) is { } record
+        await store.AcknowledgeAlertAsync(alertId, user.Who(), time.GetUtcNow(), ct) is { } record
             ? TypedResults.Ok(record)
             : Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No alert {alertId}. List alerts with GET {ApiRoutes.Alerts}.");
 
@@ -127,7 +127,7 @@ internal static class AlertsApi
             return Problems.BadRequest("agent and rule are patterns of at most 256 characters; reason at most 1024.");
         }
 
-        var silence = request with { Id = Guid.CreateVersion7().ToString("N"), CreatedBy = user.Identity!.Name, CreatedAt = now };
+        var silence = request with { Id = Guid.CreateVersion7().ToString("N"), CreatedBy = user.Who(), CreatedAt = now };
         await alerts.AddSilenceAsync(silence, ct);
         return TypedResults.Created(ApiRoutes.Silences + "/" + silence.Id, silence);
     }

@@ -25,15 +25,15 @@ internal static class CommandsApi
     public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(ApiRoutes.AgentCommands, SendAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.OperatorPolicy)
             .WithName("SendCommand")
             .WithSummary("Queue a command for an agent and, unless wait is false, wait for its outcome up to its timeout.");
         app.MapGet(ApiRoutes.AgentCommands, ListAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("ListCommands")
             .WithSummary("An agent's command history (the audit trail), newest first.");
         app.MapGet(ApiRoutes.Command, GetAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("GetCommand")
             .WithSummary("One command's record and outcome.");
         app.MapGet(ApiRoutes.NextCommand, NextAsync)
@@ -104,7 +104,7 @@ internal static class CommandsApi
             Name = request.Name,
             Arguments = request.Arguments is { Count: > 0 } ? request.Arguments : null,
             Status = CommandStatus.Queued,
-            RequestedBy = user.Identity?.Name,
+            RequestedBy = user.Who(),
             CreatedAt = now,
             ExpiresAt = now.AddSeconds(request.TtlSeconds ?? DefaultTtlSeconds),
             TimeoutSeconds = timeout,
@@ -192,9 +192,9 @@ internal static class CommandsApi
         TimeProvider time,
         CancellationToken ct)
     {
-        if (user.Identity?.Name != id)
+        if (user.AgentId() != id)
         {
-            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+            return Problems.AgentMismatch(user.Who(), id);
         }
 
         if (wait is < 0 or > MaxPollSeconds)
@@ -253,9 +253,9 @@ internal static class CommandsApi
         ILoggerFactory loggers,
         CancellationToken ct)
     {
-        if (user.Identity?.Name != id)
+        if (user.AgentId() != id)
         {
-            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+            return Problems.AgentMismatch(user.Who(), id);
         }
 
         if (await store.GetCommandAsync(commandId, ct) is not { } existing || existing.AgentId != id)

@@ -16,33 +16,32 @@ namespace Monitoring.Manager.Apis;
 /// </summary>
 internal static class FilesApi
 {
-    public const string UploaderPolicy = "uploader";
     private const int CopyBuffer = 256 * 1024;
 
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(ApiRoutes.Files, CreateAsync)
-            .RequireAuthorization(UploaderPolicy)
+            .RequireAuthorization(Roles.UploaderPolicy)
             .WithName("CreateFile")
             .WithSummary("Announce an upload (name, size, SHA-256). The same content from the same place resumes or reuses the earlier upload.");
         app.MapGet(ApiRoutes.Files, ListAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("ListFiles")
             .WithSummary("The file store, newest first.");
         app.MapGet(ApiRoutes.File, GetAsync)
-            .RequireAuthorization(UploaderPolicy)
+            .RequireAuthorization(Roles.FileReaderPolicy)
             .WithName("GetFile")
             .WithSummary("One file's record, with the bytes received so far.");
         app.MapDelete(ApiRoutes.File, DeleteAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.OperatorPolicy)
             .WithName("DeleteFile")
             .WithSummary("Remove a file from the store.");
         app.MapPut(ApiRoutes.FileContent, PutContentAsync)
-            .RequireAuthorization(UploaderPolicy)
+            .RequireAuthorization(Roles.UploaderPolicy)
             .WithName("PutFileContent")
             .WithSummary("Send bytes with Content-Range, starting where the stored bytes end; the last chunk is verified against the SHA-256.");
         app.MapGet(ApiRoutes.FileContent, GetContentAsync)
-            .RequireAuthorization(UploaderPolicy)
+            .RequireAuthorization(Roles.FileReaderPolicy)
             .WithName("GetFileContent")
             .WithSummary("Download a complete file; supports Range.");
         return app;
@@ -81,8 +80,8 @@ internal static class FilesApi
             return Problems.BadRequest("sha256 must be the 64 hex digits of the file's SHA-256.");
         }
 
-        var by = user.Identity!.Name!;
-        var agentId = user.IsInRole(Roles.Agent) ? by : null;
+        var by = user.Who();
+        var agentId = user.AgentId();
         var sha256 = request.Sha256.ToLowerInvariant();
         var origin = request.SourcePath ?? request.Name;
         if (await store.FindFileAsync(agentId, by, origin, sha256, request.Size, ct) is { } earlier
@@ -163,7 +162,7 @@ internal static class FilesApi
         ILoggerFactory loggers,
         CancellationToken ct)
     {
-        if (!FileStore.IsValidId(fileId) || await store.GetFileAsync(fileId, ct) is not { } record || record.RequestedBy != user.Identity!.Name)
+        if (!FileStore.IsValidId(fileId) || await store.GetFileAsync(fileId, ct) is not { } record || !IsUploader(record, user))
         {
             return NotFound(fileId);
         }
@@ -276,13 +275,17 @@ internal static class FilesApi
             return (null, NotFound(fileId));
         }
 
-        if (user.IsInRole(Roles.Admin))
+        if (user.IsInRole(Roles.Reader))
         {
             return (record, null);
         }
 
         // An agent reads its own uploads, and files an open receive_file command offers it; nothing else.
-        var agentId = user.Identity!.Name!;
+        if (user.AgentId() is not { } agentId)
+        {
+            return (null, NotFound(fileId));
+        }
+
         return record.AgentId == agentId || await store.IsFileOfferedToAsync(fileId, agentId, ct)
             ? (record, null)
             : (null, NotFound(fileId));
@@ -309,6 +312,10 @@ internal static class FilesApi
 
         return total;
     }
+
+    /// <summary>Only who announced an upload may send its bytes: the same agent, or a key of the same name (never an agent named like a key).</summary>
+    private static bool IsUploader(FileRecord record, ClaimsPrincipal user) =>
+        user.AgentId() is { } agentId ? record.AgentId == agentId : record.AgentId is null && record.RequestedBy == user.Who();
 
     private static FileRecord WithReceived(FileRecord record, FileStore files) =>
         record.Status == FileStatus.Complete ? record with { Received = record.Size } : record with { Received = files.Received(record.Id) };

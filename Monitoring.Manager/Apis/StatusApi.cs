@@ -24,7 +24,7 @@ internal static class StatusApi
             .WithName("PostStatus")
             .WithSummary("Report one snapshot or a batch; answered once durable. Replayed sequence numbers are ignored.");
         app.MapGet(ApiRoutes.AgentStatus, GetHistoryAsync)
-            .RequireAuthorization(Roles.AdminPolicy)
+            .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("GetStatusHistory")
             .WithSummary("An agent's stored snapshots, newest first, within an optional time range.");
         return app;
@@ -40,9 +40,9 @@ internal static class StatusApi
         Alerts.CentralThresholds thresholds,
         CancellationToken ct)
     {
-        if (user.Identity?.Name != id)
+        if (user.AgentId() != id)
         {
-            return Problems.AgentMismatch(user.Identity?.Name ?? "?", id);
+            return Problems.AgentMismatch(user.Who(), id);
         }
 
         var parsed = await ReadSnapshotsAsync(http.Request, ct);

@@ -37,7 +37,14 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
         }
     }
 
-    public string? FindByTokenHash(string hash) => _byTokenHash.TryGetValue(hash, out var id) ? id : null;
+    /// <summary>The agent holding this token, unless an admin reset it (its token is revoked then).</summary>
+    public StoredAgent? FindByTokenHash(string hash) =>
+        _byTokenHash.TryGetValue(hash, out var id) && _agents.TryGetValue(id, out var e) && e.Agent.TokenHash == hash && e.Agent.Enrollment != AgentEnrollment.Reset
+            ? e.Agent
+            : null;
+
+    /// <summary>How many agents are enrolled (any state).</summary>
+    public int Count => _agents.Count;
 
     public StoredAgent? Find(string id) => _agents.TryGetValue(id, out var e) ? e.Agent : null;
 
@@ -182,6 +189,7 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
             {
                 Id = a.Id,
                 Status = StateOf(a),
+                Enrollment = a.Enrollment,
                 LastSeen = a.LastSeen,
                 RegisteredAt = a.RegisteredAt,
                 Address = a.Address,

@@ -7,13 +7,14 @@ using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Security;
 
-/// <summary>Authenticates <c>Authorization: Bearer</c> tokens by hash: admin, enrollment or one agent's token.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer</c> tokens by hash: an admin key, an enrollment token or one agent's token.</summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ManagerSecrets secrets,
-    FleetRegistry fleet) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    CredentialService credentials,
+    FleetRegistry fleet,
+    AuthFailureLog failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -27,36 +28,61 @@ internal sealed class TokenAuthenticationHandler(
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Use 'Authorization: Bearer <token>'."));
+            return Fail("Use 'Authorization: Bearer <token>'.");
         }
 
         var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 512)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The bearer token is empty or too long."));
+            return Fail("The bearer token is empty or too long.");
         }
 
         var hash = Tokens.Hash(token);
-        Claim[] claims;
-        if (Tokens.HashEquals(hash, secrets.AdminTokenHash))
+        List<Claim> claims;
+        if (credentials.Find(hash) is { } credential)
         {
-            claims = [new Claim(ClaimTypes.Role, Roles.Admin), new Claim(ClaimTypes.Name, "admin")];
+            claims = [new Claim(ClaimTypes.Name, credential.Name)];
+            if (credential.Kind == CredentialKind.Enrollment)
+            {
+                claims.Add(new Claim(ClaimTypes.Role, Roles.Enrollment));
+                claims.Add(new Claim(Roles.CredentialIdClaim, "enrollment:" + credential.Id));
+            }
+            else
+            {
+                claims.Add(new Claim(Roles.CredentialIdClaim, "key:" + credential.Id));
+                claims.Add(new Claim(ClaimTypes.Role, Roles.Reader));
+                if (credential.Role >= KeyRole.Operator)
+                {
+                    claims.Add(new Claim(ClaimTypes.Role, Roles.Operator));
+                }
+
+                if (credential.Role >= KeyRole.Admin)
+                {
+                    claims.Add(new Claim(ClaimTypes.Role, Roles.Admin));
+                }
+            }
         }
-        else if (Tokens.HashEquals(hash, secrets.EnrollmentTokenHash))
+        else if (fleet.FindByTokenHash(hash) is { } agent)
         {
-            claims = [new Claim(ClaimTypes.Role, Roles.Enrollment), new Claim(ClaimTypes.Name, "enrollment")];
-        }
-        else if (fleet.FindByTokenHash(hash) is { } agentId)
-        {
-            claims = [new Claim(ClaimTypes.Role, Roles.Agent), new Claim(ClaimTypes.Name, agentId)];
+            claims = [new Claim(ClaimTypes.Role, Roles.Agent), new Claim(ClaimTypes.Name, agent.Id), new Claim(Roles.CredentialIdClaim, "agent:" + agent.Id)];
+            if (agent.Enrollment == AgentEnrollment.Pending)
+            {
+                claims.Add(new Claim(Roles.PendingClaim, "true"));
+            }
         }
         else
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown or revoked token."));
+            return Fail("Unknown, expired or revoked token.");
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    private Task<AuthenticateResult> Fail(string reason)
+    {
+        failures.Record(Context.Connection.RemoteIpAddress?.ToString());
+        return Task.FromResult(AuthenticateResult.Fail(reason));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -68,16 +94,26 @@ internal sealed class TokenAuthenticationHandler(
             StatusCodes.Status401Unauthorized,
             ErrorCodes.Unauthorized,
             hasHeader
-                ? "The bearer token is not valid: it is wrong or has been revoked. Admins find theirs in admin.json in the manager's data directory."
-                : "This endpoint needs 'Authorization: Bearer <token>'. Admins find their token in admin.json in the manager's data directory.");
+                ? "The bearer token is not valid: it is wrong, expired or has been revoked. Admins find the first key in admin.json in the manager's data directory; an agent whose token was revoked rejoins after an admin runs Reset-MonAgent."
+                : "This endpoint needs 'Authorization: Bearer <token>'. Admins find the first key in admin.json in the manager's data directory.");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(
-            Context,
-            StatusCodes.Status403Forbidden,
-            ErrorCodes.Forbidden,
-            Context.User.IsInRole(Roles.Agent) || Context.User.IsInRole(Roles.Enrollment)
-                ? "This endpoint is for admins; agent and enrollment tokens cannot call it. Use the admin token from admin.json."
-                : "This credential is not allowed to call this endpoint.");
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var user = Context.User;
+        var (code, detail) = true switch
+        {
+            _ when user.IsPendingAgent() => (ErrorCodes.AgentPending,
+                $"Agent '{user.Who()}' is waiting for approval: an admin runs 'Approve-MonAgent -Agent {user.Who()}' (POST {ApiRoutes.ForAgentApprove(user.Who())}). It may register meanwhile; its reports wait in its spool."),
+            _ when user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Enrollment) => (ErrorCodes.Forbidden,
+                "This endpoint is for admin keys; agent and enrollment tokens cannot call it. Use a key from admin.json or New-MonApiKey."),
+            _ when user.IsInRole(Roles.Reader) => (ErrorCodes.Forbidden,
+                $"Key '{user.Who()}' ({RoleOf(user)}) may not call this endpoint: reading needs reader, commands, file pushes and acknowledgements need operator, and credentials, agents, thresholds and silences need admin; agent routes take agent tokens only."),
+            _ => (ErrorCodes.Forbidden, "This credential is not allowed to call this endpoint."),
+        };
+        return Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, code, detail);
+    }
+
+    private static string RoleOf(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Admin) ? Roles.Admin : user.IsInRole(Roles.Operator) ? Roles.Operator : Roles.Reader;
 }

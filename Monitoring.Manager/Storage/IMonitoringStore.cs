@@ -30,6 +30,12 @@ internal sealed record StoredAgent
 
     public string? Address { get; init; }
 
+    /// <summary>Active, pending approval, or reset (its token revoked, its id free to enroll once).</summary>
+    public AgentEnrollment Enrollment { get; init; }
+
+    /// <summary>The id of the enrollment token the agent enrolled with; its labels are stamped on every registration.</summary>
+    public string? EnrolledWith { get; init; }
+
     /// <summary>The commands the agent advertised when it registered; null for an agent that advertised none.</summary>
     public IReadOnlyList<CommandDefinition>? Commands { get; init; }
 }
@@ -114,6 +120,6 @@ internal interface IMonitoringStore : IDisposable
     /// <summary>True when an open receive_file command for <paramref name="agentId"/> names the file.</summary>
     Task<bool> IsFileOfferedToAsync(string fileId, string agentId, CancellationToken ct);
 
-    /// <summary>Deletes snapshots older than <paramref name="cutoff"/>; returns how many.</summary>
+    /// <summary>Deletes snapshots the manager received before <paramref name="cutoff"/> (its own clock, not the agent's claim); returns how many.</summary>
     Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);
 }

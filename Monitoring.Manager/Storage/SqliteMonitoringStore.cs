@@ -11,35 +11,61 @@ namespace Monitoring.Manager.Storage;
 /// </summary>
 internal sealed class SqliteMonitoringStore : IMonitoringStore
 {
-    public const string FileName = "monitoring.db";
+    public const string FileName = SqliteDatabase.FileName;
 
-    private const int SchemaVersion = 1;
+    /// <summary>Version 2 adds the agents' enrollment state (credentials live in their own table).</summary>
+    private const int SchemaVersion = 2;
 
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private SqliteConnection? _writer;
+    private readonly SqliteDatabase _database;
 
-    public SqliteMonitoringStore(string dataDirectory)
-    {
-        DatabasePath = Path.Combine(dataDirectory, FileName);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+    public SqliteMonitoringStore(SqliteDatabase database) => _database = database;
 
-    public string DatabasePath { get; }
+    public string DatabasePath => _database.DatabasePath;
 
     public async Task InitializeAsync(CancellationToken ct)
     {
-        _writer = new SqliteConnection(_connectionString);
-        await _writer.OpenAsync(ct);
-        await ExecAsync(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", ct);
-        Internal.SecureFile.RestrictToOwner(DatabasePath);
-        await ExecAsync(_writer, """
+        await _database.OpenAsync(ct);
+        await WriteAsync(async (conn, tx) =>
+        {
+            await Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", ct);
+            using var cmd = conn.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT version FROM schema_version";
+            var stored = await cmd.ExecuteScalarAsync(ct);
+            var hasAgents = await TableExistsAsync(conn, tx, "agents", ct);
+            var version = stored is null ? (hasAgents ? 1 : 0) : Convert.ToInt32(stored, System.Globalization.CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"{DatabasePath} was written by a newer manager (schema {version}, this one knows {SchemaVersion}). Run the newer manager.");
+            }
+
+            await Exec(conn, tx, Schema, ct);
+            if (version == 1)
+            {
+                // Version 1 databases: every agent enrolled then is active.
+                await Exec(conn, tx, "ALTER TABLE agents ADD COLUMN enrollment TEXT NOT NULL DEFAULT 'active'; ALTER TABLE agents ADD COLUMN enrolled_with TEXT;", ct);
+            }
+
+            await Exec(conn, tx, stored is null
+                ? $"INSERT INTO schema_version VALUES ({SchemaVersion})"
+                : $"UPDATE schema_version SET version = {SchemaVersion}", ct);
+            return 0;
+        }, ct);
+    }
+
+    private static async Task<bool> TableExistsAsync(SqliteConnection conn, SqliteTransaction tx, string table, CancellationToken ct)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $t";
+        cmd.Parameters.AddWithValue("$t", table);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private static Task Exec(SqliteConnection conn, SqliteTransaction tx, string sql, CancellationToken ct) => SqliteDatabase.ExecAsync(conn, tx, sql, ct);
+
+    private const string Schema = """
             CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS agents (
                 id TEXT PRIMARY KEY,
@@ -50,7 +76,9 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 registered_at INTEGER NOT NULL,
                 last_seen INTEGER,
                 address TEXT,
-                commands TEXT);
+                commands TEXT,
+                enrollment TEXT NOT NULL DEFAULT 'active',
+                enrolled_with TEXT);
             CREATE TABLE IF NOT EXISTS agent_seq (agent_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS snapshots (
                 agent_id TEXT NOT NULL,
@@ -109,20 +137,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 created_at INTEGER NOT NULL,
                 completed_at INTEGER);
             CREATE INDEX IF NOT EXISTS files_by_content ON files (sha256, size);
-            """, ct);
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT version FROM schema_version";
-        var version = await cmd.ExecuteScalarAsync(ct);
-        if (version is null)
-        {
-            await ExecAsync(_writer, $"INSERT INTO schema_version VALUES ({SchemaVersion})", ct);
-        }
-        else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) > SchemaVersion)
-        {
-            throw new InvalidOperationException(
-                $"{DatabasePath} was written by a newer manager (schema {version}, this one knows {SchemaVersion}). Run the newer manager.");
-        }
-    }
+            """;
 
     public async Task<IReadOnlyList<(StoredAgent Agent, MetricSnapshot? Latest)>> LoadAgentsAsync(CancellationToken ct)
     {
@@ -131,7 +146,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.CommandText = """
             SELECT a.id, a.token_hash, a.hostname, a.os, a.os_version, a.agent_version, a.interval_seconds, a.labels,
                    a.registered_at, a.last_seen, a.address, COALESCE(s.last_seq, 0), a.commands,
-                   (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1)
+                   (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), a.enrollment, a.enrolled_with
             FROM agents a LEFT JOIN agent_seq s ON s.agent_id = a.id
             """;
         var result = new List<(StoredAgent, MetricSnapshot?)>();
@@ -153,6 +168,8 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 Address = NullableString(reader, 10),
                 LastSeq = reader.GetInt64(11),
                 Commands = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize(reader.GetString(12), ManagerJsonContext.Default.ListCommandDefinition),
+                Enrollment = WireNames.Parse(reader.GetString(14), MonitoringJsonContext.Default.AgentEnrollment) ?? AgentEnrollment.Active,
+                EnrolledWith = NullableString(reader, 15),
             };
             var latest = reader.IsDBNull(13) ? null : JsonSerializer.Deserialize(reader.GetString(13), MonitoringJsonContext.Default.MetricSnapshot);
             result.Add((agent, latest));
@@ -166,10 +183,11 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO agents (id, token_hash, hostname, os, os_version, agent_version, interval_seconds, labels, registered_at, last_seen, address, commands)
-            VALUES ($id, $hash, $host, $os, $osv, $ver, $interval, $labels, $reg, $seen, $addr, $commands)
-            ON CONFLICT (id) DO UPDATE SET token_hash = $hash, hostname = $host, os = $os, os_version = $osv,
-                agent_version = $ver, interval_seconds = $interval, labels = $labels, last_seen = $seen, address = $addr, commands = $commands
+            INSERT INTO agents (id, token_hash, hostname, os, os_version, agent_version, interval_seconds, labels, registered_at, last_seen, address, commands, enrollment, enrolled_with)
+            VALUES ($id, $hash, $host, $os, $osv, $ver, $interval, $labels, $reg, $seen, $addr, $commands, $enrollment, $with)
+            ON CONFLICT (id) DO UPDATE SET token_hash = $hash, hostname = $host, os = $os, os_version = $osv, agent_version = $ver,
+                interval_seconds = $interval, labels = $labels, registered_at = $reg, last_seen = $seen, address = $addr, commands = $commands,
+                enrollment = $enrollment, enrolled_with = $with
             """;
         cmd.Parameters.AddWithValue("$id", agent.Id);
         cmd.Parameters.AddWithValue("$hash", agent.TokenHash);
@@ -183,6 +201,8 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.Parameters.AddWithValue("$seen", agent.LastSeen is { } seen ? ToMs(seen) : DBNull.Value);
         cmd.Parameters.AddWithValue("$addr", (object?)agent.Address ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$commands", agent.Commands is null ? DBNull.Value : JsonSerializer.Serialize([.. agent.Commands], ManagerJsonContext.Default.ListCommandDefinition));
+        cmd.Parameters.AddWithValue("$enrollment", WireNames.Of(agent.Enrollment, MonitoringJsonContext.Default.AgentEnrollment));
+        cmd.Parameters.AddWithValue("$with", (object?)agent.EnrolledWith ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(ct);
         return 0;
     }, ct);
@@ -690,47 +710,18 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
     {
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "DELETE FROM snapshots WHERE ts < $cutoff";
+        cmd.CommandText = "DELETE FROM snapshots WHERE received_at < $cutoff";
         cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
         return await cmd.ExecuteNonQueryAsync(ct);
     }, ct);
 
     public void Dispose()
     {
-        _writer?.Dispose();
-        _writeLock.Dispose();
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
-    {
-        var conn = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-        await _writeLock.WaitAsync(ct);
-        try
-        {
-            using var tx = conn.BeginTransaction();
-            var result = await work(conn, tx);
-            tx.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) => _database.WriteAsync(work, ct);
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
-    {
-        var conn = new SqliteConnection(_connectionString);
-        await conn.OpenAsync(ct);
-        return conn;
-    }
-
-    private static async Task ExecAsync(SqliteConnection conn, string sql, CancellationToken ct)
-    {
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    private Task<SqliteConnection> OpenReaderAsync(CancellationToken ct) => _database.OpenReaderAsync(ct);
 
     private const string FileColumns = "id, name, agent_id, source_path, size, sha256, status, requested_by, created_at, completed_at";
 
@@ -781,7 +772,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
 
     private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static long ToMs(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+    private static long ToMs(DateTimeOffset t) => SqliteDatabase.ToMs(t);
 
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    private static DateTimeOffset FromMs(long ms) => SqliteDatabase.FromMs(ms);
 }

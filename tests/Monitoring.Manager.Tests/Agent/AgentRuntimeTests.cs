@@ -15,12 +15,12 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
         Directory.Delete(_state, recursive: true);
     }
 
-    private AgentRuntimeOptions Options(string? enrollmentToken) => new()
+    private AgentRuntimeOptions Options(string? enrollmentToken, string? stateDirectory = null) => new()
     {
         ManagerUrl = _manager.Url,
         AgentId = "rt1",
         EnrollmentToken = enrollmentToken,
-        StateDirectory = _state,
+        StateDirectory = stateDirectory ?? _state,
         Interval = TimeSpan.FromSeconds(1),
     };
 
@@ -76,18 +76,67 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RevokedToken_ReEnrollsWithTheEnrollmentToken()
+    public async Task RevokedToken_StopsReportingWithOneClearError_InsteadOfReEnrolling()
     {
-        using var runtime = new AgentRuntime(Options(_manager.EnrollmentToken));
+        var log = new ListLogger();
+        using var runtime = new AgentRuntime(Options(_manager.EnrollmentToken), log);
         await runtime.TickAsync(CancellationToken.None);
         using var admin = _manager.AdminClient();
-        await admin.RemoveAgentAsync("rt1");
+        await admin.ResetAgentAsync("rt1");
 
         await runtime.TickAsync(CancellationToken.None);
         await runtime.TickAsync(CancellationToken.None);
+        await runtime.TickAsync(CancellationToken.None);
 
-        Assert.True(runtime.IsConnected);
-        Assert.Equal([3L, 2L, 1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
+        Assert.False(runtime.IsConnected);
+        Assert.Contains("revoked", runtime.Rejection, StringComparison.Ordinal);
+        var error = Assert.Single(log.Errors);
+        Assert.Contains("Reset-MonAgent -Agent rt1", error, StringComparison.Ordinal);
+        Assert.Equal(Protocol.AgentEnrollment.Reset, (await admin.GetAgentAsync("rt1")).Enrollment);
+        Assert.Equal([1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
+    }
+
+    [Fact]
+    public async Task AfterAReset_ARestartedAgentEnrollsAgain_AndKeepsItsSequence()
+    {
+        using (var first = new AgentRuntime(Options(_manager.EnrollmentToken)))
+        {
+            await first.TickAsync(CancellationToken.None);
+        }
+
+        using var admin = _manager.AdminClient();
+        await admin.ResetAgentAsync("rt1");
+        using var restarted = new AgentRuntime(Options(_manager.EnrollmentToken));
+
+        await restarted.TickAsync(CancellationToken.None);
+
+        Assert.True(restarted.IsConnected);
+        Assert.Null(restarted.Rejection);
+        Assert.Equal([2L, 1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
+    }
+
+    [Fact]
+    public async Task AnotherMachineWithTheSameId_IsRefused_AndTheRealAgentKeepsReporting()
+    {
+        using var real = new AgentRuntime(Options(_manager.EnrollmentToken));
+        await real.TickAsync(CancellationToken.None);
+        var otherState = Directory.CreateTempSubdirectory("monitoring-agent-").FullName;
+        try
+        {
+            using var impostor = new AgentRuntime(Options(_manager.EnrollmentToken, otherState));
+            await impostor.TickAsync(CancellationToken.None);
+            await real.TickAsync(CancellationToken.None);
+
+            Assert.False(impostor.IsConnected);
+            Assert.Contains("already enrolled", impostor.Rejection, StringComparison.Ordinal);
+            Assert.True(real.IsConnected);
+            using var admin = _manager.AdminClient();
+            Assert.Equal([2L, 1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
+        }
+        finally
+        {
+            Directory.Delete(otherState, recursive: true);
+        }
     }
 
     [Fact]

@@ -40,14 +40,18 @@ public sealed class AgentsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReEnrolling_RevokesThePreviousToken()
+    public async Task EnrollingAnIdThatHoldsAnActiveToken_Is409_AndTheRealAgentKeepsWorking()
     {
-        var (first, _) = await _manager.EnrollAsync("web1");
-        await _manager.EnrollAsync("web1");
+        var (real, _) = await _manager.EnrollAsync("web1");
+        using var taker = _manager.AgentConnection();
 
-        var ex = await Assert.ThrowsAsync<MonitoringApiException>(() => first.ReportAsync("web1", [TestManager.Snapshot(1)]));
+        var ex = await Assert.ThrowsAsync<MonitoringApiException>(() =>
+            taker.RegisterAsync(new RegisterRequest { AgentId = "web1", IntervalSeconds = 10 }, _manager.EnrollmentToken));
 
-        Assert.Equal(401, ex.StatusCode);
+        Assert.Equal(409, ex.StatusCode);
+        Assert.Equal(ErrorCodes.AgentExists, ex.Code);
+        Assert.Contains("Reset-MonAgent -Agent web1", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await real.ReportAsync("web1", [TestManager.Snapshot(1)])).Accepted);
     }
 
     [Theory]
