@@ -12,7 +12,9 @@
     CmdletsToExport      = @(
         'Connect-MonManager', 'Disconnect-MonManager', 'Get-MonAgent', 'Get-MonStatus', 'Get-MonAlert',
         'Invoke-MonCommand', 'Get-MonCommand', 'Receive-MonFile', 'Send-MonFile', 'Get-MonFile', 'Remove-MonAgent',
-        'Confirm-MonAlert', 'New-MonSilence', 'Get-MonSilence', 'Remove-MonSilence', 'Get-MonThreshold', 'Set-MonThreshold'
+        'Confirm-MonAlert', 'New-MonSilence', 'Get-MonSilence', 'Remove-MonSilence', 'Get-MonThreshold', 'Set-MonThreshold',
+        'Reset-MonAgent', 'Approve-MonAgent', 'New-MonApiKey', 'Get-MonApiKey', 'Remove-MonApiKey',
+        'New-MonEnrollmentToken', 'Get-MonEnrollmentToken', 'Remove-MonEnrollmentToken'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

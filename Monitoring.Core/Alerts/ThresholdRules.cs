@@ -41,15 +41,7 @@ public static class ThresholdRules
     /// <exception cref="ConfigurationException">The YAML is invalid or a rule is; the message says where and what is allowed.</exception>
     public static IReadOnlyList<ThresholdRule> Parse(string yaml, string? file = null)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new ConfigurationException($"invalid YAML: {ex.InnerException?.Message ?? ex.Message}", file, line: (int)ex.Start.Line, column: (int)ex.Start.Column, inner: ex);
-        }
+        var stream = Configuration.YamlGuard.Load(yaml, file);
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -114,7 +106,7 @@ public static class ThresholdRules
         var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var entry in map.Children)
         {
-            var key = ((YamlScalarNode)entry.Key).Value ?? "";
+            var key = (entry.Key as YamlScalarNode)?.Value ?? throw Error(file, path, entry.Key, "a key must be a plain name.");
             if (!Keys.Contains(key))
             {
                 throw Error(file, $"{path}.{key}", entry.Key, $"unknown key '{key}'; a rule has: {string.Join(", ", Keys)}.");
@@ -147,7 +139,23 @@ public static class ThresholdRules
                 throw Error(file, $"{path}.{key}", n, "must be a mapping of names to values.");
             }
 
-            return m.Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value ?? "", e => (e.Value as YamlScalarNode)?.Value ?? "", StringComparer.Ordinal);
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var e in m.Children)
+            {
+                if (e.Key is not YamlScalarNode { Value: { } k } || e.Value is not YamlScalarNode { Value: { } v })
+                {
+                    throw Error(file, $"{path}.{key}", e.Key, "must map plain names to plain values.");
+                }
+
+                if (result.ContainsKey(k))
+                {
+                    throw Error(file, $"{path}.{key}.{k}", e.Key, "the name appears twice; keep one.");
+                }
+
+                result[k] = v;
+            }
+
+            return result;
         }
 
         var name = Str("name");

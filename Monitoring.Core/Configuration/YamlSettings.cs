@@ -49,16 +49,7 @@ public sealed class YamlSettings
     public static YamlSettings Parse(string text, string? file = null)
     {
         var values = new Dictionary<string, (string?, int, int)>(StringComparer.OrdinalIgnoreCase);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new ConfigurationException(
-                $"invalid YAML: {ex.InnerException?.Message ?? ex.Message}", file, line: (int)ex.Start.Line, column: (int)ex.Start.Column, inner: ex);
-        }
+        var stream = YamlGuard.Load(text, file);
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

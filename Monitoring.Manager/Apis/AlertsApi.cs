@@ -58,17 +58,26 @@ internal static class AlertsApi
             return Problems.AgentMismatch(user.Who(), id);
         }
 
-        if (transitions.Count is 0 or > MaxBatch)
+        if (transitions is null || transitions.Count is 0 or > MaxBatch)
         {
-            return Problems.BadRequest($"Send from 1 to {MaxBatch} alert transitions; got {transitions.Count}.");
+            return Problems.BadRequest($"Send from 1 to {MaxBatch} alert transitions; got {transitions?.Count ?? 0}.");
         }
 
         foreach (var t in transitions)
         {
-            if (string.IsNullOrWhiteSpace(t.Fingerprint) || string.IsNullOrWhiteSpace(t.Rule) || t.Timestamp == default
-                || t.Fingerprint.Length > 256 || t.Rule.Length > 256 || t.Message?.Length > 4096)
+            if (t is null || string.IsNullOrWhiteSpace(t.Fingerprint) || string.IsNullOrWhiteSpace(t.Rule) || t.Timestamp == default
+                || t.Fingerprint.Length > RequestLimits.MaxName || t.Rule.Length > RequestLimits.MaxName || t.Target?.Length > RequestLimits.MaxName
+                || t.Metric?.Length > RequestLimits.MaxName || t.Message?.Length > RequestLimits.MaxText
+                || !Enum.IsDefined(t.State) || !Enum.IsDefined(t.Severity))
             {
-                return Problems.BadRequest("Every alert transition needs a fingerprint and a rule (up to 256 characters each), a timestamp, and a message of at most 4096 characters.");
+                return Problems.BadRequest(
+                    $"Every alert transition needs a fingerprint and a rule (up to {RequestLimits.MaxName} characters each, as are metric and target), " +
+                    $"a state, a severity, a timestamp, and a message of at most {RequestLimits.MaxText} characters; no null entries.");
+            }
+
+            if (RequestLimits.CheckLabels(t.Labels, "an alert's labels") is { } badLabels)
+            {
+                return Problems.BadRequest(badLabels);
             }
         }
 
@@ -122,7 +131,7 @@ internal static class AlertsApi
             return Problems.BadRequest("until must be in the future, at most a year ahead.");
         }
 
-        if (request.Agent is { Length: > 256 } || request.Rule is { Length: > 256 } || request.Reason is { Length: > 1024 })
+        if (request is null || request.Agent is { Length: > 256 } || request.Rule is { Length: > 256 } || request.Reason is { Length: > 1024 })
         {
             return Problems.BadRequest("agent and rule are patterns of at most 256 characters; reason at most 1024.");
         }

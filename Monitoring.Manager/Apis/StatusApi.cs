@@ -38,6 +38,7 @@ internal static class StatusApi
         IMonitoringStore store,
         TimeProvider time,
         Alerts.CentralThresholds thresholds,
+        ManagerOptions options,
         CancellationToken ct)
     {
         if (user.AgentId() != id)
@@ -45,7 +46,7 @@ internal static class StatusApi
             return Problems.AgentMismatch(user.Who(), id);
         }
 
-        var parsed = await ReadSnapshotsAsync(http.Request, ct);
+        var parsed = await ReadSnapshotsAsync(http.Request, time, options, ct);
         if (parsed.Error is { } error)
         {
             return error;
@@ -91,7 +92,8 @@ internal static class StatusApi
     }
 
     /// <summary>Reads a JSON array of snapshots or a single snapshot object.</summary>
-    private static async Task<(List<MetricSnapshot>? Snapshots, ProblemHttpResult? Error)> ReadSnapshotsAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<(List<MetricSnapshot>? Snapshots, ProblemHttpResult? Error)> ReadSnapshotsAsync(
+        HttpRequest request, TimeProvider time, ManagerOptions options, CancellationToken ct)
     {
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -134,21 +136,12 @@ internal static class StatusApi
             return (null, Problems.BadRequest($"A batch holds at most {MaxBatch} snapshots; this one has {snapshots.Count}. Split it."));
         }
 
+        var now = time.GetUtcNow();
         foreach (var s in snapshots)
         {
-            if (s.Seq < 1)
+            if (SnapshotValidation.Check(s, now, options.MaxClockSkew) is { } invalid)
             {
-                return (null, Problems.BadRequest($"Every snapshot needs a sequence number of 1 or more; got {s.Seq}."));
-            }
-
-            if (s.Timestamp == default)
-            {
-                return (null, Problems.BadRequest($"Snapshot {s.Seq} has no timestamp."));
-            }
-
-            if (s.Disks is null || s.Network is null || s.Cpu is null || s.Memory is null || s.Disks.Count > 1024 || s.Network.Count > 4096)
-            {
-                return (null, Problems.BadRequest($"Snapshot {s.Seq} is malformed: cpu, memory, disks and network are required, with at most 1024 disks and 4096 interfaces."));
+                return (null, Problems.BadRequest(invalid));
             }
         }
 

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security;
 using Monitoring.Client;
 
 namespace Monitoring.PowerShell.Commands;
@@ -9,18 +11,26 @@ namespace Monitoring.PowerShell.Commands;
 public sealed class ConnectMonManagerCommand : MonCmdlet
 {
     private const string UriSet = "Uri";
+    private const string CredentialSet = "Credential";
     private const string FileSet = "ConnectionFile";
 
     /// <summary>The manager's URL.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = UriSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = CredentialSet)]
     public Uri Uri { get; set; } = null!;
 
-    /// <summary>The admin token.</summary>
+    /// <summary>The admin key's token as a SecureString (Read-Host -AsSecureString), so it stays out of the command history.</summary>
     [Parameter(Mandatory = true, ParameterSetName = UriSet)]
-    public string Token { get; set; } = "";
+    public SecureString Token { get; set; } = null!;
 
-    /// <summary>The SHA-256 thumbprint of the manager's certificate to pin.</summary>
+    /// <summary>The admin key as a credential whose password is the token (Get-Credential, or a SecretManagement vault); the user name is ignored.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [Credential]
+    public PSCredential Credential { get; set; } = null!;
+
+    /// <summary>The SHA-256 pin of the manager's public key (or of its certificate) to trust.</summary>
     [Parameter(ParameterSetName = UriSet)]
+    [Parameter(ParameterSetName = CredentialSet)]
     public string? CertificateThumbprint { get; set; }
 
     /// <summary>The manager's admin.json.</summary>
@@ -43,7 +53,12 @@ public sealed class ConnectMonManagerCommand : MonCmdlet
         {
             options = ParameterSetName == FileSet
                 ? ManagerConnectionOptions.FromConnectionFile(GetUnresolvedProviderPathFromPSPath(ConnectionFile))
-                : new ManagerConnectionOptions { BaseAddress = Uri, Token = Token, CertificateThumbprint = CertificateThumbprint };
+                : new ManagerConnectionOptions
+                {
+                    BaseAddress = Uri,
+                    Token = Plain(ParameterSetName == CredentialSet ? Credential.Password : Token),
+                    CertificateThumbprint = CertificateThumbprint,
+                };
         }
         catch (MonitoringApiException ex)
         {
@@ -64,6 +79,7 @@ public sealed class ConnectMonManagerCommand : MonCmdlet
             });
         }
 
+        options.AllowUnencryptedRemote = AllowUnencrypted;
         var client = new ManagerClient(options);
         try
         {
@@ -83,6 +99,19 @@ public sealed class ConnectMonManagerCommand : MonCmdlet
         if (PassThru)
         {
             WriteObject(connection);
+        }
+    }
+
+    private static string Plain(SecureString secure)
+    {
+        var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
+        try
+        {
+            return Marshal.PtrToStringUni(pointer) ?? "";
+        }
+        finally
+        {
+            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
         }
     }
 }

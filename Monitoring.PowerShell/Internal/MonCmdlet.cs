@@ -90,7 +90,12 @@ public abstract class MonCmdlet : PSCmdlet
         {
             MonitoringApiException { Code: MonitoringApiException.UnreachableCode } => ("ManagerUnreachable", ErrorCategory.ConnectionError, "Check the manager is running and the URL and certificate thumbprint are right."),
             MonitoringApiException { StatusCode: 401 } => ("Unauthorized", ErrorCategory.SecurityError, "Check the token; admins find theirs in admin.json in the manager's data directory."),
-            MonitoringApiException { StatusCode: 403 } => ("Forbidden", ErrorCategory.PermissionDenied, "Connect with an admin token."),
+            MonitoringApiException { StatusCode: 429 } => ("RateLimited", ErrorCategory.LimitsExceeded, "Wait as the message says, then try again."),
+            MonitoringApiException { Code: ErrorCodes.AgentExists } => ("AgentExists", ErrorCategory.ResourceExists, "Reset the agent with Reset-MonAgent to let it enroll again."),
+            MonitoringApiException { Code: ErrorCodes.CredentialExists } => ("CredentialExists", ErrorCategory.ResourceExists, "Choose another name."),
+            MonitoringApiException { Code: ErrorCodes.CredentialNotFound } => ("CredentialNotFound", ErrorCategory.ObjectNotFound, "List them with Get-MonApiKey or Get-MonEnrollmentToken."),
+            MonitoringApiException { Code: ErrorCodes.QuotaExceeded } => ("QuotaExceeded", ErrorCategory.LimitsExceeded, "Free space or raise the limit the message names."),
+            MonitoringApiException { StatusCode: 403 } => ("Forbidden", ErrorCategory.PermissionDenied, "Connect with a key whose role allows this (New-MonApiKey -Role Operator or Admin)."),
             MonitoringApiException { Code: ErrorCodes.AgentNotFound } => ("AgentNotFound", ErrorCategory.ObjectNotFound, "List agents with Get-MonAgent."),
             MonitoringApiException { Code: ErrorCodes.UnknownCommand } => ("UnknownCommand", ErrorCategory.InvalidArgument, "Use one of the commands the message lists (Tab completes them)."),
             MonitoringApiException { Code: ErrorCodes.FileNotFound } => ("FileNotFound", ErrorCategory.ObjectNotFound, "List stored files with Get-MonFile."),

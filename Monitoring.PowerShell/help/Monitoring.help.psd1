@@ -5,7 +5,8 @@
         Description = 'Connects this PowerShell session to a Monitoring manager. Every other cmdlet uses the connection, unless given another with -Manager. The address, certificate and token are checked at once. The token is never shown. Plain HTTP to an address that is not loopback is refused unless -AllowUnencrypted is given.'
         Examples = @(
             @{ Code = 'Connect-MonManager -ConnectionFile /var/lib/monitoring/admin.json'; Remarks = 'Connects with the admin connection file the manager writes into its data directory on first start.' }
-            @{ Code = 'Connect-MonManager -Uri https://mon.example:5000 -Token $token -CertificateThumbprint 29D0BD...0187'; Remarks = 'Connects to a manager with a self-signed certificate, pinning its SHA-256 thumbprint.' }
+            @{ Code = 'Connect-MonManager -Uri https://mon.example:5000 -Token (Read-Host -AsSecureString) -CertificateThumbprint 29D0BD...0187'; Remarks = 'Prompts for the key, so it never lands in the history, and pins the manager''s public key.' }
+            @{ Code = 'Connect-MonManager https://mon.example:5000 -Credential (Get-Secret MonitoringKey)'; Remarks = 'Takes the key from a SecretManagement vault as a PSCredential (the user name is ignored).' }
         )
     }
     'Disconnect-MonManager' = @{
@@ -87,5 +88,37 @@
     'Set-MonThreshold' = @{
         Description = 'Replaces the manager''s fleet-wide threshold rules with a YAML file. The manager validates the file first and refuses it with the line, column and key of the first error; agents pick up accepted rules with their next report.'
         Examples = @( @{ Code = 'Set-MonThreshold -Path ./rules.yaml'; Remarks = 'Publishes the rules to the fleet.' } )
+    }
+    'Reset-MonAgent' = @{
+        Description = 'Revokes an agent''s token at once and lets its id enroll one more time, for a machine that was re-installed or whose state was lost. Until an admin resets it, an enrollment for an id that holds an active token is refused (409 agent_exists), so a stolen enrollment token cannot take over a live agent. The reset agent rejoins when it is restarted with its enrollment token.'
+        Examples = @( @{ Code = 'Reset-MonAgent -Agent web1 -Confirm:$false'; Remarks = 'Lets web1 enroll again after a re-install.' } )
+    }
+    'Approve-MonAgent' = @{
+        Description = 'Approves agents that enrolled with a token created with -RequireApproval. Until then such an agent may register but its reports and command polls are refused (403 agent_pending); its snapshots wait in its spool.'
+        Examples = @( @{ Code = 'Get-MonAgent | Where-Object Enrollment -eq Pending | Approve-MonAgent'; Remarks = 'Approves every pending agent.' } )
+    }
+    'New-MonApiKey' = @{
+        Description = 'Creates a named admin key with a role: Reader (agents, status, alerts, commands history, stored files), Operator (also commands, file pushes, acknowledgements) or Admin (also credentials, agents, thresholds, silences). The token is in the output this once; the manager keeps only its hash. Every command, transfer and credential change records the key''s name.'
+        Examples = @( @{ Code = '$key = New-MonApiKey -Name grafana -Role Reader -ExpiresAt (Get-Date).AddDays(90); $key.Token | Set-Secret MonitoringGrafana'; Remarks = 'A reader key for a dashboard, kept in a vault.' } )
+    }
+    'Get-MonApiKey' = @{
+        Description = 'Lists the admin keys with their roles, creators and expiry. Tokens are never listed. Revoked keys are shown with -All.'
+        Examples = @( @{ Code = 'Get-MonApiKey -All'; Remarks = 'Every key, revoked ones included.' } )
+    }
+    'Remove-MonApiKey' = @{
+        Description = 'Revokes admin keys; requests with them are refused at once. The first key (admin.json) can be revoked too, once another admin key exists.'
+        Examples = @( @{ Code = 'Get-MonApiKey ci-* | Remove-MonApiKey -Confirm:$false'; Remarks = 'Revokes every key whose name starts with ci-.' } )
+    }
+    'New-MonEnrollmentToken' = @{
+        Description = 'Creates a token agents enroll with, optionally limited: an expiry, a maximum number of enrollments, a wildcard pattern the agent ids must match, labels stamped on every agent it enrolls, and approval (agents wait for Approve-MonAgent). The token is in the output this once. The first-start token (enrollment.token) keeps working until it is revoked.'
+        Examples = @( @{ Code = 'New-MonEnrollmentToken -Name paris-web -AgentIdPattern ''web-*'' -MaxUses 20 -Label @{ site = ''paris'' } -ExpiresAt (Get-Date).AddDays(1)'; Remarks = 'A one-day token for twenty web servers in Paris.' } )
+    }
+    'Get-MonEnrollmentToken' = @{
+        Description = 'Lists the enrollment tokens with their limits and how many agents enrolled with each. Tokens are never listed. Revoked ones are shown with -All.'
+        Examples = @( @{ Code = 'Get-MonEnrollmentToken'; Remarks = 'The tokens that still work.' } )
+    }
+    'Remove-MonEnrollmentToken' = @{
+        Description = 'Revokes enrollment tokens. Agents that enrolled with them keep their own tokens and keep reporting.'
+        Examples = @( @{ Code = 'Remove-MonEnrollmentToken -Id default -Confirm:$false'; Remarks = 'Revokes the first-start token once every agent has enrolled.' } )
     }
 }

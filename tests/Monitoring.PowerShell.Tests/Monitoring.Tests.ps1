@@ -85,13 +85,21 @@ Describe 'Help' {
 
 Describe 'Connect-MonManager' {
     It 'refuses a wrong token with an Unauthorized error' {
-        { Connect-MonManager -Uri $Url -Token 'mon_adm_wrong' -CertificateThumbprint (Get-Content $AdminJson | ConvertFrom-Json).certificateThumbprint -ErrorAction Stop } |
+        { Connect-MonManager -Uri $Url -Token (ConvertTo-SecureString 'mon_adm_wrong' -AsPlainText -Force) -CertificateThumbprint (Get-Content $AdminJson | ConvertFrom-Json).certificateThumbprint -ErrorAction Stop } |
             Should -Throw -ErrorId 'Monitoring.Unauthorized,Monitoring.PowerShell.Commands.ConnectMonManagerCommand'
         Get-MonAgent -Id pester1 | Should -Not -BeNullOrEmpty
     }
 
     It 'refuses plain HTTP to a remote address without -AllowUnencrypted' {
-        { Connect-MonManager -Uri http://192.0.2.10:5000 -Token x -ErrorAction Stop } | Should -Throw -ErrorId 'Monitoring.Unencrypted*'
+        { Connect-MonManager -Uri http://192.0.2.10:5000 -Token (ConvertTo-SecureString 'x' -AsPlainText -Force) -ErrorAction Stop } | Should -Throw -ErrorId 'Monitoring.Unencrypted*'
+    }
+
+    It 'takes the key as a PSCredential so it stays out of the history' {
+        $admin = Get-Content $AdminJson | ConvertFrom-Json
+        $credential = [pscredential]::new('ignored', (ConvertTo-SecureString $admin.token -AsPlainText -Force))
+        $connection = Connect-MonManager $Url -Credential $credential -CertificateThumbprint $admin.certificateThumbprint -PassThru
+        (Get-MonAgent -Id pester1 -Manager $connection).Id | Should -Be 'pester1'
+        (Get-Command Connect-MonManager).Parameters['Token'].ParameterType | Should -Be ([securestring])
     }
 
     It 'never shows the token' {
@@ -305,5 +313,44 @@ Describe 'Alerts, silences and thresholds' {
         Get-MonSilence | Remove-MonSilence
         @(Get-MonSilence).Count | Should -Be 0
         (Get-MonSilence -All).Id | Should -Contain $silence.Id
+    }
+}
+
+Describe 'Credentials' {
+    It 'creates a reader key that can list but not run commands, then revokes it' {
+        $key = New-MonApiKey -Name pester-reader -Role Reader -WarningAction SilentlyContinue
+        $key.Token | Should -BeLike 'mon_adm_*'
+        $admin = Get-Content $AdminJson | ConvertFrom-Json
+        $reader = Connect-MonManager $Url -Token (ConvertTo-SecureString $key.Token -AsPlainText -Force) -CertificateThumbprint $admin.certificateThumbprint -PassThru
+        (Get-MonAgent -Id pester1 -Manager $reader).Id | Should -Be 'pester1'
+        Invoke-MonCommand -Agent pester1 -Name get_status -Manager $reader -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Monitoring.Forbidden*'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Operator'
+        Connect-MonManager -ConnectionFile $AdminJson
+        (Get-MonApiKey pester-*).Token | Should -BeNullOrEmpty
+        Get-MonApiKey pester-reader | Remove-MonApiKey -Confirm:$false
+        Get-MonApiKey pester-reader | Should -BeNullOrEmpty
+        (Get-MonApiKey pester-reader -All).RevokedAt | Should -Not -BeNullOrEmpty
+    }
+
+    It 'creates a limited enrollment token, enrolls with it, and revokes it' {
+        $token = New-MonEnrollmentToken -Name pester-web -AgentIdPattern 'pweb-*' -MaxUses 1 -Label @{ site = 'lab' } -RequireApproval -WarningAction SilentlyContinue
+        $body = @{ agentId = 'pweb-1'; os = 'linux'; intervalSeconds = 5 } | ConvertTo-Json
+        $answer = Invoke-RestMethod -Method Post -Uri "$Url/api/v1/agents/register" -SkipCertificateCheck -ContentType 'application/json' `
+            -Headers @{ Authorization = "Bearer $($token.Token)" } -Body $body
+        $answer.enrollment | Should -Be 'pending'
+        (Get-MonAgent -Id pweb-1).Labels['site'] | Should -Be 'lab'
+        (Get-MonEnrollmentToken pester-web).Uses | Should -Be 1
+        (Approve-MonAgent -Agent pweb-1).Enrollment | Should -Be 'Active'
+        Get-MonEnrollmentToken pester-web | Remove-MonEnrollmentToken -Confirm:$false
+        Get-MonEnrollmentToken pester-web | Should -BeNullOrEmpty
+    }
+
+    It 'resets an agent so that its id may enroll once more' {
+        $reset = Reset-MonAgent -Agent pweb-1 -Confirm:$false
+        $reset.Enrollment | Should -Be 'Reset'
+        Reset-MonAgent -Agent pweb-1 -WhatIf
+        Reset-MonAgent -Agent nobody -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'Monitoring.AgentNotFound*'
     }
 }

@@ -1,0 +1,64 @@
+using Monitoring.Metrics;
+
+namespace Monitoring.Manager.Apis;
+
+/// <summary>What a reported snapshot must satisfy before it is stored: bounded numbers, sizes and strings, no nulls.</summary>
+internal static class SnapshotValidation
+{
+    public const int MaxDisks = 1024;
+    public const int MaxInterfaces = 4096;
+    public const int MaxCores = 4096;
+
+    /// <summary>Null when the snapshot may be stored, else what is wrong with it.</summary>
+    public static string? Check(MetricSnapshot? s, DateTimeOffset now, TimeSpan maxSkew)
+    {
+        if (s is null)
+        {
+            return "A batch holds a null entry; send snapshot objects only.";
+        }
+
+        if (s.Seq is < 1 or > MetricSnapshot.MaxSeq)
+        {
+            return $"Every snapshot needs a sequence number from 1 to {MetricSnapshot.MaxSeq} (2^53); got {s.Seq}.";
+        }
+
+        if (s.Timestamp == default)
+        {
+            return $"Snapshot {s.Seq} has no timestamp.";
+        }
+
+        if (s.Timestamp > now + maxSkew)
+        {
+            return $"Snapshot {s.Seq} is stamped {s.Timestamp:O}, more than {Configuration.Duration.Format(maxSkew)} ahead of the manager's clock ({now:O}). " +
+                "Fix the agent machine's clock (NTP); the manager refuses snapshots from the future (maxClockSkew).";
+        }
+
+        if (s.Cpu is null || s.Memory is null || s.Swap is null || s.Processes is null || s.Disks is null || s.Network is null || s.Cpu.PerCore is null)
+        {
+            return $"Snapshot {s.Seq} is malformed: cpu (with perCore), memory, swap, processes, disks and network are required.";
+        }
+
+        if (s.Disks.Count > MaxDisks || s.Network.Count > MaxInterfaces || s.Cpu.PerCore.Count > MaxCores)
+        {
+            return $"Snapshot {s.Seq} is too large: at most {MaxDisks} disks, {MaxInterfaces} interfaces and {MaxCores} cores.";
+        }
+
+        foreach (var d in s.Disks)
+        {
+            if (d is null || d.Mount is not { Length: > 0 and <= RequestLimits.MaxName } || d.Device?.Length > RequestLimits.MaxName || d.FileSystem?.Length > RequestLimits.MaxName)
+            {
+                return $"Snapshot {s.Seq} has a disk without a mount, or with a mount, device or file system name over {RequestLimits.MaxName} characters.";
+            }
+        }
+
+        foreach (var n in s.Network)
+        {
+            if (n is null || n.Name is not { Length: > 0 and <= RequestLimits.MaxName })
+            {
+                return $"Snapshot {s.Seq} has a network interface without a name or with one over {RequestLimits.MaxName} characters.";
+            }
+        }
+
+        return null;
+    }
+}

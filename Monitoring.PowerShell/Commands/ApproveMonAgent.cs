@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using Monitoring.Protocol;
+
+namespace Monitoring.PowerShell.Commands;
+
+/// <summary>Approve-MonAgent: lets agents that enrolled with a token needing approval report and take commands.</summary>
+[Cmdlet(VerbsLifecycle.Approve, "MonAgent", SupportsShouldProcess = true)]
+[OutputType(typeof(AgentInfo))]
+public sealed class ApproveMonAgentCommand : MonCmdlet
+{
+    /// <summary>The agents to approve.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Agent")]
+    [ArgumentCompleter(typeof(AgentIdCompleter))]
+    public string[] Id { get; set; } = [];
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var client = Client;
+        foreach (var id in Id)
+        {
+            if (!ShouldProcess($"agent '{id}'", "Approve"))
+            {
+                continue;
+            }
+
+            try
+            {
+                WriteObject(Run(ct => client.ApproveAgentAsync(id, ct)));
+            }
+            catch (Monitoring.Client.MonitoringApiException ex)
+            {
+                WriteError(ToErrorRecord(ex, id));
+            }
+        }
+    }
+}
