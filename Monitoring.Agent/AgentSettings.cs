@@ -23,7 +23,7 @@ internal sealed class AgentSettings
     /// <summary>The keys agent.yaml may hold; <c>labels:*</c> is free-form.</summary>
     private static readonly string[] KnownKeys =
         ["manager", "enrollmentTokenFile", "enrollmentToken", "certificateThumbprint", "stateDir", "id", "interval", "spoolCapacity",
-         "allowRestart", "restartCommand", "logSources", "files:maxBytes", "thresholdsFile"];
+         "allowRestart", "restartCommand", "logSources", "files:maxBytes", "files:allowHardLinks", "thresholdsFile"];
 
     /// <summary>Keys that hold lists: <c>key:0</c>, <c>key:1</c>… in flattened form.</summary>
     private static readonly string[] ListKeys = ["restartCommand", "logSources", "files:read", "files:write"];
@@ -173,7 +173,9 @@ internal sealed class AgentSettings
 
         try
         {
-            options.Files = new Monitoring.Files.FilePolicy(List(config, "files:read"), List(config, "files:write"), maxFileBytes);
+            var allowHardLinks = config["files:allowHardLinks"] is { Length: > 0 } links
+                && (bool.TryParse(links, out var allowLinks) ? allowLinks : throw Error("files:allowHardLinks", $"'{links}' is not true or false."));
+            options.Files = new Monitoring.Files.FilePolicy(List(config, "files:read"), List(config, "files:write"), maxFileBytes) { AllowHardLinks = allowHardLinks };
         }
         catch (ArgumentException ex)
         {

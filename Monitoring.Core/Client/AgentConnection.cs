@@ -120,7 +120,16 @@ public sealed class AgentConnection : IDisposable
     /// <returns>The file's record and how many bytes an earlier interrupted attempt had already fetched.</returns>
     public Task<(FileRecord Record, long ResumedFrom)> DownloadFileAsync(
         string fileId, string destination, bool overwrite, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FileTransfer.DownloadAsync(_transport, fileId, destination, overwrite, progress, Options.TimeProvider, cancellationToken);
+        FileTransfer.DownloadAsync(_transport, fileId, destination, overwrite, null, progress, Options.TimeProvider, cancellationToken);
+
+    /// <summary>Downloads into an agent's write folder: every file written is checked on its open handle to be inside <paramref name="roots"/>.</summary>
+    internal Task<(FileRecord Record, long ResumedFrom)> DownloadFileAsync(
+        string fileId, string destination, bool overwrite, IReadOnlyList<string> roots, CancellationToken cancellationToken) =>
+        FileTransfer.DownloadAsync(_transport, fileId, destination, overwrite, roots, null, Options.TimeProvider, cancellationToken);
+
+    /// <summary>Uploads from a stream the caller opened and checked, so the bytes sent are those of the checked file.</summary>
+    internal Task<FileRecord> UploadFileAsync(FileStream stream, string path, CancellationToken cancellationToken) =>
+        FileTransfer.UploadAsync(_transport, stream, Path.GetFileName(path), path, null, Options.TimeProvider, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _transport.Dispose();

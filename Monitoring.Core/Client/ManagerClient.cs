@@ -211,7 +211,7 @@ public sealed partial class ManagerClient : IDisposable
     /// <exception cref="MonitoringApiException">With code <see cref="ErrorCodes.ChecksumMismatch"/> when the bytes are corrupted.</exception>
     public async Task<FileRecord> DownloadFileAsync(
         string fileId, string destination, bool overwrite = false, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        (await FileTransfer.DownloadAsync(_transport, fileId, Path.GetFullPath(destination), overwrite, progress, Options.TimeProvider, cancellationToken).ConfigureAwait(false)).Record;
+        (await FileTransfer.DownloadAsync(_transport, fileId, Path.GetFullPath(destination), overwrite, null, progress, Options.TimeProvider, cancellationToken).ConfigureAwait(false)).Record;
 
     /// <summary>
     /// Fetches a file from an agent in one step: asks it to <c>send_file</c> into the store, then downloads it.

@@ -39,7 +39,7 @@ public static class FileHash
             return sha;
         }
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        using var stream = SafeFileAccess.OpenRead(path, roots: null, allowHardLinks: true);
         var buffer = new byte[1 << 20];
         var left = length;
         while (left > 0)

@@ -34,6 +34,12 @@ public sealed class FilePolicy
     /// <summary>The largest file the agent sends or receives.</summary>
     public long MaxFileBytes { get; }
 
+    /// <summary>
+    /// Send files that have more than one name (hard links). Off by default: a hard link in a read folder can be
+    /// another name for a file from outside it.
+    /// </summary>
+    public bool AllowHardLinks { get; init; }
+
     /// <summary>Resolves a path to read, or throws saying which rule refused it.</summary>
     /// <exception cref="FileAccessDeniedException">The path is malformed, outside every read root, or not a file.</exception>
     public string ResolveForRead(string path)
@@ -130,7 +136,7 @@ public sealed class FilePolicy
         return full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar) : full;
     }
 
-    private static bool IsInside(string path, string root)
+    internal static bool IsInside(string path, string root)
     {
         var comparison = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         if (string.Equals(path, root, comparison))

@@ -17,18 +17,27 @@ internal static class FileTransfer
     public static async Task<FileRecord> UploadAsync(
         ApiTransport transport, string path, string name, string? sourcePath, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
     {
-        var size = new FileInfo(path).Length;
-        var sha256 = await FileHash.Sha256OfFileAsync(path, ct).ConfigureAwait(false);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        return await UploadAsync(transport, stream, name, sourcePath, progress, time, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Uploads from a stream opened (and checked) by the caller: hashed, then sent, from the same handle.</summary>
+    public static async Task<FileRecord> UploadAsync(
+        ApiTransport transport, FileStream stream, string name, string? sourcePath, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
+    {
+        var size = stream.Length;
+        stream.Seek(0, SeekOrigin.Begin);
+        var sha256 = await FileHash.Sha256Async(stream, ct).ConfigureAwait(false);
         var request = new CreateFileRequest { Name = name, Size = size, Sha256 = sha256, SourcePath = sourcePath };
         var record = await transport.SendAsync(
             HttpMethod.Post, ApiRoutes.Files, () => ApiTransport.Json(request, MonitoringJsonContext.Default.CreateFileRequest),
             MonitoringJsonContext.Default.FileRecord, null, ct).ConfigureAwait(false);
-        return await ResumeUploadAsync(transport, record, path, progress, time, ct).ConfigureAwait(false);
+        return await ResumeUploadAsync(transport, record, stream, progress, time, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends what the store lacks of <paramref name="record"/>, from where it stopped, until it is complete.</summary>
     public static async Task<FileRecord> ResumeUploadAsync(
-        ApiTransport transport, FileRecord record, string path, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
+        ApiTransport transport, FileRecord record, FileStream stream, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
     {
         var meter = new ProgressMeter(record.Size, record.Received, progress, time);
         var attempt = 0;
@@ -36,7 +45,6 @@ internal static class FileTransfer
         {
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan | FileOptions.Asynchronous);
                 stream.Seek(record.Received, SeekOrigin.Begin);
                 var from = record.Received;
                 var length = record.Size - from;
@@ -69,9 +77,23 @@ internal static class FileTransfer
     /// with Range if an earlier attempt left one, verified against the store's SHA-256, then renamed into place.
     /// </summary>
     /// <returns>The file's record and how many bytes an earlier attempt had already fetched.</returns>
+    /// <param name="transport">The connection.</param>
+    /// <param name="fileId">The stored file.</param>
+    /// <param name="destination">Where it lands.</param>
+    /// <param name="overwrite">Replace an existing file.</param>
+    /// <param name="roots">Folders the files written must really be inside (checked on the open handle); null for no such check.</param>
+    /// <param name="progress">Receives progress.</param>
+    /// <param name="time">The clock for retries.</param>
+    /// <param name="ct">Cancels the transfer.</param>
     public static async Task<(FileRecord Record, long ResumedFrom)> DownloadAsync(
-        ApiTransport transport, string fileId, string destination, bool overwrite, IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
+        ApiTransport transport, string fileId, string destination, bool overwrite, IReadOnlyList<string>? roots,
+        IProgress<TransferProgress>? progress, TimeProvider time, CancellationToken ct)
     {
+        if (!FileIds.IsValid(fileId))
+        {
+            throw new MonitoringApiException($"'{fileId}' is not a file id (32 lowercase hex digits); list stored files to find it.", 400, ErrorCodes.InvalidRequest);
+        }
+
         var record = await transport.SendAsync(HttpMethod.Get, ApiRoutes.ForFile(fileId), null, MonitoringJsonContext.Default.FileRecord, null, ct).ConfigureAwait(false);
         if (record.Status != FileStatus.Complete)
         {
@@ -85,7 +107,7 @@ internal static class FileTransfer
         }
 
         var temp = TemporaryPath(destination, fileId);
-        var resumedFrom = File.Exists(temp) ? new FileInfo(temp).Length : 0;
+        var resumedFrom = SafeFileAccess.ExistingLength(temp);
         if (resumedFrom > record.Size)
         {
             File.Delete(temp);
@@ -103,7 +125,7 @@ internal static class FileTransfer
         {
             while (true)
             {
-                var offset = File.Exists(temp) ? new FileInfo(temp).Length : 0;
+                var offset = SafeFileAccess.ExistingLength(temp);
                 if (offset >= record.Size)
                 {
                     break;
@@ -119,7 +141,7 @@ internal static class FileTransfer
 
                 try
                 {
-                    hashed = await FetchAsync(transport, record, temp, offset, meter, sha, ct).ConfigureAwait(false);
+                    hashed = await FetchAsync(transport, record, temp, offset, roots, meter, sha, ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsTransient(ex) && ++attempt < MaxAttempts && !ct.IsCancellationRequested)
                 {
@@ -128,15 +150,16 @@ internal static class FileTransfer
                 }
             }
 
-            if (!File.Exists(temp))
+            if (record.Size == 0 && SafeFileAccess.ExistingLength(temp) == 0)
             {
                 // An empty file: nothing was fetched.
-                using (File.Create(temp))
+                File.Delete(temp);
+                using (SafeFileAccess.OpenWrite(temp, resume: false, roots))
                 {
                 }
             }
 
-            var length = new FileInfo(temp).Length;
+            var length = SafeFileAccess.ExistingLength(temp);
             var sha256 = hashed == length ? FileHash.ToHex(sha) : await FileHash.Sha256OfFileAsync(temp, ct).ConfigureAwait(false);
             if (length != record.Size || !string.Equals(sha256, record.Sha256, StringComparison.OrdinalIgnoreCase))
             {
@@ -151,12 +174,7 @@ internal static class FileTransfer
             sha.Dispose();
         }
 
-        if (File.Exists(destination))
-        {
-            File.Delete(destination);
-        }
-
-        File.Move(temp, destination);
+        SafeFileAccess.MoveIntoPlace(temp, destination);
         meter.Complete();
         return (record, resumedFrom);
     }
@@ -167,7 +185,8 @@ internal static class FileTransfer
 
     /// <summary>Fetches from <paramref name="offset"/> to the end, hashing as it writes; returns the file's length after.</summary>
     private static async Task<long> FetchAsync(
-        ApiTransport transport, FileRecord record, string temp, long offset, ProgressMeter meter, System.Security.Cryptography.IncrementalHash sha, CancellationToken ct)
+        ApiTransport transport, FileRecord record, string temp, long offset, IReadOnlyList<string>? roots, ProgressMeter meter,
+        System.Security.Cryptography.IncrementalHash sha, CancellationToken ct)
     {
         using var response = await transport.SendRawAsync(
             HttpMethod.Get, ApiRoutes.ForFileContent(record.Id), null, null, ct, once: Timeout.InfiniteTimeSpan,
@@ -180,7 +199,12 @@ internal static class FileTransfer
             offset = 0;
         }
 
-        using var target = new FileStream(temp, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        if (!append && SafeFileAccess.ExistingLength(temp) > 0)
+        {
+            File.Delete(temp);
+        }
+
+        using var target = SafeFileAccess.OpenWrite(temp, resume: append || SafeFileAccess.ExistingLength(temp) > 0, roots);
 #if NET
         using var source = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
 #else

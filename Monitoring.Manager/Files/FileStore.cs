@@ -1,3 +1,4 @@
+using Monitoring.Protocol;
 using System.Collections.Concurrent;
 using Monitoring.Internal;
 
@@ -19,7 +20,7 @@ internal sealed class FileStore
 
     public string Directory { get; }
 
-    public static bool IsValidId(string id) => id.Length == 32 && id.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+    public static bool IsValidId(string id) => FileIds.IsValid(id);
 
     public string CompletePath(string id) => Path.Combine(Directory, id);
 

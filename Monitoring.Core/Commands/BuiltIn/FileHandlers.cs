@@ -27,13 +27,25 @@ internal sealed class SendFileHandler(FilePolicy policy, AgentConnection connect
             return CommandOutcome.Fail(ex.Message);
         }
 
-        var size = new FileInfo(path).Length;
+        FileStream stream;
+        try
+        {
+            // What is checked is the open handle, and the bytes sent come from that same handle.
+            stream = SafeFileAccess.OpenRead(path, policy.ReadRoots, policy.AllowHardLinks);
+        }
+        catch (FileAccessDeniedException ex)
+        {
+            return CommandOutcome.Fail(ex.Message);
+        }
+
+        using var _ = stream;
+        var size = stream.Length;
         if (size > policy.MaxFileBytes)
         {
             return CommandOutcome.Fail($"'{path}' is {size} bytes; this agent sends files of at most {policy.MaxFileBytes} bytes (files.maxBytes).");
         }
 
-        var record = await connection.UploadFileAsync(path, null, cancellationToken).ConfigureAwait(false);
+        var record = await connection.UploadFileAsync(stream, path, cancellationToken).ConfigureAwait(false);
         return CommandOutcome.Ok(
             new SendFileResult { FileId = record.Id, Path = path, Size = record.Size, Sha256 = record.Sha256 },
             MonitoringJsonContext.Default.SendFileResult);
@@ -68,6 +80,12 @@ internal sealed class ReceiveFileHandler(FilePolicy policy, AgentConnection conn
             return CommandOutcome.Fail(ex.Message);
         }
 
+        var fileId = context.GetString("fileId", "");
+        if (!FileIds.IsValid(fileId))
+        {
+            return CommandOutcome.Fail($"'{fileId}' is not a file id (32 lowercase hex digits); nothing was written.");
+        }
+
         var overwrite = context.GetBoolean("overwrite", false);
         if (File.Exists(path) && !overwrite)
         {
@@ -76,12 +94,16 @@ internal sealed class ReceiveFileHandler(FilePolicy policy, AgentConnection conn
 
         try
         {
-            var (record, resumedFrom) = await connection.DownloadFileAsync(context.GetString("fileId", ""), path, overwrite, null, cancellationToken).ConfigureAwait(false);
+            var (record, resumedFrom) = await connection.DownloadFileAsync(fileId, path, overwrite, policy.WriteRoots, cancellationToken).ConfigureAwait(false);
             return CommandOutcome.Ok(
                 new ReceiveFileResult { Path = path, Size = record.Size, Sha256 = record.Sha256, ResumedFrom = resumedFrom },
                 MonitoringJsonContext.Default.ReceiveFileResult);
         }
         catch (MonitoringApiException ex) when (ex.Code is ErrorCodes.ChecksumMismatch or ErrorCodes.FileNotFound or ErrorCodes.FileIncomplete)
+        {
+            return CommandOutcome.Fail(ex.Message);
+        }
+        catch (FileAccessDeniedException ex)
         {
             return CommandOutcome.Fail(ex.Message);
         }
