@@ -206,6 +206,22 @@ internal static class CommandsApi
             ? (IReadOnlyCollection<string>)[]
             : running.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(1000).ToHashSet(StringComparer.Ordinal);
         var deadline = time.GetUtcNow().AddSeconds(wait ?? 25);
+        var poll = broker.BeginPoll(id);
+        using var replaced = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
+        try
+        {
+            return await PollAsync(id, skip, deadline, store, broker, time, replaced.Token, ct);
+        }
+        finally
+        {
+            broker.EndPoll(id, poll);
+        }
+    }
+
+    private static async Task<Results<Ok<CommandDelivery>, NoContent, ProblemHttpResult>> PollAsync(
+        string id, IReadOnlyCollection<string> skip, DateTimeOffset deadline, IMonitoringStore store, CommandBroker broker, TimeProvider time,
+        CancellationToken waitToken, CancellationToken ct)
+    {
         while (true)
         {
             // Take the wake-up signal before looking, so a command queued in between is not missed.
@@ -229,14 +245,15 @@ internal static class CommandsApi
 
             try
             {
-                await queued.WaitAsync(remaining, time, ct);
+                await queued.WaitAsync(remaining, time, waitToken);
             }
             catch (TimeoutException)
             {
                 return TypedResults.NoContent();
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (waitToken.IsCancellationRequested)
             {
+                // The request was aborted, or a newer poll of the same agent replaced this one.
                 return TypedResults.NoContent();
             }
         }

@@ -82,6 +82,19 @@ internal static class FilesApi
 
         var by = user.Who();
         var agentId = user.AgentId();
+        var (agentBytes, totalBytes) = await store.GetFileUsageAsync(agentId, ct);
+        if (agentId is not null && agentBytes + request.Size > options.MaxFileBytesPerAgent)
+        {
+            return Problems.Create(StatusCodes.Status507InsufficientStorage, ErrorCodes.QuotaExceeded,
+                $"Agent '{agentId}' already has {agentBytes} bytes in the file store; with this file it would pass its quota of {options.MaxFileBytesPerAgent} bytes (files:maxBytesPerAgent). Delete files it sent (Get-MonFile, DELETE {ApiRoutes.Files}/ID) or raise the quota.");
+        }
+
+        if (totalBytes + request.Size > options.MaxFileStoreBytes)
+        {
+            return Problems.Create(StatusCodes.Status507InsufficientStorage, ErrorCodes.QuotaExceeded,
+                $"The file store holds {totalBytes} bytes; with this file it would pass its quota of {options.MaxFileStoreBytes} bytes (files:maxStoreBytes). Delete stored files or raise the quota.");
+        }
+
         var sha256 = request.Sha256.ToLowerInvariant();
         var origin = request.SourcePath ?? request.Name;
         if (await store.FindFileAsync(agentId, by, origin, sha256, request.Size, ct) is { } earlier

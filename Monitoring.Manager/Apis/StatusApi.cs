@@ -64,7 +64,7 @@ internal static class StatusApi
         });
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<MetricSnapshot>>, ProblemHttpResult>> GetHistoryAsync(
+    internal static async Task<Results<SnapshotStreamResult, ProblemHttpResult>> GetHistoryAsync(
         string id,
         int? limit,
         DateTimeOffset? from,
@@ -88,7 +88,7 @@ internal static class StatusApi
             return Problems.BadRequest($"from ({f:O}) is after to ({t:O}).");
         }
 
-        return TypedResults.Ok(await store.GetSnapshotsAsync(id, from, to, limit ?? DefaultLimit, ct));
+        return new SnapshotStreamResult(store.ReadSnapshotJsonAsync(id, from, to, limit ?? DefaultLimit, ct));
     }
 
     /// <summary>Reads a JSON array of snapshots or a single snapshot object.</summary>

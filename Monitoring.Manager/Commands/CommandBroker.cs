@@ -11,6 +11,42 @@ internal sealed class CommandBroker
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _work = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CommandRecord>> _outcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _polls = new(StringComparer.Ordinal);
+
+    /// <summary>Open long-polls, one per agent at most.</summary>
+    public int OpenPolls => _polls.Count;
+
+    /// <summary>
+    /// Starts an agent's long-poll and ends the one it held before (one poll per agent: a client opening many cannot
+    /// pin the manager's connections). The returned source is cancelled when a newer poll replaces this one.
+    /// </summary>
+    public CancellationTokenSource BeginPoll(string agentId)
+    {
+        var mine = new CancellationTokenSource();
+        CancellationTokenSource? previous = null;
+        _polls.AddOrUpdate(agentId, mine, (_, old) =>
+        {
+            previous = old;
+            return mine;
+        });
+        try
+        {
+            previous?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The previous poll ended on its own meanwhile.
+        }
+
+        return mine;
+    }
+
+    /// <summary>Ends a long-poll started with <see cref="BeginPoll"/>.</summary>
+    public void EndPoll(string agentId, CancellationTokenSource poll)
+    {
+        _polls.TryRemove(new KeyValuePair<string, CancellationTokenSource>(agentId, poll));
+        poll.Dispose();
+    }
 
     /// <summary>A task that completes the next time work is queued for <paramref name="agentId"/>; take it before looking.</summary>
     public Task WorkQueued(string agentId) =>

@@ -38,6 +38,23 @@ internal sealed class FileStore
 
     public void EndWrite(string id) => _uploading.TryRemove(id, out _);
 
+    /// <summary>Deletes <c>.part</c> files last written before <paramref name="cutoff"/> that no record names; returns how many.</summary>
+    public int DeleteOrphanParts(DateTimeOffset cutoff, Func<string, bool> isKnown)
+    {
+        var removed = 0;
+        foreach (var part in System.IO.Directory.EnumerateFiles(Directory, "*.part"))
+        {
+            var id = Path.GetFileNameWithoutExtension(part);
+            if (File.GetLastWriteTimeUtc(part) < cutoff.UtcDateTime && (!IsValidId(id) || !isKnown(id)))
+            {
+                File.Delete(part);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     public void Delete(string id)
     {
         File.Delete(PartPath(id));

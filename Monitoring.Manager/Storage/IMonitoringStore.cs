@@ -67,6 +67,9 @@ internal interface IMonitoringStore : IDisposable
     /// <summary>Snapshots newest first, optionally within [from, to].</summary>
     Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);
 
+    /// <summary>The same snapshots as stored JSON, one at a time, so a large answer is streamed rather than held in memory.</summary>
+    IAsyncEnumerable<string> ReadSnapshotJsonAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);
+
     /// <summary>Stores transitions not seen before (marked silenced where <paramref name="isSilenced"/> says) and returns those, in order.</summary>
     Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
         string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct);
@@ -119,6 +122,21 @@ internal interface IMonitoringStore : IDisposable
 
     /// <summary>True when an open receive_file command for <paramref name="agentId"/> names the file.</summary>
     Task<bool> IsFileOfferedToAsync(string fileId, string agentId, CancellationToken ct);
+
+    /// <summary>Bytes of stored and uploading files: the agent's (when given) and in all.</summary>
+    Task<(long AgentBytes, long TotalBytes)> GetFileUsageAsync(string? agentId, CancellationToken ct);
+
+    /// <summary>Uploads still incomplete that were announced before <paramref name="cutoff"/> (at most 1000).</summary>
+    Task<IReadOnlyList<string>> ListStaleUploadsAsync(DateTimeOffset cutoff, CancellationToken ct);
+
+    /// <summary>Deletes alert transitions received before <paramref name="cutoff"/>, in bounded batches.</summary>
+    Task<int> PurgeAlertsAsync(DateTimeOffset cutoff, CancellationToken ct);
+
+    /// <summary>Deletes finished commands (their audit records) that ended before <paramref name="cutoff"/>, in bounded batches.</summary>
+    Task<int> PurgeCommandsAsync(DateTimeOffset cutoff, CancellationToken ct);
+
+    /// <summary>Deletes silences that ended before <paramref name="cutoff"/>, in bounded batches.</summary>
+    Task<int> PurgeSilencesAsync(DateTimeOffset cutoff, CancellationToken ct);
 
     /// <summary>Deletes snapshots the manager received before <paramref name="cutoff"/> (its own clock, not the agent's claim); returns how many.</summary>
     Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);

@@ -1,20 +1,70 @@
+using Monitoring.Manager.Files;
+
 namespace Monitoring.Manager.Storage;
 
-/// <summary>Deletes snapshots older than the configured retention, once an hour.</summary>
-internal sealed class RetentionService(IMonitoringStore store, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
+/// <summary>
+/// Once an hour, removes what outlived its retention: snapshots, alert transitions, finished commands, ended
+/// silences, and uploads abandoned before they completed (with their partial bytes). Deletes run in bounded batches
+/// so ingest never waits long behind them.
+/// </summary>
+internal sealed partial class RetentionService(IMonitoringStore store, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-        do
+        try
         {
-            var removed = await store.PurgeSnapshotsAsync(time.GetUtcNow() - options.HistoryRetention, stoppingToken);
-            if (removed > 0)
+            do
             {
-                logger.LogInformation("Removed {Count} snapshot(s) older than {Retention}", removed, Monitoring.Configuration.Duration.Format(options.HistoryRetention));
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(logger, ex);
+                }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
+
+    /// <summary>One pass over every table and the file store.</summary>
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        Report("snapshot(s)", await store.PurgeSnapshotsAsync(now - options.HistoryRetention, ct), options.HistoryRetention);
+        Report("alert transition(s)", await store.PurgeAlertsAsync(now - options.AlertRetention, ct), options.AlertRetention);
+        Report("finished command(s)", await store.PurgeCommandsAsync(now - options.CommandRetention, ct), options.CommandRetention);
+        Report("ended silence(s)", await store.PurgeSilencesAsync(now - options.SilenceRetention, ct), options.SilenceRetention);
+
+        var abandoned = 0;
+        foreach (var id in await store.ListStaleUploadsAsync(now - options.UploadTtl, ct))
+        {
+            await store.DeleteFileAsync(id, ct);
+            files.Delete(id);
+            abandoned++;
+        }
+
+        abandoned += files.DeleteOrphanParts(now - options.UploadTtl, id => store.GetFileAsync(id, ct).GetAwaiter().GetResult() is not null);
+        Report("abandoned upload(s)", abandoned, options.UploadTtl);
+    }
+
+    private void Report(string what, int count, TimeSpan age)
+    {
+        if (count > 0)
+        {
+            LogRemoved(logger, count, what, Configuration.Duration.Format(age));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} {What} older than {Retention}")]
+    private static partial void LogRemoved(ILogger logger, int count, string what, string retention);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retention could not run; it tries again in an hour")]
+    private static partial void LogFailed(ILogger logger, Exception ex);
 }

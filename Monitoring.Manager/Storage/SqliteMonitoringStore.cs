@@ -273,6 +273,18 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
     public async Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(
         string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
+        var result = new List<MetricSnapshot>();
+        await foreach (var json in ReadSnapshotJsonAsync(agentId, from, to, limit, ct))
+        {
+            result.Add(JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.MetricSnapshot)!);
+        }
+
+        return result;
+    }
+
+    public async IAsyncEnumerable<string> ReadSnapshotJsonAsync(
+        string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         await using var conn = await OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
         cmd.CommandText = from is null && to is null
@@ -282,14 +294,11 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.Parameters.AddWithValue("$from", from is { } f ? ToMs(f) : long.MinValue);
         cmd.Parameters.AddWithValue("$to", to is { } t ? ToMs(t) : long.MaxValue);
         cmd.Parameters.AddWithValue("$n", limit);
-        var result = new List<MetricSnapshot>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(JsonSerializer.Deserialize(reader.GetString(0), MonitoringJsonContext.Default.MetricSnapshot)!);
+            yield return reader.GetString(0);
         }
-
-        return result;
     }
 
     public Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
@@ -706,14 +715,75 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return await cmd.ExecuteScalarAsync(ct) is not null;
     }
 
-    public Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    public Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        PurgeInBatchesAsync(
+            "DELETE FROM snapshots WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM snapshots WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
+
+    public Task<(long AgentBytes, long TotalBytes)> GetFileUsageAsync(string? agentId, CancellationToken ct) => ReadAsync(async conn =>
     {
         using var cmd = conn.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "DELETE FROM snapshots WHERE received_at < $cutoff";
-        cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
-        return await cmd.ExecuteNonQueryAsync(ct);
+        cmd.CommandText = "SELECT COALESCE(SUM(CASE WHEN agent_id = $a THEN size END), 0), COALESCE(SUM(size), 0) FROM files";
+        cmd.Parameters.AddWithValue("$a", (object?)agentId ?? DBNull.Value);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1));
     }, ct);
+
+    public Task<IReadOnlyList<string>> ListStaleUploadsAsync(DateTimeOffset cutoff, CancellationToken ct) => ReadAsync<IReadOnlyList<string>>(async conn =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT id FROM files WHERE status = 'uploading' AND created_at < $cutoff LIMIT 1000";
+        cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
+        var ids = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            ids.Add(r.GetString(0));
+        }
+
+        return ids;
+    }, ct);
+
+    public Task<int> PurgeAlertsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        PurgeInBatchesAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
+
+    public Task<int> PurgeCommandsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        PurgeInBatchesAsync(
+            "DELETE FROM commands WHERE id IN (SELECT id FROM commands WHERE status NOT IN ('queued', 'delivered') AND COALESCE(completed_at, created_at) < $cutoff LIMIT 1000)",
+            cutoff, ct);
+
+    public Task<int> PurgeSilencesAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        PurgeInBatchesAsync("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE until < $cutoff LIMIT 1000)", cutoff, ct);
+
+    /// <summary>Deletes a thousand rows per transaction, so a large purge never holds the writer for long.</summary>
+    private async Task<int> PurgeInBatchesAsync(string sql, DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var total = 0;
+        while (true)
+        {
+            var removed = await WriteAsync(async (conn, tx) =>
+            {
+                using var cmd = conn.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = sql;
+                cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
+                return await cmd.ExecuteNonQueryAsync(ct);
+            }, ct);
+            total += removed;
+            if (removed < 1000)
+            {
+                return total;
+            }
+
+            await Task.Yield();
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        return await work(conn);
+    }
 
     public void Dispose()
     {
