@@ -58,12 +58,8 @@ public static class ManagerApp
         var options = ManagerOptions.From(builder.Configuration, yaml);
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
 
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddConsole(o => o.FormatterName = Logging.EscapingConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<Logging.EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Data protection is pulled in by authentication but protects nothing here: bearer tokens are not cookies.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
@@ -126,6 +122,7 @@ public static class ManagerApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        builder.Services.AddMonitoringRateLimits(options);
         builder.Services
             .AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
@@ -154,6 +151,7 @@ public static class ManagerApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapAgentsApi();

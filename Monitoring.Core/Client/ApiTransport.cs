@@ -36,7 +36,10 @@ internal sealed class ApiTransport : IDisposable
 
     public Uri BaseAddress => _options.BaseAddress;
 
-    /// <summary>Creates a handler that trusts exactly the pinned certificate, or the system store when no pin is given.</summary>
+    /// <summary>
+    /// Creates a handler that trusts exactly the pinned public key (or certificate), or the system store when no pin
+    /// is given. A public-key pin keeps working when the manager renews its certificate with the same key.
+    /// </summary>
     public static HttpMessageHandler CreateHandler(string? thumbprint)
     {
         var handler = new HttpClientHandler();
@@ -44,7 +47,7 @@ internal sealed class ApiTransport : IDisposable
         {
             var pin = Hex.NormalizeThumbprint(thumbprint!);
             handler.ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
-                cert is not null && Hex.FixedTimeEquals(Hex.Sha256(cert.RawData), pin);
+                cert is not null && CertificatePins.Matches(cert, pin);
         }
 
         return handler;

@@ -13,8 +13,10 @@ public sealed class ManagerConnectionOptions
     public string? Token { get; set; }
 
     /// <summary>
-    /// The SHA-256 thumbprint (hex, separators ignored) of the manager's certificate. When set, exactly that
-    /// certificate is trusted, self-signed or not; when null, the system's trust store decides.
+    /// The pin of the manager's certificate, hex with separators ignored: the SHA-256 of its public key
+    /// (SubjectPublicKeyInfo, what the manager prints and writes to admin.json; it survives renewals that keep the key)
+    /// or the SHA-256 of the whole certificate. When set, exactly that key or certificate is trusted, self-signed or
+    /// not; when null, the system's trust store decides.
     /// </summary>
     public string? CertificateThumbprint { get; set; }
 

@@ -55,8 +55,10 @@ internal static class SecureFile
     {
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
-            // The default ACL of a per-user or ProgramData folder is inherited; services run the
-            // agent under an account whose state folder is already private.
+#if NET
+            WindowsAcl.RestrictToOwner(path, directory);
+#endif
+            // netstandard2.0 (the PowerShell module) writes no secrets of its own.
             return;
         }
 #if NET

@@ -74,6 +74,8 @@ internal static class Problems
         413 => "Payload too large",
         415 => "Unsupported media type",
         422 => "Unprocessable content",
+        429 => "Too many requests",
+        507 => "Insufficient storage",
         _ => "Error",
     };
 }

@@ -6,7 +6,7 @@ using Monitoring.Internal;
 namespace Monitoring.Manager.Security;
 
 /// <summary>The certificate the manager serves HTTPS with: a configured PFX, or a self-signed one made on first start.</summary>
-internal static class ManagerCertificate
+internal static partial class ManagerCertificate
 {
     public const string FileName = "manager.pfx";
     public const string PublicFileName = "manager.crt";
@@ -27,19 +27,22 @@ internal static class ManagerCertificate
         }
 
         var path = Path.Combine(options.DataDirectory, FileName);
+        ECDsa? key = null;
         if (File.Exists(path))
         {
-            var existing = X509CertificateLoader.LoadPkcs12FromFile(path, null);
-            if (existing.NotAfter > DateTime.Now.AddDays(7))
+            var existing = X509CertificateLoader.LoadPkcs12FromFile(path, null, X509KeyStorageFlags.Exportable);
+            if (existing.NotAfter > DateTime.Now.AddDays(30))
             {
                 return existing;
             }
 
-            logger.LogWarning("The self-signed certificate in {Path} expires on {Date}; making a new one. Agents pinned to the old thumbprint must be given the new one.", path, existing.NotAfter);
+            // Renew with the same key: the public-key pin agents hold stays valid.
+            key = existing.GetECDsaPrivateKey();
+            LogRenewing(logger, path, existing.NotAfter, key is not null);
         }
 
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=Monitoring Manager", key, HashAlgorithmName.SHA256);
+        using var owned = key ?? ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Monitoring Manager", owned, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName("localhost");
         san.AddDnsName(Environment.MachineName);
@@ -53,10 +56,27 @@ internal static class ManagerCertificate
         SecureFile.WriteAllBytes(path, created.Export(X509ContentType.Pfx));
         SecureFile.WriteAllText(Path.Combine(options.DataDirectory, PublicFileName), created.ExportCertificatePem() + "\n", ownerOnly: false);
         var cert = X509CertificateLoader.LoadPkcs12FromFile(path, null);
-        logger.LogInformation("Created a self-signed certificate {Path} with SHA-256 thumbprint {Thumbprint}", path, Thumbprint(cert));
+        if (key is null)
+        {
+            LogCreated(logger, path, Thumbprint(cert));
+        }
+        else
+        {
+            LogRenewed(logger, path, cert.NotAfter, Thumbprint(cert), CertificatePins.CertificatePin(cert));
+        }
+
         return cert;
     }
 
-    /// <summary>The SHA-256 thumbprint agents and admins pin, uppercase hex.</summary>
-    public static string Thumbprint(X509Certificate2 cert) => Convert.ToHexString(SHA256.HashData(cert.RawData));
+    /// <summary>The pin agents and admins hold: the SHA-256 of the certificate's public key, uppercase hex.</summary>
+    public static string Thumbprint(X509Certificate2 cert) => CertificatePins.PublicKeyPin(cert);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The self-signed certificate in {Path} expires on {Date}; renewing it (same key: {SameKey})")]
+    private static partial void LogRenewing(ILogger logger, string path, DateTime date, bool sameKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created a self-signed certificate {Path}; agents pin its public key {Pin}")]
+    private static partial void LogCreated(ILogger logger, string path, string pin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewed the self-signed certificate {Path} (valid until {Date}) with the same key: the public-key pin {Pin} is unchanged and agents that hold it keep working; agents pinned to the old certificate's thumbprint need --certificate-thumbprint {Pin} (the new certificate's own thumbprint is {CertificatePin})")]
+    private static partial void LogRenewed(ILogger logger, string path, DateTime date, string pin, string certificatePin);
 }

@@ -72,7 +72,7 @@ public sealed class Fleet : IDisposable
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
-                cert is not null && Convert.ToHexString(SHA256.HashData(cert.RawData)) == pin,
+                cert is not null && Convert.ToHexString(SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo())) == pin,
         };
         var http = new HttpClient(handler) { BaseAddress = new Uri(ManagerUrl) };
         if (token is not null)

@@ -39,9 +39,13 @@ public sealed class TestManager : IAsyncDisposable
 
     public static async Task<TestManager> StartAsync(params string[] extraArgs) => await StartAsync(false, extraArgs);
 
-    public static async Task<TestManager> StartAsync(bool https, params string[] extraArgs)
+    public static Task<TestManager> StartAsync(bool https, params string[] extraArgs) =>
+        StartInAsync(Directory.CreateTempSubdirectory("monitoring-manager-").FullName, https, extraArgs);
+
+    /// <summary>Starts a manager on a data directory the test prepared (and that the manager deletes when disposed).</summary>
+    public static async Task<TestManager> StartInAsync(string dataDir, bool https, params string[] extraArgs)
     {
-        var manager = new TestManager(Directory.CreateTempSubdirectory("monitoring-manager-").FullName, extraArgs, TestNet.FreePort(), https);
+        var manager = new TestManager(dataDir, extraArgs, TestNet.FreePort(), https);
         await manager.StartAgainAsync();
         return manager;
     }
