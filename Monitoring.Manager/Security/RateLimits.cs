@@ -56,7 +56,7 @@ internal static class RateLimits
     }
 
     private static RateLimitPartition<string> ByEnrollingAddress(HttpContext context, ManagerOptions options) =>
-        context.User.IsInRole(Roles.Enrollment)
+        context.User.IsInRole(Roles.Enrollment) && context.Request.Path.Equals(ApiRoutes.Register, StringComparison.OrdinalIgnoreCase)
             ? RateLimitPartition.GetFixedWindowLimiter("enroll:" + Address(context), _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = options.EnrollmentsPerMinutePerAddress,

@@ -31,6 +31,9 @@ public sealed class TestManager : IAsyncDisposable
 
     public bool Https { get; }
 
+    /// <summary>The running manager's services (its endpoint table, for example).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The manager is not running.");
+
     public Uri Url => new($"{(Https ? "https" : "http")}://127.0.0.1:{Port}");
 
     public AdminConnection Admin => JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(DataDir, "admin.json")), MonitoringJsonContext.Default.AdminConnection)!;
