@@ -189,6 +189,46 @@ public sealed class AgentFileSafetyTests : IAsyncLifetime
     private static string PartPath(string destination, string fileId) =>
         Path.Combine(Path.GetDirectoryName(destination)!, "." + Path.GetFileName(destination) + "." + fileId + ".part");
 
+    [Fact]
+    public async Task ShellMetacharacters_InEveryStringArgumentOfEveryCommand_StayData()
+    {
+        var marker = Path.Combine(_root, "pwned");
+        string[] payloads = [$"$(touch {marker})", $"; touch {marker}", $"`touch {marker}`", $"| touch {marker}", $"{Read}/x && touch {marker}", $"\n touch {marker}"];
+        // Exactly the commands the agent advertised when it registered.
+        var definitions = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Monitoring.Manager.Fleet.FleetRegistry>(_manager.Services).Find("files1")!.Commands!;
+        var tried = 0;
+        foreach (var definition in definitions.Where(d => d.Arguments.Any(a => a.Type == CommandArgumentType.String && a.AllowedValues is null)))
+        {
+            foreach (var payload in payloads)
+            {
+                var arguments = definition.Arguments
+                    .Where(a => a.Required || a.Type == CommandArgumentType.String)
+                    .Select(a => (a.Name, a.Type switch
+                    {
+                        CommandArgumentType.String => a.AllowedValues is { Count: > 0 } allowed ? allowed[0] : (object?)payload,
+                        CommandArgumentType.Boolean => false,
+                        _ => a.Minimum ?? 1,
+                    }))
+                    .ToArray();
+                try
+                {
+                    var outcome = await RunAsync(definition.Name, arguments);
+                    Assert.NotEqual(CommandStatus.TimedOut, outcome.Status);
+                }
+                catch (MonitoringApiException ex) when (ex.StatusCode == 400)
+                {
+                    // Refused as invalid data before it reached the agent: also data, not code.
+                }
+
+                tried++;
+            }
+        }
+
+        Assert.True(tried >= payloads.Length, "no string argument was tried");
+        Assert.False(File.Exists(marker), "a shell ran an argument");
+    }
+
     private static void Link(string existing, string link)
     {
         using var ln = Process.Start("ln", [existing, link])!;
