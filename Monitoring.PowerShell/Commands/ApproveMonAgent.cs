@@ -18,21 +18,6 @@ public sealed class ApproveMonAgentCommand : MonCmdlet
     protected override void ProcessRecord()
     {
         var client = Client;
-        foreach (var id in Id)
-        {
-            if (!ShouldProcess($"agent '{id}'", "Approve"))
-            {
-                continue;
-            }
-
-            try
-            {
-                WriteObject(Run(ct => client.ApproveAgentAsync(id, ct)));
-            }
-            catch (Monitoring.Client.MonitoringApiException ex)
-            {
-                WriteError(ToErrorRecord(ex, id));
-            }
-        }
+        ForEachConfirmed<AgentInfo>(Id, id => $"agent '{id}'", "Approve", async (id, ct) => await client.ApproveAgentAsync(id, ct).ConfigureAwait(false));
     }
 }

@@ -15,21 +15,6 @@ public sealed class RemoveMonApiKeyCommand : MonCmdlet
     protected override void ProcessRecord()
     {
         var client = Client;
-        foreach (var id in Id)
-        {
-            if (!ShouldProcess($"admin key '{id}'", "Revoke"))
-            {
-                continue;
-            }
-
-            try
-            {
-                Run(ct => client.RevokeApiKeyAsync(id, ct));
-            }
-            catch (Monitoring.Client.MonitoringApiException ex)
-            {
-                WriteError(ToErrorRecord(ex, id));
-            }
-        }
+        ForEachConfirmed<object>(Id, id => $"admin key '{id}'", "Revoke", async (id, ct) => { await client.RevokeApiKeyAsync(id, ct).ConfigureAwait(false); return null; });
     }
 }

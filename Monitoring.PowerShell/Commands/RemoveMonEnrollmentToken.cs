@@ -15,21 +15,6 @@ public sealed class RemoveMonEnrollmentTokenCommand : MonCmdlet
     protected override void ProcessRecord()
     {
         var client = Client;
-        foreach (var id in Id)
-        {
-            if (!ShouldProcess($"enrollment token '{id}'", "Revoke"))
-            {
-                continue;
-            }
-
-            try
-            {
-                Run(ct => client.RevokeEnrollmentTokenAsync(id, ct));
-            }
-            catch (Monitoring.Client.MonitoringApiException ex)
-            {
-                WriteError(ToErrorRecord(ex, id));
-            }
-        }
+        ForEachConfirmed<object>(Id, id => $"enrollment token '{id}'", "Revoke", async (id, ct) => { await client.RevokeEnrollmentTokenAsync(id, ct).ConfigureAwait(false); return null; });
     }
 }

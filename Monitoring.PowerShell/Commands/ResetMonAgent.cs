@@ -18,22 +18,6 @@ public sealed class ResetMonAgentCommand : MonCmdlet
     protected override void ProcessRecord()
     {
         var client = Client;
-        foreach (var id in Id)
-        {
-            if (!ShouldProcess($"agent '{id}'", "Revoke its token and let it enroll once more"))
-            {
-                continue;
-            }
-
-            try
-            {
-                WriteObject(Run(ct => client.ResetAgentAsync(id, ct)));
-                WriteVerbose($"Agent '{id}' was reset: restart it with its enrollment token to rejoin.");
-            }
-            catch (Monitoring.Client.MonitoringApiException ex)
-            {
-                WriteError(ToErrorRecord(ex, id));
-            }
-        }
+        ForEachConfirmed<AgentInfo>(Id, id => $"agent '{id}'", "Revoke its token and let it enroll once more", async (id, ct) => await client.ResetAgentAsync(id, ct).ConfigureAwait(false));
     }
 }

@@ -70,6 +70,34 @@ public abstract class MonCmdlet : PSCmdlet
         return result;
     }
 
+    /// <summary>
+    /// For each id the user confirms (<c>-WhatIf</c>, <c>-Confirm</c>), calls the manager and writes what it
+    /// answers (unless null); an error for one id is written and the next one still runs.
+    /// </summary>
+    protected void ForEachConfirmed<T>(IEnumerable<string> ids, Func<string, string> target, string action, Func<string, CancellationToken, Task<T?>> call)
+        where T : class
+    {
+        foreach (var id in ids)
+        {
+            if (!ShouldProcess(target(id), action))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Run(ct => call(id, ct)) is { } result)
+                {
+                    WriteObject(result);
+                }
+            }
+            catch (MonitoringApiException ex)
+            {
+                WriteError(ToErrorRecord(ex, id));
+            }
+        }
+    }
+
     /// <summary>Queues an action for the pipeline thread (from async code inside <see cref="Run"/>).</summary>
     protected void OnPipeline(Action action)
     {

@@ -39,7 +39,7 @@ public sealed class EndToEndTests : IDisposable
         var history = JsonDocument.Parse(await adminHttp.GetStringAsync("/api/v1/agents/e2e-a/status?limit=5")).RootElement;
         Assert.True(history[0].GetProperty("seq").GetInt64() >= 1);
         Assert.True(history[0].TryGetProperty("timestamp", out _));
-        Assert.Contains("Agent e2e-a registered from 127.0.0.1", manager.Output, StringComparison.Ordinal);
+        Assert.Contains("Agent e2e-a enrolled from 127.0.0.1", manager.Output, StringComparison.Ordinal);
         Assert.Contains($"Monitoring manager started on {_fleet.ManagerUrl}", manager.Output, StringComparison.Ordinal);
 
         // 401 without a token, 403 for an agent token on an admin endpoint, 403 for agent A posting as agent B.
