@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using Monitoring.Manager.Storage;
+
+namespace Monitoring.Manager.Tests.Storage;
+
+public sealed class GroupCommitTests
+{
+    [Fact]
+    public async Task ConcurrentReports_AreAllStoredExactlyOnce_InFewerCommitsThanWrites()
+    {
+        await using var manager = await TestManager.StartAsync("--rateLimits:enrollmentsPerMinutePerAddress", "100000");
+        var agents = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => manager.EnrollAsync("g" + i)));
+        var database = manager.Services.GetRequiredService<SqliteDatabase>();
+        var before = database.CommitStats;
+
+        // Every agent sends 25 reports, and each report is sent twice (a replay after a lost answer).
+        await Task.WhenAll(agents.Select((a, i) => Task.Run(async () =>
+        {
+            for (var seq = 1; seq <= 25; seq++)
+            {
+                var first = a.Connection.ReportAsync("g" + i, [TestManager.Snapshot(seq)]);
+                var replay = a.Connection.ReportAsync("g" + i, [TestManager.Snapshot(seq)]);
+                var acks = await Task.WhenAll(first, replay);
+                Assert.Equal(1, acks.Sum(x => x.Accepted));
+                Assert.Equal(1, acks.Sum(x => x.Duplicates));
+            }
+        })));
+
+        var after = database.CommitStats;
+        using var admin = manager.AdminClient();
+        for (var i = 0; i < agents.Length; i++)
+        {
+            Assert.Equal(Enumerable.Range(1, 25).Reverse().Select(s => (long)s), (await admin.GetStatusHistoryAsync("g" + i, limit: 100)).Select(s => s.Seq));
+        }
+
+        Assert.True(after.Writes - before.Writes >= 2000, $"{after.Writes - before.Writes} writes");
+        Assert.True(after.Commits - before.Commits < after.Writes - before.Writes, $"{after.Commits - before.Commits} commits for {after.Writes - before.Writes} writes: nothing was grouped");
+    }
+
+    [Fact]
+    public async Task AFailingWrite_RollsBackAlone_AndTheRestOfItsGroupCommits()
+    {
+        var dir = Directory.CreateTempSubdirectory("monitoring-db-").FullName;
+        try
+        {
+            using var database = new SqliteDatabase(dir);
+            await database.WriteAsync(async (c, t) => { await SqliteDatabase.ExecAsync(c, t, "CREATE TABLE t (v INTEGER PRIMARY KEY)", default); return 0; }, default);
+
+            var writes = Enumerable.Range(0, 200).Select(i => database.WriteAsync(async (c, t) =>
+            {
+                await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
+                if (i % 10 == 0)
+                {
+                    await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
+                }
+
+                return i;
+            }, default)).ToList();
+            var results = await Task.WhenAll(writes.Select(async w => { try { await w; return true; } catch (Microsoft.Data.Sqlite.SqliteException) { return false; } }));
+
+            Assert.Equal(20, results.Count(ok => !ok));
+            await using var reader = await database.OpenReaderAsync(default);
+            using var count = reader.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM t";
+            Assert.Equal(180L, (long)(await count.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
