@@ -1,7 +1,7 @@
 using Monitoring.Benchmarks;
 
 // Benchmarks run the real manager and agent processes on loopback and print Markdown for docs/benchmarks.md.
-// Usage: Monitoring.Benchmarks commands [--count N] | files [--mib N]
+// Usage: Monitoring.Benchmarks commands [--count N] | files [--mib N] | ingest [--agents N] [--seconds S] [--connections C] [--runs R]
 var which = args.FirstOrDefault() ?? "commands";
 var count = args.SkipWhile(a => a != "--count").Skip(1).Select(int.Parse).FirstOrDefault(500);
 switch (which)
@@ -9,10 +9,18 @@ switch (which)
     case "commands":
         await CommandLatency.RunAsync(count);
         return 0;
+    case "ingest":
+        return await IngestThroughput.RunAsync(
+            Arg("--agents", 1000), Arg("--seconds", 10), Arg("--connections", 64), Arg("--runs", 3));
+    case "trivial-server":
+        await TrivialServer.RunAsync(args[1]);
+        return 0;
     case "files":
         await FileThroughput.RunAsync(args.SkipWhile(a => a != "--mib").Skip(1).Select(long.Parse).FirstOrDefault(1024) << 20);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: commands, files.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: commands, files, ingest.");
         return 2;
 }
+
+int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);

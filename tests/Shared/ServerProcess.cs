@@ -49,6 +49,15 @@ public sealed class ServerProcess : IDisposable
             throw new FileNotFoundException($"{dll} is missing; build the solution ({configuration}) first.", dll);
         }
 
+        return StartDll(project, dll, args);
+    }
+
+    /// <summary>Runs this test or benchmark assembly itself again as a separate process with other arguments.</summary>
+    public static ServerProcess StartSelf(params string[] args) =>
+        StartDll(Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "self"), Assembly.GetEntryAssembly()!.Location, args);
+
+    private static ServerProcess StartDll(string project, string dll, string[] args)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
