@@ -33,7 +33,13 @@ public static class ManagerApp
     /// <summary>Creates the manager from command-line arguments, with its store open and its fleet loaded.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is where the binaries are, not the working directory, and nothing watches it: a file
+        // watcher on a working directory that holds the data directory woke on every database write.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.Sources.Clear();
 
         // Precedence, lowest first: manager.yaml, MONITORING_* environment variables, the command line.
