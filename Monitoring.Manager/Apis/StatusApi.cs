@@ -53,7 +53,14 @@ internal static class StatusApi
         }
 
         var snapshots = parsed.Snapshots!;
-        var result = await store.AppendSnapshotsAsync(id, snapshots, time.GetUtcNow(), http.Connection.RemoteIpAddress?.ToString(), ct);
+        // Serialized here, on the request's thread, so the single writer only binds bytes.
+        var json = new ReadOnlyMemory<byte>[snapshots.Count];
+        for (var i = 0; i < json.Length; i++)
+        {
+            json[i] = JsonSerializer.SerializeToUtf8Bytes(snapshots[i], MonitoringJsonContext.Default.MetricSnapshot);
+        }
+
+        var result = await store.AppendSnapshotsAsync(id, snapshots, json, time.GetUtcNow(), http.Connection.RemoteIpAddress?.ToString(), ct);
         fleet.Reported(id, snapshots, result.LastSeq, http.Connection.RemoteIpAddress?.ToString());
         return TypedResults.Ok(new StatusAck
         {

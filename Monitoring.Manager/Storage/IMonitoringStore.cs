@@ -61,8 +61,12 @@ internal interface IMonitoringStore : IDisposable
     /// <summary>The highest sequence number ever stored for an id, kept even after the agent is removed.</summary>
     Task<long> GetLastSeqAsync(string agentId, CancellationToken ct);
 
-    /// <summary>Stores new snapshots and ignores replayed (agent, seq) pairs, in one transaction.</summary>
-    Task<AppendResult> AppendSnapshotsAsync(string agentId, IReadOnlyList<MetricSnapshot> snapshots, DateTimeOffset receivedAt, string? address, CancellationToken ct);
+    /// <summary>
+    /// Stores new snapshots and ignores replayed (agent, seq) pairs, in one transaction. <paramref name="json"/>, when
+    /// given, holds each snapshot's validated JSON as received, stored as is rather than serialized again.
+    /// </summary>
+    Task<AppendResult> AppendSnapshotsAsync(
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct);
 
     /// <summary>Snapshots newest first, optionally within [from, to].</summary>
     Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);

@@ -20,6 +20,7 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _open = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
     private Task? _loop;
 
@@ -151,6 +152,25 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// A command on the writer connection for <paramref name="sql"/>, prepared once and reused by every later write
+    /// (only the writer's loop runs writes, so the cache needs no lock). Parameters are added once by the caller
+    /// when <paramref name="created"/> is true, and set on each use.
+    /// </summary>
+    public SqliteCommand Prepared(SqliteConnection conn, SqliteTransaction tx, string sql, out bool created)
+    {
+        created = !_prepared.TryGetValue(sql, out var cmd);
+        if (created)
+        {
+            cmd = conn.CreateCommand();
+            cmd.CommandText = sql;
+            _prepared[sql] = cmd;
+        }
+
+        cmd!.Transaction = tx;
+        return cmd;
+    }
+
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
     {
         var conn = new SqliteConnection(_connectionString);
@@ -175,6 +195,11 @@ internal sealed class SqliteDatabase : IDisposable
     {
         _queue.Writer.TryComplete();
         _loop?.GetAwaiter().GetResult();
+        foreach (var cmd in _prepared.Values)
+        {
+            cmd.Dispose();
+        }
+
         _writer?.Dispose();
         _open.Dispose();
     }

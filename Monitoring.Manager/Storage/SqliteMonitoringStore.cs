@@ -226,48 +226,61 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
     }
 
     public Task<AppendResult> AppendSnapshotsAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
         WriteAsync(async (conn, tx) =>
         {
             var accepted = 0;
             long maxSeq = 0;
-            using (var insert = conn.CreateCommand())
+            var insert = _database.Prepared(conn, tx, "INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data) VALUES ($a, $s, $t, $r, $d)", out var created);
+            if (created)
             {
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data) VALUES ($a, $s, $t, $r, $d)";
-                var pa = insert.Parameters.Add("$a", SqliteType.Text);
-                var ps = insert.Parameters.Add("$s", SqliteType.Integer);
-                var pt = insert.Parameters.Add("$t", SqliteType.Integer);
-                var pr = insert.Parameters.Add("$r", SqliteType.Integer);
-                var pd = insert.Parameters.Add("$d", SqliteType.Text);
-                foreach (var s in snapshots)
-                {
-                    pa.Value = agentId;
-                    ps.Value = s.Seq;
-                    pt.Value = ToMs(s.Timestamp);
-                    pr.Value = ToMs(receivedAt);
-                    pd.Value = JsonSerializer.Serialize(s, MonitoringJsonContext.Default.MetricSnapshot);
-                    accepted += await insert.ExecuteNonQueryAsync(ct);
-                    maxSeq = Math.Max(maxSeq, s.Seq);
-                }
+                insert.Parameters.Add("$a", SqliteType.Text);
+                insert.Parameters.Add("$s", SqliteType.Integer);
+                insert.Parameters.Add("$t", SqliteType.Integer);
+                insert.Parameters.Add("$r", SqliteType.Integer);
+                insert.Parameters.Add("$d", SqliteType.Blob);
             }
 
-            using (var update = conn.CreateCommand())
+            for (var i = 0; i < snapshots.Count; i++)
             {
-                update.Transaction = tx;
-                update.CommandText = """
-                    INSERT INTO agent_seq (agent_id, last_seq) VALUES ($a, $s)
-                        ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, $s);
-                    UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a;
-                    SELECT last_seq FROM agent_seq WHERE agent_id = $a;
-                    """;
-                update.Parameters.AddWithValue("$a", agentId);
-                update.Parameters.AddWithValue("$s", maxSeq);
-                update.Parameters.AddWithValue("$r", ToMs(receivedAt));
-                update.Parameters.AddWithValue("$addr", (object?)address ?? DBNull.Value);
-                var last = (long)(await update.ExecuteScalarAsync(ct))!;
-                return new AppendResult(accepted, snapshots.Count - accepted, last);
+                var s = snapshots[i];
+                insert.Parameters[0].Value = agentId;
+                insert.Parameters[1].Value = s.Seq;
+                insert.Parameters[2].Value = ToMs(s.Timestamp);
+                insert.Parameters[3].Value = ToMs(receivedAt);
+                insert.Parameters[4].Value = json is not null ? json[i].ToArray() : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot);
+                accepted += await insert.ExecuteNonQueryAsync(ct);
+                maxSeq = Math.Max(maxSeq, s.Seq);
             }
+
+            var seen = _database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out created);
+            if (created)
+            {
+                seen.Parameters.Add("$a", SqliteType.Text);
+                seen.Parameters.Add("$r", SqliteType.Integer);
+                seen.Parameters.Add("$addr", SqliteType.Text);
+            }
+
+            seen.Parameters[0].Value = agentId;
+            seen.Parameters[1].Value = ToMs(receivedAt);
+            seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
+            await seen.ExecuteNonQueryAsync(ct);
+
+            var seq = _database.Prepared(conn, tx, """
+                INSERT INTO agent_seq (agent_id, last_seq) VALUES ($a, $s)
+                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
+                RETURNING last_seq
+                """, out created);
+            if (created)
+            {
+                seq.Parameters.Add("$a", SqliteType.Text);
+                seq.Parameters.Add("$s", SqliteType.Integer);
+            }
+
+            seq.Parameters[0].Value = agentId;
+            seq.Parameters[1].Value = maxSeq;
+            var last = (long)(await seq.ExecuteScalarAsync(ct))!;
+            return new AppendResult(accepted, snapshots.Count - accepted, last);
         }, ct);
 
     public async Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(
@@ -297,7 +310,8 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return reader.GetString(0);
+            // Rows written before version 3 hold text, later ones the UTF-8 bytes as received.
+            yield return reader.GetValue(0) is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : reader.GetString(0);
         }
     }
 
