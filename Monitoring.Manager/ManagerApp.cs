@@ -109,6 +109,8 @@ public static class ManagerApp
         builder.Services.AddSingleton(new SqliteDatabase(options.DataDirectory));
         builder.Services.AddSingleton<IMonitoringStore>(sp => new SqliteMonitoringStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<Storage.History.IHistoryStore>(sp => new Storage.History.SqliteHistoryStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddHostedService<Storage.History.HistorySealer>();
         builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<FleetRegistry>();
         builder.Services.AddSingleton<EnrollmentService>();
@@ -149,9 +151,17 @@ public static class ManagerApp
 
         var store = app.Services.GetRequiredService<IMonitoringStore>();
         await store.InitializeAsync(CancellationToken.None);
+        var history = app.Services.GetRequiredService<Storage.History.IHistoryStore>();
+        await history.InitializeAsync(CancellationToken.None);
         await app.Services.GetRequiredService<CredentialService>().LoadAsync(CancellationToken.None);
-        app.Services.GetRequiredService<FleetRegistry>().Load(
-            await store.LoadAgentsAsync(CancellationToken.None), await store.AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
+        var agents = new List<(StoredAgent, Metrics.MetricSnapshot?)>();
+        foreach (var (agent, latest) in await store.LoadAgentsAsync(CancellationToken.None))
+        {
+            // An agent whose recent rows were all sealed finds its latest snapshot in its newest chunk.
+            agents.Add((agent, latest ?? await history.GetLatestAsync(agent.Id, CancellationToken.None)));
+        }
+
+        app.Services.GetRequiredService<FleetRegistry>().Load(agents, await store.AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
         await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
 
         app.UseExceptionHandler();

@@ -44,6 +44,9 @@ public sealed class ManagerOptions
     /// <summary>An upload that has not completed after this long is removed with its partial bytes.</summary>
     public TimeSpan UploadTtl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long a snapshot stays a row of its own before it is sealed into its agent's compact chunk.</summary>
+    public TimeSpan SealAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long alert transitions are kept.</summary>
     public TimeSpan AlertRetention { get; set; } = TimeSpan.FromDays(90);
 
@@ -72,7 +75,7 @@ public sealed class ManagerOptions
     internal static readonly string[] KnownKeys =
     [
         "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
-        "thresholdsFile", "offlineAlertGrace", "maxAgents", "maxClockSkew",
+        "thresholdsFile", "offlineAlertGrace", "maxAgents", "maxClockSkew", "history:sealAfter",
         "files:maxBytesPerAgent", "files:maxStoreBytes", "files:uploadTtl",
         "retention:alerts", "retention:commands", "retention:silences",
         "rateLimits:requestsPerSecondPerCredential", "rateLimits:enrollmentsPerMinutePerAddress", "rateLimits:failedAuthPerMinutePerAddress",
@@ -95,6 +98,7 @@ public sealed class ManagerOptions
         o.MaxFileBytesPerAgent = Int(config, yaml, "files:maxBytesPerAgent", o.MaxFileBytesPerAgent, 0, long.MaxValue);
         o.MaxFileStoreBytes = Int(config, yaml, "files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
         o.UploadTtl = Span(config, yaml, "files:uploadTtl", o.UploadTtl);
+        o.SealAfter = Span(config, yaml, "history:sealAfter", o.SealAfter);
         o.AlertRetention = Span(config, yaml, "retention:alerts", o.AlertRetention);
         o.CommandRetention = Span(config, yaml, "retention:commands", o.CommandRetention);
         o.SilenceRetention = Span(config, yaml, "retention:silences", o.SilenceRetention);

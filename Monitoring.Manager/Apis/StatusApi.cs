@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Manager.Fleet;
 using Monitoring.Manager.Security;
 using Monitoring.Manager.Storage;
+using Monitoring.Manager.Storage.History;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 
@@ -35,7 +36,7 @@ internal static class StatusApi
         HttpContext http,
         ClaimsPrincipal user,
         FleetRegistry fleet,
-        IMonitoringStore store,
+        IHistoryStore store,
         TimeProvider time,
         Alerts.CentralThresholds thresholds,
         ManagerOptions options,
@@ -77,7 +78,7 @@ internal static class StatusApi
         DateTimeOffset? from,
         DateTimeOffset? to,
         FleetRegistry fleet,
-        IMonitoringStore store,
+        IHistoryStore store,
         CancellationToken ct)
     {
         if (fleet.Find(id) is null && await store.GetLastSeqAsync(id, ct) == 0)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Internal;
 using Monitoring.Manager.Security;
 using Monitoring.Manager.Storage;
+using Monitoring.Manager.Storage.History;
 using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Fleet;
@@ -15,6 +16,7 @@ namespace Monitoring.Manager.Fleet;
 internal sealed partial class EnrollmentService(
     FleetRegistry fleet,
     IMonitoringStore store,
+    IHistoryStore history,
     CredentialService credentials,
     ManagerOptions options,
     TimeProvider time,
@@ -213,14 +215,14 @@ internal sealed partial class EnrollmentService(
     private async Task SaveAsync(StoredAgent agent, CancellationToken ct)
     {
         await store.SaveAgentAsync(agent, ct);
-        fleet.Upsert(agent with { LastSeq = await store.GetLastSeqAsync(agent.Id, ct) });
+        fleet.Upsert(agent with { LastSeq = await history.GetLastSeqAsync(agent.Id, ct) });
     }
 
     private async Task<RegisterResponse> ResponseAsync(StoredAgent agent, string? token, CancellationToken ct) => new()
     {
         AgentId = agent.Id,
         AgentToken = token,
-        LastSeq = await store.GetLastSeqAsync(agent.Id, ct),
+        LastSeq = await history.GetLastSeqAsync(agent.Id, ct),
         Enrollment = agent.Enrollment,
         ServerTime = time.GetUtcNow(),
     };

@@ -58,22 +58,6 @@ internal interface IMonitoringStore : IDisposable
 
     Task<bool> DeleteAgentAsync(string id, CancellationToken ct);
 
-    /// <summary>The highest sequence number ever stored for an id, kept even after the agent is removed.</summary>
-    Task<long> GetLastSeqAsync(string agentId, CancellationToken ct);
-
-    /// <summary>
-    /// Stores new snapshots and ignores replayed (agent, seq) pairs, in one transaction. <paramref name="json"/>, when
-    /// given, holds each snapshot's validated JSON as received, stored as is rather than serialized again.
-    /// </summary>
-    Task<AppendResult> AppendSnapshotsAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct);
-
-    /// <summary>Snapshots newest first, optionally within [from, to].</summary>
-    Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);
-
-    /// <summary>The same snapshots as stored JSON, one at a time, so a large answer is streamed rather than held in memory.</summary>
-    IAsyncEnumerable<string> ReadSnapshotJsonAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct);
-
     /// <summary>Stores transitions not seen before (marked silenced where <paramref name="isSilenced"/> says) and returns those, in order.</summary>
     Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
         string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct);
@@ -141,7 +125,4 @@ internal interface IMonitoringStore : IDisposable
 
     /// <summary>Deletes silences that ended before <paramref name="cutoff"/>, in bounded batches.</summary>
     Task<int> PurgeSilencesAsync(DateTimeOffset cutoff, CancellationToken ct);
-
-    /// <summary>Deletes snapshots the manager received before <paramref name="cutoff"/> (its own clock, not the agent's claim); returns how many.</summary>
-    Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);
 }

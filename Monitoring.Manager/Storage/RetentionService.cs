@@ -7,7 +7,7 @@ namespace Monitoring.Manager.Storage;
 /// silences, and uploads abandoned before they completed (with their partial bytes). Deletes run in bounded batches
 /// so ingest never waits long behind them.
 /// </summary>
-internal sealed partial class RetentionService(IMonitoringStore store, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
+internal sealed partial class RetentionService(IMonitoringStore store, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +37,7 @@ internal sealed partial class RetentionService(IMonitoringStore store, FileStore
     public async Task RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        Report("snapshot(s)", await store.PurgeSnapshotsAsync(now - options.HistoryRetention, ct), options.HistoryRetention);
+        Report("snapshot(s)", await history.PurgeSnapshotsAsync(now - options.HistoryRetention, ct), options.HistoryRetention);
         Report("alert transition(s)", await store.PurgeAlertsAsync(now - options.AlertRetention, ct), options.AlertRetention);
         Report("finished command(s)", await store.PurgeCommandsAsync(now - options.CommandRetention, ct), options.CommandRetention);
         Report("ended silence(s)", await store.PurgeSilencesAsync(now - options.SilenceRetention, ct), options.SilenceRetention);

@@ -171,6 +171,31 @@ internal sealed class SqliteDatabase : IDisposable
         return cmd;
     }
 
+    /// <summary>
+    /// Runs a <c>DELETE … LIMIT 1000</c> statement (with <c>$cutoff</c>) until it deletes fewer than a thousand rows:
+    /// one short write per batch, so a large purge never holds up ingest for long.
+    /// </summary>
+    public async Task<int> PurgeInBatchesAsync(string sql, DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var total = 0;
+        while (true)
+        {
+            var removed = await WriteAsync(async (conn, tx) =>
+            {
+                using var cmd = conn.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = sql;
+                cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
+                return await cmd.ExecuteNonQueryAsync(ct);
+            }, ct);
+            total += removed;
+            if (removed < 1000)
+            {
+                return total;
+            }
+        }
+    }
+
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
     {
         var conn = new SqliteConnection(_connectionString);

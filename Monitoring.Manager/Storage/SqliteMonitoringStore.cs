@@ -216,105 +216,6 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }, ct);
 
-    public async Task<long> GetLastSeqAsync(string agentId, CancellationToken ct)
-    {
-        await using var conn = await OpenReaderAsync(ct);
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT last_seq FROM agent_seq WHERE agent_id = $id";
-        cmd.Parameters.AddWithValue("$id", agentId);
-        return await cmd.ExecuteScalarAsync(ct) is long seq ? seq : 0;
-    }
-
-    public Task<AppendResult> AppendSnapshotsAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
-        WriteAsync(async (conn, tx) =>
-        {
-            var accepted = 0;
-            long maxSeq = 0;
-            var insert = _database.Prepared(conn, tx, "INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data) VALUES ($a, $s, $t, $r, $d)", out var created);
-            if (created)
-            {
-                insert.Parameters.Add("$a", SqliteType.Text);
-                insert.Parameters.Add("$s", SqliteType.Integer);
-                insert.Parameters.Add("$t", SqliteType.Integer);
-                insert.Parameters.Add("$r", SqliteType.Integer);
-                insert.Parameters.Add("$d", SqliteType.Blob);
-            }
-
-            for (var i = 0; i < snapshots.Count; i++)
-            {
-                var s = snapshots[i];
-                insert.Parameters[0].Value = agentId;
-                insert.Parameters[1].Value = s.Seq;
-                insert.Parameters[2].Value = ToMs(s.Timestamp);
-                insert.Parameters[3].Value = ToMs(receivedAt);
-                insert.Parameters[4].Value = json is not null ? json[i].ToArray() : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot);
-                accepted += await insert.ExecuteNonQueryAsync(ct);
-                maxSeq = Math.Max(maxSeq, s.Seq);
-            }
-
-            var seen = _database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out created);
-            if (created)
-            {
-                seen.Parameters.Add("$a", SqliteType.Text);
-                seen.Parameters.Add("$r", SqliteType.Integer);
-                seen.Parameters.Add("$addr", SqliteType.Text);
-            }
-
-            seen.Parameters[0].Value = agentId;
-            seen.Parameters[1].Value = ToMs(receivedAt);
-            seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
-            await seen.ExecuteNonQueryAsync(ct);
-
-            var seq = _database.Prepared(conn, tx, """
-                INSERT INTO agent_seq (agent_id, last_seq) VALUES ($a, $s)
-                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
-                RETURNING last_seq
-                """, out created);
-            if (created)
-            {
-                seq.Parameters.Add("$a", SqliteType.Text);
-                seq.Parameters.Add("$s", SqliteType.Integer);
-            }
-
-            seq.Parameters[0].Value = agentId;
-            seq.Parameters[1].Value = maxSeq;
-            var last = (long)(await seq.ExecuteScalarAsync(ct))!;
-            return new AppendResult(accepted, snapshots.Count - accepted, last);
-        }, ct);
-
-    public async Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(
-        string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
-    {
-        var result = new List<MetricSnapshot>();
-        await foreach (var json in ReadSnapshotJsonAsync(agentId, from, to, limit, ct))
-        {
-            result.Add(JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.MetricSnapshot)!);
-        }
-
-        return result;
-    }
-
-    public async IAsyncEnumerable<string> ReadSnapshotJsonAsync(
-        string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var conn = await OpenReaderAsync(ct);
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = from is null && to is null
-            ? "SELECT data FROM snapshots WHERE agent_id = $a ORDER BY seq DESC LIMIT $n"
-            : "SELECT data FROM snapshots WHERE agent_id = $a AND ts >= $from AND ts <= $to ORDER BY ts DESC, seq DESC LIMIT $n";
-        cmd.Parameters.AddWithValue("$a", agentId);
-        cmd.Parameters.AddWithValue("$from", from is { } f ? ToMs(f) : long.MinValue);
-        cmd.Parameters.AddWithValue("$to", to is { } t ? ToMs(t) : long.MaxValue);
-        cmd.Parameters.AddWithValue("$n", limit);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            // Rows written before version 3 hold text, later ones the UTF-8 bytes as received.
-            yield return reader.GetValue(0) is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : reader.GetString(0);
-        }
-    }
-
     public Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
         string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<AlertRecord>>(async (conn, tx) =>
@@ -729,10 +630,6 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return await cmd.ExecuteScalarAsync(ct) is not null;
     }
 
-    public Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        PurgeInBatchesAsync(
-            "DELETE FROM snapshots WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM snapshots WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
-
     public Task<(long AgentBytes, long TotalBytes)> GetFileUsageAsync(string? agentId, CancellationToken ct) => ReadAsync(async conn =>
     {
         using var cmd = conn.CreateCommand();
@@ -759,39 +656,15 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
     }, ct);
 
     public Task<int> PurgeAlertsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        PurgeInBatchesAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
+        _database.PurgeInBatchesAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
 
     public Task<int> PurgeCommandsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        PurgeInBatchesAsync(
+        _database.PurgeInBatchesAsync(
             "DELETE FROM commands WHERE id IN (SELECT id FROM commands WHERE status NOT IN ('queued', 'delivered') AND COALESCE(completed_at, created_at) < $cutoff LIMIT 1000)",
             cutoff, ct);
 
     public Task<int> PurgeSilencesAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        PurgeInBatchesAsync("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE until < $cutoff LIMIT 1000)", cutoff, ct);
-
-    /// <summary>Deletes a thousand rows per transaction, so a large purge never holds the writer for long.</summary>
-    private async Task<int> PurgeInBatchesAsync(string sql, DateTimeOffset cutoff, CancellationToken ct)
-    {
-        var total = 0;
-        while (true)
-        {
-            var removed = await WriteAsync(async (conn, tx) =>
-            {
-                using var cmd = conn.CreateCommand();
-                cmd.Transaction = tx;
-                cmd.CommandText = sql;
-                cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
-                return await cmd.ExecuteNonQueryAsync(ct);
-            }, ct);
-            total += removed;
-            if (removed < 1000)
-            {
-                return total;
-            }
-
-            await Task.Yield();
-        }
-    }
+        _database.PurgeInBatchesAsync("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE until < $cutoff LIMIT 1000)", cutoff, ct);
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
     {

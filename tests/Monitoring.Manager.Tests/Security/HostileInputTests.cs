@@ -65,7 +65,7 @@ public sealed class HostileInputTests : IAsyncLifetime
         await agent.ReportAsync("a1", [TestManager.Snapshot(1, DateTimeOffset.UtcNow.AddDays(-300))]);
         await _manager.StopAsync();
         using var database = new SqliteDatabase(_manager.DataDir);
-        using var store = new SqliteMonitoringStore(database);
+        var store = new Monitoring.Manager.Storage.History.SqliteHistoryStore(database);
         await store.InitializeAsync(CancellationToken.None);
 
         var removed = await store.PurgeSnapshotsAsync(DateTimeOffset.UtcNow.AddDays(-30), CancellationToken.None);

@@ -57,7 +57,8 @@ public sealed class LimitsTests
         using var database = new SqliteDatabase(manager.DataDir);
         using var store = new SqliteMonitoringStore(database);
         await store.InitializeAsync(CancellationToken.None);
-        var retention = new RetentionService(store, new FileStore(options), options, later, NullLogger<RetentionService>.Instance);
+        var history = new Monitoring.Manager.Storage.History.SqliteHistoryStore(database);
+        var retention = new RetentionService(store, history, new FileStore(options), options, later, NullLogger<RetentionService>.Instance);
 
         await retention.RunOnceAsync(CancellationToken.None);
 

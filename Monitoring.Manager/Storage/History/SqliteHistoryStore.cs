@@ -1,0 +1,264 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Storage.History;
+
+/// <summary>
+/// History in SQLite: <c>snapshots</c> holds each snapshot's JSON until it is sealed; <c>snapshot_chunks</c> holds
+/// sealed runs of an agent's snapshots packed by <see cref="SnapshotChunkCodec"/> (tens of bytes per snapshot).
+/// </summary>
+internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStore
+{
+    /// <summary>The most rows sealed into one chunk.</summary>
+    public const int MaxChunkRows = 4096;
+
+    public Task InitializeAsync(CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
+    {
+        await SqliteDatabase.ExecAsync(conn, tx, """
+            CREATE TABLE IF NOT EXISTS snapshot_chunks (
+                agent_id TEXT NOT NULL,
+                last_seq INTEGER NOT NULL,
+                first_seq INTEGER NOT NULL,
+                start_ts INTEGER NOT NULL,
+                end_ts INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                received_max INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (agent_id, last_seq)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS snapshot_chunks_by_time ON snapshot_chunks (agent_id, end_ts);
+            CREATE INDEX IF NOT EXISTS snapshot_chunks_by_received ON snapshot_chunks (received_max);
+            DROP INDEX IF EXISTS snapshots_by_time;
+            """, ct);
+        return 0;
+    }, ct);
+
+    public Task<AppendResult> AppendSnapshotsAsync(
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
+        database.WriteAsync(async (conn, tx) =>
+        {
+            var accepted = 0;
+            long maxSeq = 0;
+            var insert = database.Prepared(conn, tx, """
+                INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data)
+                SELECT $a, $s, $t, $r, $d
+                WHERE NOT EXISTS (SELECT 1 FROM snapshot_chunks WHERE agent_id = $a AND last_seq >= $s AND first_seq <= $s)
+                """, out var created);
+            if (created)
+            {
+                insert.Parameters.Add("$a", SqliteType.Text);
+                insert.Parameters.Add("$s", SqliteType.Integer);
+                insert.Parameters.Add("$t", SqliteType.Integer);
+                insert.Parameters.Add("$r", SqliteType.Integer);
+                insert.Parameters.Add("$d", SqliteType.Blob);
+            }
+
+            for (var i = 0; i < snapshots.Count; i++)
+            {
+                var s = snapshots[i];
+                insert.Parameters[0].Value = agentId;
+                insert.Parameters[1].Value = s.Seq;
+                insert.Parameters[2].Value = SqliteDatabase.ToMs(s.Timestamp);
+                insert.Parameters[3].Value = SqliteDatabase.ToMs(receivedAt);
+                insert.Parameters[4].Value = json is not null ? json[i].ToArray() : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot);
+                accepted += await insert.ExecuteNonQueryAsync(ct);
+                maxSeq = Math.Max(maxSeq, s.Seq);
+            }
+
+            var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out created);
+            if (created)
+            {
+                seen.Parameters.Add("$a", SqliteType.Text);
+                seen.Parameters.Add("$r", SqliteType.Integer);
+                seen.Parameters.Add("$addr", SqliteType.Text);
+            }
+
+            seen.Parameters[0].Value = agentId;
+            seen.Parameters[1].Value = SqliteDatabase.ToMs(receivedAt);
+            seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
+            await seen.ExecuteNonQueryAsync(ct);
+
+            var seq = database.Prepared(conn, tx, """
+                INSERT INTO agent_seq (agent_id, last_seq) VALUES ($a, $s)
+                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
+                RETURNING last_seq
+                """, out created);
+            if (created)
+            {
+                seq.Parameters.Add("$a", SqliteType.Text);
+                seq.Parameters.Add("$s", SqliteType.Integer);
+            }
+
+            seq.Parameters[0].Value = agentId;
+            seq.Parameters[1].Value = maxSeq;
+            var last = (long)(await seq.ExecuteScalarAsync(ct))!;
+            return new AppendResult(accepted, snapshots.Count - accepted, last);
+        }, ct);
+
+    public async Task<long> GetLastSeqAsync(string agentId, CancellationToken ct)
+    {
+        await using var conn = await database.OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT last_seq FROM agent_seq WHERE agent_id = $id";
+        cmd.Parameters.AddWithValue("$id", agentId);
+        return await cmd.ExecuteScalarAsync(ct) is long seq ? seq : 0;
+    }
+
+    public async Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
+    {
+        var result = new List<MetricSnapshot>();
+        await foreach (var json in ReadSnapshotJsonAsync(agentId, from, to, limit, ct))
+        {
+            result.Add(JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.MetricSnapshot)!);
+        }
+
+        return result;
+    }
+
+    public async IAsyncEnumerable<string> ReadSnapshotJsonAsync(
+        string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var byTime = from is not null || to is not null;
+        var lo = from is { } f ? SqliteDatabase.ToMs(f) : long.MinValue;
+        var hi = to is { } t ? SqliteDatabase.ToMs(t) : long.MaxValue;
+        var found = new List<(long Key, long Seq, string Json)>();
+        await using var conn = await database.OpenReaderAsync(ct);
+        using (var rows = conn.CreateCommand())
+        {
+            rows.CommandText = "SELECT seq, ts, data FROM snapshots WHERE agent_id = $a AND ts >= $lo AND ts <= $hi ORDER BY seq DESC LIMIT $n";
+            rows.Parameters.AddWithValue("$a", agentId);
+            rows.Parameters.AddWithValue("$lo", lo);
+            rows.Parameters.AddWithValue("$hi", hi);
+            rows.Parameters.AddWithValue("$n", limit);
+            await using var reader = await rows.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                found.Add((byTime ? reader.GetInt64(1) : reader.GetInt64(0), reader.GetInt64(0), reader.GetString(2)));
+            }
+        }
+
+        // Chunks newest first; stop once the limit is met by snapshots newer than anything an older chunk holds.
+        using (var chunks = conn.CreateCommand())
+        {
+            chunks.CommandText = byTime
+                ? "SELECT data, end_ts FROM snapshot_chunks WHERE agent_id = $a AND end_ts >= $lo AND start_ts <= $hi ORDER BY end_ts DESC"
+                : "SELECT data, last_seq FROM snapshot_chunks WHERE agent_id = $a ORDER BY last_seq DESC";
+            chunks.Parameters.AddWithValue("$a", agentId);
+            chunks.Parameters.AddWithValue("$lo", lo);
+            chunks.Parameters.AddWithValue("$hi", hi);
+            await using var reader = await chunks.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var newestInChunk = reader.GetInt64(1);
+                if (found.Count >= limit && found.OrderByDescending(x => x.Key).ThenByDescending(x => x.Seq).ElementAt(limit - 1).Key > newestInChunk)
+                {
+                    break;
+                }
+
+                foreach (var snapshot in SnapshotChunkCodec.Decode((byte[])reader.GetValue(0)))
+                {
+                    var seq = snapshot["seq"]!.GetValue<long>();
+                    var ts = SqliteDatabase.ToMs(snapshot["timestamp"]!.GetValue<DateTimeOffset>());
+                    if (ts >= lo && ts <= hi)
+                    {
+                        found.Add((byTime ? ts : seq, seq, snapshot.ToJsonString()));
+                    }
+                }
+            }
+        }
+
+        foreach (var item in found.OrderByDescending(x => x.Key).ThenByDescending(x => x.Seq).Take(limit))
+        {
+            yield return item.Json;
+        }
+    }
+
+    public async Task<MetricSnapshot?> GetLatestAsync(string agentId, CancellationToken ct) =>
+        (await GetSnapshotsAsync(agentId, null, null, 1, ct)).FirstOrDefault();
+
+    public async Task<int> SealAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var agents = new List<string>();
+        await using (var conn = await database.OpenReaderAsync(ct))
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT DISTINCT agent_id FROM snapshots WHERE received_at < $cutoff";
+            cmd.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                agents.Add(reader.GetString(0));
+            }
+        }
+
+        var sealedRows = 0;
+        foreach (var agentId in agents)
+        {
+            sealedRows += await SealAgentAsync(agentId, cutoff, ct);
+        }
+
+        return sealedRows;
+    }
+
+    /// <summary>Packs one agent's old rows into a chunk and deletes them, in one transaction.</summary>
+    private Task<int> SealAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
+    {
+        var rows = new List<(long Seq, long Ts, long Received, byte[] Json)>();
+        using (var select = conn.CreateCommand())
+        {
+            select.Transaction = tx;
+            select.CommandText = "SELECT seq, ts, received_at, data FROM snapshots WHERE agent_id = $a AND received_at < $cutoff ORDER BY seq LIMIT $n";
+            select.Parameters.AddWithValue("$a", agentId);
+            select.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            select.Parameters.AddWithValue("$n", MaxChunkRows);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetValue(3) is byte[] b ? b : System.Text.Encoding.UTF8.GetBytes(reader.GetString(3))));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        using (var insert = conn.CreateCommand())
+        {
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
+                VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
+                """;
+            insert.Parameters.AddWithValue("$a", agentId);
+            insert.Parameters.AddWithValue("$last", rows[^1].Seq);
+            insert.Parameters.AddWithValue("$first", rows[0].Seq);
+            insert.Parameters.AddWithValue("$start", rows.Min(r => r.Ts));
+            insert.Parameters.AddWithValue("$end", rows.Max(r => r.Ts));
+            insert.Parameters.AddWithValue("$count", rows.Count);
+            insert.Parameters.AddWithValue("$received", rows.Max(r => r.Received));
+            insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode([.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)]));
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        using (var delete = conn.CreateCommand())
+        {
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM snapshots WHERE agent_id = $a AND seq >= $first AND seq <= $last AND received_at < $cutoff";
+            delete.Parameters.AddWithValue("$a", agentId);
+            delete.Parameters.AddWithValue("$first", rows[0].Seq);
+            delete.Parameters.AddWithValue("$last", rows[^1].Seq);
+            delete.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        return rows.Count;
+    }, ct);
+
+    public async Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        await database.PurgeInBatchesAsync(
+            "DELETE FROM snapshots WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM snapshots WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct)
+        + await database.PurgeInBatchesAsync(
+            "DELETE FROM snapshot_chunks WHERE (agent_id, last_seq) IN (SELECT agent_id, last_seq FROM snapshot_chunks WHERE received_max < $cutoff LIMIT 1000)", cutoff, ct);
+}
