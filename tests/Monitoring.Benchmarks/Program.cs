@@ -12,6 +12,10 @@ switch (which)
     case "ingest":
         return await IngestThroughput.RunAsync(
             Arg("--agents", 1000), Arg("--seconds", 10), Arg("--connections", 64), Arg("--runs", 3));
+    case "storage":
+        var (chunked, rows, ratio) = await StorageSize.RunAsync(Arg("--snapshots", 8640));
+        Console.WriteLine($"bytes per snapshot: chunked {chunked:0.0}, rows {rows:0.0}, ratio {ratio:0.000}");
+        return 0;
     case "trivial-server":
         await TrivialServer.RunAsync(args[1]);
         return 0;

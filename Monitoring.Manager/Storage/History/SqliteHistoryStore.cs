@@ -196,10 +196,85 @@ internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStor
         foreach (var agentId in agents)
         {
             sealedRows += await SealAgentAsync(agentId, cutoff, ct);
+            await CompactAgentAsync(agentId, cutoff, ct);
         }
 
         return sealedRows;
     }
+
+    /// <summary>
+    /// Merges an agent's small chunks of one past hour into one: larger chunks compress better and waste less of
+    /// their pages. An hour counts as past once the seal cutoff has left it.
+    /// </summary>
+    private Task<int> CompactAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
+    {
+        var hours = new List<long>();
+        using (var find = conn.CreateCommand())
+        {
+            find.Transaction = tx;
+            find.CommandText = """
+                SELECT start_ts / 3600000 AS hour FROM snapshot_chunks
+                WHERE agent_id = $a AND count < $max
+                GROUP BY hour HAVING COUNT(*) > 1 AND (hour + 1) * 3600000 <= $cutoff
+                """;
+            find.Parameters.AddWithValue("$a", agentId);
+            find.Parameters.AddWithValue("$max", MaxChunkRows);
+            find.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hours.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var hour in hours)
+        {
+            var parts = new List<(long LastSeq, long Received, IReadOnlyList<System.Text.Json.Nodes.JsonObject> Snapshots)>();
+            using (var select = conn.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT last_seq, received_max, data FROM snapshot_chunks WHERE agent_id = $a AND start_ts / 3600000 = $h AND count < $max ORDER BY last_seq";
+                select.Parameters.AddWithValue("$a", agentId);
+                select.Parameters.AddWithValue("$h", hour);
+                select.Parameters.AddWithValue("$max", MaxChunkRows);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    parts.Add((reader.GetInt64(0), reader.GetInt64(1), SnapshotChunkCodec.Decode((byte[])reader.GetValue(2))));
+                }
+            }
+
+            var merged = parts.SelectMany(p => p.Snapshots).OrderBy(o => o["seq"]!.GetValue<long>()).ToList();
+            using (var delete = conn.CreateCommand())
+            {
+                delete.Transaction = tx;
+                delete.CommandText = "DELETE FROM snapshot_chunks WHERE agent_id = $a AND start_ts / 3600000 = $h AND count < $max";
+                delete.Parameters.AddWithValue("$a", agentId);
+                delete.Parameters.AddWithValue("$h", hour);
+                delete.Parameters.AddWithValue("$max", MaxChunkRows);
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+
+            using var insert = conn.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
+                VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
+                """;
+            var times = merged.Select(o => SqliteDatabase.ToMs(o["timestamp"]!.GetValue<DateTimeOffset>())).ToList();
+            insert.Parameters.AddWithValue("$a", agentId);
+            insert.Parameters.AddWithValue("$last", merged[^1]["seq"]!.GetValue<long>());
+            insert.Parameters.AddWithValue("$first", merged[0]["seq"]!.GetValue<long>());
+            insert.Parameters.AddWithValue("$start", times.Min());
+            insert.Parameters.AddWithValue("$end", times.Max());
+            insert.Parameters.AddWithValue("$count", merged.Count);
+            insert.Parameters.AddWithValue("$received", parts.Max(p => p.Received));
+            insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode([.. merged.Select(o => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(o.ToJsonString()))]));
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        return hours.Count;
+    }, ct);
 
     /// <summary>Packs one agent's old rows into a chunk and deletes them, in one transaction.</summary>
     private Task<int> SealAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
