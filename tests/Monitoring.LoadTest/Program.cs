@@ -1,0 +1,246 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Client;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+using Monitoring.Tests;
+
+// Simulates a fleet against a real manager on loopback with the real protocol and SDK types: every agent enrolls,
+// reports a real-looking snapshot every interval, holds the command long-poll and answers commands. Runs for a
+// bounded time, stops by itself, and checks the store for lost or duplicated sequence numbers at the end.
+// Usage: Monitoring.LoadTest [--agents N] [--interval 10] [--duration 60] [--commands-per-second 5] [--markdown]
+var agents = Arg("--agents", 1000);
+var interval = TimeSpan.FromSeconds(Arg("--interval", 10));
+var duration = TimeSpan.FromSeconds(Arg("--duration", 60));
+var commandRate = Arg("--commands-per-second", 5);
+var markdown = args.Contains("--markdown");
+
+var root = Directory.CreateTempSubdirectory("monitoring-load-").FullName;
+var url = $"http://127.0.0.1:{TestNet.FreePort()}";
+var data = Path.Combine(root, "manager");
+using var manager = ServerProcess.Start(
+    "Monitoring.Manager", "--urls", url, "--data-dir", data, "--max-request-body-bytes", "4194304",
+    "--rateLimits:enrollmentsPerMinutePerAddress", "1000000", "--rateLimits:requestsPerSecondPerCredential", "1000000");
+await manager.WaitForOutputAsync("Monitoring manager started", TimeSpan.FromSeconds(60));
+var enrollment = File.ReadAllText(Path.Combine(data, "enrollment.token")).Trim();
+
+using var shared = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+ManagerConnectionOptions Options(string? token = null) =>
+    new() { BaseAddress = new Uri(url), Token = token, Handler = shared, MaxRetryAttempts = 0, AttemptTimeout = TimeSpan.FromSeconds(60) };
+
+var template = await SampleAsync();
+var fleet = new SimulatedAgent[agents];
+var enrollWatch = Stopwatch.StartNew();
+await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+{
+    var connection = new AgentConnection(Options());
+    var answer = await connection.RegisterAsync(
+        new RegisterRequest { AgentId = $"sim-{i:D5}", Os = "linux", IntervalSeconds = interval.TotalSeconds, Hostname = $"sim-{i:D5}" }, enrollment, ct);
+    connection.Token = answer.AgentToken;
+    fleet[i] = new SimulatedAgent($"sim-{i:D5}", connection);
+});
+Console.Error.WriteLine($"{agents} agents enrolled in {enrollWatch.Elapsed.TotalSeconds:0.0} s");
+
+var ingest = new ConcurrentBag<double>();
+var delivery = new ConcurrentBag<double>();
+var submitted = new ConcurrentDictionary<string, long>();
+var errors = new ConcurrentDictionary<string, int>();
+using var stop = new CancellationTokenSource(duration);
+var started = Stopwatch.GetTimestamp();
+
+var reporters = fleet.Select((agent, i) => Task.Run(async () =>
+{
+    // Spread the fleet over the interval, as agents started at different times would be.
+    var phase = TimeSpan.FromTicks(interval.Ticks * i / agents);
+    try
+    {
+        await Task.Delay(phase, stop.Token);
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            var seq = agent.Sent + 1;
+            var snapshot = template with { Seq = seq, Timestamp = DateTimeOffset.UtcNow, UptimeSeconds = template.UptimeSeconds + seq };
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                await agent.Connection.ReportAsync(agent.Id, [snapshot], CancellationToken.None);
+                agent.Sent = seq;
+                ingest.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            catch (MonitoringApiException ex)
+            {
+                errors.AddOrUpdate("report: " + ex.Code, 1, (_, n) => n + 1);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stop.Token));
+    }
+    catch (OperationCanceledException)
+    {
+    }
+})).ToList();
+
+var pollers = fleet.Select(agent => Task.Run(async () =>
+{
+    while (!stop.IsCancellationRequested)
+    {
+        try
+        {
+            var command = await agent.Connection.NextCommandAsync(agent.Id, [], TimeSpan.FromSeconds(25), stop.Token);
+            if (command is null)
+            {
+                continue;
+            }
+
+            if (submitted.TryRemove(command.Id, out var at))
+            {
+                delivery.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+            }
+
+            await agent.Connection.PostCommandResultAsync(agent.Id, command.Id, new CommandResult { Success = true }, CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (MonitoringApiException ex)
+        {
+            errors.AddOrUpdate("poll: " + ex.Code, 1, (_, n) => n + 1);
+        }
+    }
+})).ToList();
+
+var admin = new ManagerClient(new ManagerConnectionOptions
+{
+    BaseAddress = new Uri(url), Token = JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "admin.json"))).RootElement.GetProperty("token").GetString(),
+    MaxRetryAttempts = 0,
+});
+var commander = Task.Run(async () =>
+{
+    var random = new Random(7);
+    try
+    {
+        // Commands start once every agent has had time to open its long-poll.
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds / 4)), stop.Token);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / Math.Max(1, commandRate)));
+        while (await timer.WaitForNextTickAsync(stop.Token))
+        {
+            var target = fleet[random.Next(agents)];
+            var at = Stopwatch.GetTimestamp();
+            try
+            {
+                var record = await admin.SubmitCommandAsync(target.Id, CommandNames.GetStatus, timeout: TimeSpan.FromSeconds(30));
+                submitted[record.Id] = at;
+            }
+            catch (MonitoringApiException ex)
+            {
+                errors.AddOrUpdate("command: " + ex.Code, 1, (_, n) => n + 1);
+            }
+        }
+    }
+    catch (OperationCanceledException)
+    {
+    }
+});
+
+var peakRss = 0L;
+var sampler = Task.Run(async () =>
+{
+    while (!stop.IsCancellationRequested)
+    {
+        peakRss = Math.Max(peakRss, Rss(manager.Id));
+        try
+        {
+            await Task.Delay(1000, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+});
+
+await Task.WhenAll(reporters);
+await commander;
+await sampler;
+var elapsed = Stopwatch.GetElapsedTime(started);
+await Task.WhenAll(pollers);
+await manager.StopAsync(TimeSpan.FromSeconds(120));
+
+var sent = fleet.Sum(a => a.Sent);
+var (stored, distinct) = Stored(Path.Combine(data, "monitoring.db"));
+var lost = fleet.Sum(a => a.Sent) - distinct;
+var duplicated = stored - distinct;
+var ingestSorted = ingest.Order().ToArray();
+var deliverySorted = delivery.Order().ToArray();
+string P(double[] sorted, double p) => sorted.Length == 0 ? "–" : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)].ToString("0.0", CultureInfo.InvariantCulture);
+
+if (markdown)
+{
+    Console.WriteLine($"| {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} |");
+}
+else
+{
+    Console.WriteLine($"agents {agents}, interval {interval.TotalSeconds} s, ran {elapsed.TotalSeconds:0.0} s");
+    Console.WriteLine($"reports acknowledged {sent} ({sent / elapsed.TotalSeconds:0.0}/s), ingest p50 {P(ingestSorted, 50)} ms, p99 {P(ingestSorted, 99)} ms");
+    Console.WriteLine($"commands delivered {deliverySorted.Length}, delivery p50 {P(deliverySorted, 50)} ms, p99 {P(deliverySorted, 99)} ms");
+    Console.WriteLine($"stored {stored}, lost {lost}, duplicated {duplicated}, errors {errors.Values.Sum()} {string.Join(", ", errors.Select(e => e.Key + " ×" + e.Value))}");
+    Console.WriteLine($"manager peak RSS {peakRss / (1024 * 1024)} MiB");
+}
+
+admin.Dispose();
+foreach (var agent in fleet)
+{
+    agent.Connection.Dispose();
+}
+
+SqliteConnection.ClearAllPools();
+Directory.Delete(root, recursive: true);
+return lost == 0 && duplicated == 0 ? 0 : 1;
+
+int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
+
+static async Task<MetricSnapshot> SampleAsync()
+{
+    using var collector = MetricCollector.CreateDefault(TimeProvider.System);
+    collector.Collect();
+    await Task.Delay(300);
+    return collector.Collect();
+}
+
+static long Rss(int pid)
+{
+    try
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+    catch (IOException)
+    {
+        return 0;
+    }
+}
+
+static (long Rows, long Distinct) Stored(string db)
+{
+    using var conn = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+    conn.Open();
+    using var cmd = conn.CreateCommand();
+    cmd.CommandText = """
+        SELECT (SELECT COUNT(*) FROM snapshots) + (SELECT COALESCE(SUM(count), 0) FROM snapshot_chunks),
+               (SELECT COUNT(*) FROM (SELECT DISTINCT agent_id, seq FROM snapshots)) + (SELECT COALESCE(SUM(count), 0) FROM snapshot_chunks)
+        """;
+    using var r = cmd.ExecuteReader();
+    r.Read();
+    return (r.GetInt64(0), r.GetInt64(1));
+}
+
+/// <summary>One simulated agent: its id, its connection, and the last sequence number the manager acknowledged.</summary>
+internal sealed class SimulatedAgent(string id, AgentConnection connection)
+{
+    public string Id { get; } = id;
+
+    public AgentConnection Connection { get; } = connection;
+
+    public long Sent { get; set; }
+}
