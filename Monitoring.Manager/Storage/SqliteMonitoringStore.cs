@@ -117,6 +117,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 error TEXT);
             CREATE INDEX IF NOT EXISTS commands_by_agent ON commands (agent_id, created_at);
             CREATE INDEX IF NOT EXISTS commands_open ON commands (status) WHERE status IN ('queued', 'delivered');
+            CREATE INDEX IF NOT EXISTS commands_open_by_agent ON commands (agent_id) WHERE status IN ('queued', 'delivered');
             CREATE TABLE IF NOT EXISTS silences (
                 id TEXT PRIMARY KEY,
                 agent TEXT,
@@ -419,7 +420,32 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         return result;
     }
 
-    public Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct) =>
+    public async Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct)
+    {
+        // Most polls find nothing: a read answers them without queueing a write behind everyone's reports.
+        await using (var conn = await OpenReaderAsync(ct))
+        {
+            using var open = conn.CreateCommand();
+            open.CommandText = "SELECT id FROM commands WHERE agent_id = $a AND status IN ('queued', 'delivered') LIMIT $n";
+            open.Parameters.AddWithValue("$a", agentId);
+            open.Parameters.AddWithValue("$n", skip.Count + 1);
+            var any = false;
+            await using var reader = await open.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                any |= !skip.Contains(reader.GetString(0));
+            }
+
+            if (!any)
+            {
+                return null;
+            }
+        }
+
+        return await DeliverNextWriteAsync(agentId, skip, now, ct);
+    }
+
+    private Task<CommandRecord?> DeliverNextWriteAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(async (conn, tx) =>
         {
             string? id = null;

@@ -51,6 +51,9 @@ var errors = new ConcurrentDictionary<string, int>();
 using var stop = new CancellationTokenSource(duration);
 var started = Stopwatch.GetTimestamp();
 
+// Latencies count after the first interval, once every agent has started (as a fleet that is already running).
+var warmUp = interval + TimeSpan.FromSeconds(2);
+
 var reporters = fleet.Select((agent, i) => Task.Run(async () =>
 {
     // Spread the fleet over the interval, as agents started at different times would be.
@@ -68,7 +71,10 @@ var reporters = fleet.Select((agent, i) => Task.Run(async () =>
             {
                 await agent.Connection.ReportAsync(agent.Id, [snapshot], CancellationToken.None);
                 agent.Sent = seq;
-                ingest.Add(watch.Elapsed.TotalMilliseconds);
+                if (Stopwatch.GetElapsedTime(started) > warmUp)
+                {
+                    ingest.Add(watch.Elapsed.TotalMilliseconds);
+                }
             }
             catch (MonitoringApiException ex)
             {
@@ -82,8 +88,17 @@ var reporters = fleet.Select((agent, i) => Task.Run(async () =>
     }
 })).ToList();
 
-var pollers = fleet.Select(agent => Task.Run(async () =>
+var pollers = fleet.Select((agent, i) => Task.Run(async () =>
 {
+    try
+    {
+        await Task.Delay(TimeSpan.FromTicks(interval.Ticks * i / agents), stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        return;
+    }
+
     while (!stop.IsCancellationRequested)
     {
         try
@@ -122,7 +137,7 @@ var commander = Task.Run(async () =>
     try
     {
         // Commands start once every agent has had time to open its long-poll.
-        await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds / 4)), stop.Token);
+        await Task.Delay(warmUp, stop.Token);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / Math.Max(1, commandRate)));
         while (await timer.WaitForNextTickAsync(stop.Token))
         {
