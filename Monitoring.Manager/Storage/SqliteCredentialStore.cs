@@ -8,27 +8,7 @@ namespace Monitoring.Manager.Storage;
 /// <summary>Admin keys and enrollment tokens in the manager's SQLite database (WAL, synchronous=FULL).</summary>
 internal sealed class SqliteCredentialStore(SqliteDatabase database) : ICredentialStore
 {
-    public Task InitializeAsync(CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
-    {
-        await SqliteDatabase.ExecAsync(conn, tx, """
-            CREATE TABLE IF NOT EXISTS credentials (
-                id TEXT PRIMARY KEY,
-                kind TEXT NOT NULL,
-                name TEXT NOT NULL,
-                role TEXT,
-                token_hash TEXT NOT NULL UNIQUE,
-                created_at INTEGER NOT NULL,
-                created_by TEXT,
-                expires_at INTEGER,
-                revoked_at INTEGER,
-                max_uses INTEGER,
-                uses INTEGER NOT NULL DEFAULT 0,
-                id_pattern TEXT,
-                labels TEXT,
-                require_approval INTEGER NOT NULL DEFAULT 0);
-            """, ct);
-        return 0;
-    }, ct);
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(database, ct);
 
     public async Task<IReadOnlyList<StoredCredential>> LoadAsync(CancellationToken ct)
     {

@@ -13,132 +13,13 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
 {
     public const string FileName = SqliteDatabase.FileName;
 
-    /// <summary>Version 2 adds the agents' enrollment state (credentials live in their own table).</summary>
-    private const int SchemaVersion = 2;
-
     private readonly SqliteDatabase _database;
 
     public SqliteMonitoringStore(SqliteDatabase database) => _database = database;
 
     public string DatabasePath => _database.DatabasePath;
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        await _database.OpenAsync(ct);
-        await WriteAsync(async (conn, tx) =>
-        {
-            await Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", ct);
-            using var cmd = conn.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "SELECT version FROM schema_version";
-            var stored = await cmd.ExecuteScalarAsync(ct);
-            var hasAgents = await TableExistsAsync(conn, tx, "agents", ct);
-            var version = stored is null ? (hasAgents ? 1 : 0) : Convert.ToInt32(stored, System.Globalization.CultureInfo.InvariantCulture);
-            if (version > SchemaVersion)
-            {
-                throw new InvalidOperationException(
-                    $"{DatabasePath} was written by a newer manager (schema {version}, this one knows {SchemaVersion}). Run the newer manager.");
-            }
-
-            await Exec(conn, tx, Schema, ct);
-            if (version == 1)
-            {
-                // Version 1 databases: every agent enrolled then is active.
-                await Exec(conn, tx, "ALTER TABLE agents ADD COLUMN enrollment TEXT NOT NULL DEFAULT 'active'; ALTER TABLE agents ADD COLUMN enrolled_with TEXT;", ct);
-            }
-
-            await Exec(conn, tx, stored is null
-                ? $"INSERT INTO schema_version VALUES ({SchemaVersion})"
-                : $"UPDATE schema_version SET version = {SchemaVersion}", ct);
-            return 0;
-        }, ct);
-    }
-
-    private static async Task<bool> TableExistsAsync(SqliteConnection conn, SqliteTransaction tx, string table, CancellationToken ct)
-    {
-        using var cmd = conn.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $t";
-        cmd.Parameters.AddWithValue("$t", table);
-        return await cmd.ExecuteScalarAsync(ct) is not null;
-    }
-
-    private static Task Exec(SqliteConnection conn, SqliteTransaction tx, string sql, CancellationToken ct) => SqliteDatabase.ExecAsync(conn, tx, sql, ct);
-
-    private const string Schema = """
-            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS agents (
-                id TEXT PRIMARY KEY,
-                token_hash TEXT NOT NULL UNIQUE,
-                hostname TEXT, os TEXT, os_version TEXT, agent_version TEXT,
-                interval_seconds REAL NOT NULL,
-                labels TEXT,
-                registered_at INTEGER NOT NULL,
-                last_seen INTEGER,
-                address TEXT,
-                commands TEXT,
-                enrollment TEXT NOT NULL DEFAULT 'active',
-                enrolled_with TEXT);
-            CREATE TABLE IF NOT EXISTS agent_seq (agent_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS snapshots (
-                agent_id TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                ts INTEGER NOT NULL,
-                received_at INTEGER NOT NULL,
-                data TEXT NOT NULL,
-                PRIMARY KEY (agent_id, seq)) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS snapshots_by_time ON snapshots (agent_id, ts);
-            CREATE TABLE IF NOT EXISTS alerts (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                agent_id TEXT NOT NULL,
-                fingerprint TEXT NOT NULL,
-                state TEXT NOT NULL,
-                ts INTEGER NOT NULL,
-                received_at INTEGER NOT NULL,
-                data TEXT NOT NULL,
-                silenced INTEGER NOT NULL DEFAULT 0,
-                ack_by TEXT,
-                ack_at INTEGER,
-                UNIQUE (agent_id, fingerprint, state, ts));
-            CREATE INDEX IF NOT EXISTS alerts_by_agent ON alerts (agent_id, id);
-            CREATE TABLE IF NOT EXISTS commands (
-                id TEXT PRIMARY KEY,
-                agent_id TEXT NOT NULL,
-                name TEXT NOT NULL,
-                arguments TEXT,
-                status TEXT NOT NULL,
-                requested_by TEXT,
-                created_at INTEGER NOT NULL,
-                delivered_at INTEGER,
-                completed_at INTEGER,
-                expires_at INTEGER NOT NULL,
-                timeout_seconds INTEGER NOT NULL,
-                result TEXT,
-                error TEXT);
-            CREATE INDEX IF NOT EXISTS commands_by_agent ON commands (agent_id, created_at);
-            CREATE INDEX IF NOT EXISTS commands_open ON commands (status) WHERE status IN ('queued', 'delivered');
-            CREATE INDEX IF NOT EXISTS commands_open_by_agent ON commands (agent_id) WHERE status IN ('queued', 'delivered');
-            CREATE TABLE IF NOT EXISTS silences (
-                id TEXT PRIMARY KEY,
-                agent TEXT,
-                rule TEXT,
-                until INTEGER NOT NULL,
-                reason TEXT,
-                created_by TEXT,
-                created_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS files (
-                id TEXT PRIMARY KEY,
-                name TEXT NOT NULL,
-                agent_id TEXT,
-                source_path TEXT,
-                size INTEGER NOT NULL,
-                sha256 TEXT NOT NULL,
-                status TEXT NOT NULL,
-                requested_by TEXT NOT NULL,
-                created_at INTEGER NOT NULL,
-                completed_at INTEGER);
-            CREATE INDEX IF NOT EXISTS files_by_content ON files (sha256, size);
-            """;
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(_database, ct);
 
     public async Task<IReadOnlyList<(StoredAgent Agent, MetricSnapshot? Latest)>> LoadAgentsAsync(CancellationToken ct)
     {
@@ -422,72 +303,67 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
 
     public async Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct)
     {
-        // Most polls find nothing: a read answers them without queueing a write behind everyone's reports.
+        // A read finds the command: most polls find none, and none of them waits behind everyone's reports.
+        CommandRecord? next = null;
         await using (var conn = await OpenReaderAsync(ct))
         {
             using var open = conn.CreateCommand();
-            open.CommandText = "SELECT id FROM commands WHERE agent_id = $a AND status IN ('queued', 'delivered') LIMIT $n";
+            open.CommandText = $"""
+                SELECT {CommandColumns} FROM commands
+                WHERE agent_id = $a AND (status = 'delivered' OR (status = 'queued' AND expires_at > $now))
+                ORDER BY created_at, id LIMIT $n
+                """;
             open.Parameters.AddWithValue("$a", agentId);
+            open.Parameters.AddWithValue("$now", ToMs(now));
             open.Parameters.AddWithValue("$n", skip.Count + 1);
-            var any = false;
             await using var reader = await open.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            while (next is null && await reader.ReadAsync(ct))
             {
-                any |= !skip.Contains(reader.GetString(0));
-            }
-
-            if (!any)
-            {
-                return null;
+                var candidate = ReadCommand(reader);
+                if (!skip.Contains(candidate.Id))
+                {
+                    next = candidate;
+                }
             }
         }
 
-        return await DeliverNextWriteAsync(agentId, skip, now, ct);
+        if (next is null)
+        {
+            return null;
+        }
+
+        // Marking it delivered is not waited for: if that write were lost the command would stay queued and be
+        // handed out again, and the agent answers a repeated id from its own record without running it twice.
+        _ = MarkDeliveredAsync(next.Id, now);
+        return next with { Status = CommandStatus.Delivered, DeliveredAt = next.DeliveredAt ?? now };
     }
 
-    private Task<CommandRecord?> DeliverNextWriteAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(async (conn, tx) =>
+    private async Task MarkDeliveredAsync(string id, DateTimeOffset now)
+    {
+        try
         {
-            string? id = null;
-            using (var select = conn.CreateCommand())
+            await WriteAsync(async (conn, tx) =>
             {
-                select.Transaction = tx;
-                select.CommandText = """
-                    SELECT id FROM commands
-                    WHERE agent_id = $a AND (status = 'delivered' OR (status = 'queued' AND expires_at > $now))
-                    ORDER BY created_at, id LIMIT $n
-                    """;
-                select.Parameters.AddWithValue("$a", agentId);
-                select.Parameters.AddWithValue("$now", ToMs(now));
-                select.Parameters.AddWithValue("$n", skip.Count + 1);
-                await using var reader = await select.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
+                var update = _database.Prepared(conn, tx, """
+                    UPDATE commands SET status = 'delivered', delivered_at = COALESCE(delivered_at, $now)
+                    WHERE id = $id AND status IN ('queued', 'delivered')
+                    """, out var created);
+                if (created)
                 {
-                    var candidate = reader.GetString(0);
-                    if (!skip.Contains(candidate))
-                    {
-                        id = candidate;
-                        break;
-                    }
+                    update.Parameters.Add("$id", SqliteType.Text);
+                    update.Parameters.Add("$now", SqliteType.Integer);
                 }
-            }
 
-            if (id is null)
-            {
-                return null;
-            }
-
-            using (var update = conn.CreateCommand())
-            {
-                update.Transaction = tx;
-                update.CommandText = "UPDATE commands SET status = 'delivered', delivered_at = COALESCE(delivered_at, $now) WHERE id = $id";
-                update.Parameters.AddWithValue("$id", id);
-                update.Parameters.AddWithValue("$now", ToMs(now));
-                await update.ExecuteNonQueryAsync(ct);
-            }
-
-            return await ReadCommandAsync(conn, tx, id, ct);
-        }, ct);
+                update.Parameters[0].Value = id;
+                update.Parameters[1].Value = ToMs(now);
+                return await update.ExecuteNonQueryAsync(CancellationToken.None);
+            }, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException)
+        {
+            // The command stays queued and is delivered again; nothing is lost.
+        }
+    }
 
     public Task<CommandRecord?> CompleteCommandAsync(
         string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct) =>

@@ -7,14 +7,13 @@ var count = args.SkipWhile(a => a != "--count").Skip(1).Select(int.Parse).FirstO
 switch (which)
 {
     case "commands":
-        await CommandLatency.RunAsync(count);
+        await CommandLatency.RunAsync(count, Arg("--runs", 3));
         return 0;
     case "ingest":
         return await IngestThroughput.RunAsync(
             Arg("--agents", 1000), Arg("--seconds", 10), Arg("--connections", 64), Arg("--runs", 3));
     case "storage":
-        var (chunked, rows, ratio) = await StorageSize.RunAsync(Arg("--snapshots", 8640));
-        Console.WriteLine($"bytes per snapshot: chunked {chunked:0.0}, rows {rows:0.0}, ratio {ratio:0.000}");
+        await StorageSize.ReportAsync(Arg("--snapshots", 8640), Arg("--runs", 3));
         return 0;
     case "trivial-server":
         await TrivialServer.RunAsync(args[1]);

@@ -15,6 +15,29 @@ namespace Monitoring.Benchmarks;
 /// </summary>
 internal static class StorageSize
 {
+    public static async Task ReportAsync(int snapshots, int runs)
+    {
+        var results = new List<(double Chunked, double Rows, double Ratio)>();
+        for (var run = 0; run < runs; run++)
+        {
+            results.Add(await RunAsync(snapshots));
+        }
+
+        Console.WriteLine($"{runs} runs of {snapshots} snapshots (a day at 10 s) of one agent, sealed every 10 minutes of simulated time and merged by the hour, against the same day as one JSON row per snapshot with a time index; bytes of the database file after a WAL checkpoint, indexes and free pages included, divided by the snapshots stored.");
+        Console.WriteLine();
+        Console.WriteLine("| measure | min | median | max |");
+        Console.WriteLine("|---|---|---|---|");
+        Row("one JSON row per snapshot (before), bytes/snapshot", results.Select(r => r.Rows), "0");
+        Row("compact chunks, bytes/snapshot", results.Select(r => r.Chunked), "0.0");
+        Row("chunks / rows", results.Select(r => r.Ratio), "0.000");
+    }
+
+    private static void Row(string name, IEnumerable<double> values, string format)
+    {
+        var sorted = values.Order().ToArray();
+        Console.WriteLine($"| {name} | {sorted[0].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} | {sorted[sorted.Length / 2].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} | {sorted[^1].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} |");
+    }
+
     public static async Task<(double Chunked, double Rows, double Ratio)> RunAsync(int snapshots)
     {
         var root = Directory.CreateTempSubdirectory("monitoring-storage-").FullName;

@@ -14,25 +14,7 @@ internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStor
     /// <summary>The most rows sealed into one chunk.</summary>
     public const int MaxChunkRows = 4096;
 
-    public Task InitializeAsync(CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
-    {
-        await SqliteDatabase.ExecAsync(conn, tx, """
-            CREATE TABLE IF NOT EXISTS snapshot_chunks (
-                agent_id TEXT NOT NULL,
-                last_seq INTEGER NOT NULL,
-                first_seq INTEGER NOT NULL,
-                start_ts INTEGER NOT NULL,
-                end_ts INTEGER NOT NULL,
-                count INTEGER NOT NULL,
-                received_max INTEGER NOT NULL,
-                data BLOB NOT NULL,
-                PRIMARY KEY (agent_id, last_seq)) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS snapshot_chunks_by_time ON snapshot_chunks (agent_id, end_ts);
-            CREATE INDEX IF NOT EXISTS snapshot_chunks_by_received ON snapshot_chunks (received_max);
-            DROP INDEX IF EXISTS snapshots_by_time;
-            """, ct);
-        return 0;
-    }, ct);
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(database, ct);
 
     public Task<AppendResult> AppendSnapshotsAsync(
         string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and rewrites their tables in docs/benchmarks.md (between <!-- bench:NAME --> markers).
+# Each benchmark runs at least three times and reports min/median/max beside a baseline measured in the same run.
+# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] (default: all four).
+#   FLEET_AGENTS (10000), FLEET_DURATION seconds (120; the goal run is 600), FLEET_RUNS (3), INGEST_SECONDS (10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+which=("$@")
+[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet)
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+dotnet build Monitoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bench="dotnet tests/Monitoring.Benchmarks/bin/Release/net10.0/Monitoring.Benchmarks.dll"
+load="dotnet tests/Monitoring.LoadTest/bin/Release/net10.0/Monitoring.LoadTest.dll"
+out=$(mktemp -d)
+machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(date -u +%Y-%m-%d)"
+
+section() { # name, command shown, output file
+    { echo "Measured $machine with:"; echo; echo '```bash'; echo "$2"; echo '```'; echo; cat "$3"; } > "$out/$1.md"
+}
+
+for b in "${which[@]}"; do
+    case "$b" in
+        ingest)
+            cmd="$bench ingest --agents 1000 --seconds ${INGEST_SECONDS:-10} --connections 64 --runs 3"
+            $cmd > "$out/raw"; section ingest "$cmd" "$out/raw" ;;
+        commands)
+            cmd="$bench commands --count 500 --runs 3"
+            $cmd > "$out/raw"; section commands "$cmd" "$out/raw" ;;
+        storage)
+            cmd="$bench storage --snapshots 8640 --runs 3"
+            $cmd > "$out/raw"; section storage "$cmd" "$out/raw" ;;
+        fleet)
+            agents=${FLEET_AGENTS:-10000}; duration=${FLEET_DURATION:-120}; runs=${FLEET_RUNS:-3}
+            cmd="$load --agents $agents --interval 10 --duration $duration --commands-per-second 5 --markdown"
+            {
+                echo "| agents | interval | duration | reports/s | ingest p50 ms | ingest p99 ms | commands | delivery p50 ms | delivery p99 ms | lost | duplicated | errors | manager peak RSS MiB |"
+                echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+                for _ in $(seq 1 "$runs"); do $cmd; done
+            } > "$out/raw"
+            section fleet "$cmd   # run $runs times" "$out/raw" ;;
+        *) echo "Unknown benchmark '$b': ingest, commands, storage or fleet." >&2; exit 2 ;;
+    esac
+done
+
+python3 - "$out" "${which[@]}" <<'PY'
+import re, sys, pathlib
+out, names = pathlib.Path(sys.argv[1]), sys.argv[2:]
+doc = pathlib.Path("docs/benchmarks.md")
+text = doc.read_text()
+for name in names:
+    body = (out / f"{name}.md").read_text().strip()
+    block = f"<!-- bench:{name} -->\n{body}\n<!-- /bench:{name} -->"
+    pattern = re.compile(rf"<!-- bench:{name} -->.*?<!-- /bench:{name} -->", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip() + f"\n\n## {name}\n\n{block}\n"
+doc.write_text(text)
+print(f"docs/benchmarks.md: rewrote {', '.join(names)}")
+PY
+rm -rf "$out"
