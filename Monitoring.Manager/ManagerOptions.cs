@@ -26,8 +26,14 @@ public sealed class ManagerOptions
     /// <summary>After a start, how long the manager waits before raising offline alerts, so agents can report first.</summary>
     public TimeSpan OfflineAlertGrace { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long snapshots are kept.</summary>
-    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>How long raw snapshots (rows and chunks) are kept.</summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long 1-minute rollups are kept.</summary>
+    public TimeSpan MinuteRollupRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long 1-hour rollups are kept.</summary>
+    public TimeSpan HourRollupRetention { get; set; } = TimeSpan.FromDays(730);
 
     /// <summary>The most agents the manager enrolls (507 beyond).</summary>
     public int MaxAgents { get; set; } = 100_000;
@@ -77,7 +83,7 @@ public sealed class ManagerOptions
         "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
         "thresholdsFile", "offlineAlertGrace", "maxAgents", "maxClockSkew", "history:sealAfter",
         "files:maxBytesPerAgent", "files:maxStoreBytes", "files:uploadTtl",
-        "retention:alerts", "retention:commands", "retention:silences",
+        "retention:alerts", "retention:commands", "retention:silences", "retention:rollup1m", "retention:rollup1h",
         "rateLimits:requestsPerSecondPerCredential", "rateLimits:enrollmentsPerMinutePerAddress", "rateLimits:failedAuthPerMinutePerAddress",
         "certificate:path", "certificate:password",
     ];
@@ -99,6 +105,8 @@ public sealed class ManagerOptions
         o.MaxFileStoreBytes = Int(config, yaml, "files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
         o.UploadTtl = Span(config, yaml, "files:uploadTtl", o.UploadTtl);
         o.SealAfter = Span(config, yaml, "history:sealAfter", o.SealAfter);
+        o.MinuteRollupRetention = Span(config, yaml, "retention:rollup1m", o.MinuteRollupRetention);
+        o.HourRollupRetention = Span(config, yaml, "retention:rollup1h", o.HourRollupRetention);
         o.AlertRetention = Span(config, yaml, "retention:alerts", o.AlertRetention);
         o.CommandRetention = Span(config, yaml, "retention:commands", o.CommandRetention);
         o.SilenceRetention = Span(config, yaml, "retention:silences", o.SilenceRetention);

@@ -76,6 +76,20 @@ public sealed partial class ManagerClient : IDisposable
         return await _transport.SendAsync(HttpMethod.Get, path, null, MonitoringJsonContext.Default.ListMetricSnapshot, null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// An agent's metrics over a range, from the tier that fits it: raw snapshots, 1-minute or 1-hour rollups, each
+    /// point with every metric's minimum, average and maximum. The answer's <see cref="MetricSeries.Tier"/> names the tier used.
+    /// </summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="from">The range's start.</param>
+    /// <param name="to">The range's end.</param>
+    /// <param name="step"><c>raw</c>, <c>1m</c>, <c>1h</c>, or null for the finest tier that keeps the range to about a thousand points.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<MetricSeries> GetSeriesAsync(string agentId, DateTimeOffset from, DateTimeOffset to, string? step = null, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(
+            HttpMethod.Get, ApiRoutes.ForAgentSeries(agentId) + Query(("from", Iso(from)), ("to", Iso(to)), ("step", step)),
+            null, MonitoringJsonContext.Default.MetricSeries, null, cancellationToken);
+
     /// <summary>Alert transitions, newest first.</summary>
     /// <param name="agentId">Only this agent's, when given.</param>
     /// <param name="limit">At most this many; the manager's default (100) when null.</param>

@@ -39,6 +39,9 @@ public static class ApiRoutes
     /// <summary>POST a snapshot or a batch (agents); GET the history (admins). Template parameter: <c>id</c>.</summary>
     public const string AgentStatus = Prefix + "/agents/{id}/status";
 
+    /// <summary>GET (readers): an agent's metrics over a range from the fitting tier. Query: <c>from</c>, <c>to</c>, <c>step</c> (raw, 1m, 1h, auto).</summary>
+    public const string AgentSeries = Prefix + "/agents/{id}/series";
+
     /// <summary>POST alert transitions (agents). Template parameter: <c>id</c>.</summary>
     public const string AgentAlerts = Prefix + "/agents/{id}/alerts";
 
@@ -113,6 +116,9 @@ public static class ApiRoutes
 
     /// <summary>The status path of one agent.</summary>
     public static string ForAgentStatus(string id) => ForAgent(id) + "/status";
+
+    /// <summary>The series path of one agent.</summary>
+    public static string ForAgentSeries(string id) => ForAgent(id) + "/series";
 
     /// <summary>The alerts path of one agent.</summary>
     public static string ForAgentAlerts(string id) => ForAgent(id) + "/alerts";

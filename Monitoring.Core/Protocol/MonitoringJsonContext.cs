@@ -44,6 +44,7 @@ namespace Monitoring.Protocol;
 [JsonSerializable(typeof(List<FileRecord>))]
 [JsonSerializable(typeof(SendFileResult))]
 [JsonSerializable(typeof(ReceiveFileResult))]
+[JsonSerializable(typeof(MetricSeries))]
 [JsonSerializable(typeof(KeyRole))]
 [JsonSerializable(typeof(AgentEnrollment))]
 [JsonSerializable(typeof(ApiKeyInfo))]

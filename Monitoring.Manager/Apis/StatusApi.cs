@@ -24,6 +24,10 @@ internal static class StatusApi
             .Accepts<List<MetricSnapshot>>("application/json")
             .WithName("PostStatus")
             .WithSummary("Report one snapshot or a batch; answered once durable. Replayed sequence numbers are ignored.");
+        app.MapGet(ApiRoutes.AgentSeries, GetSeriesAsync)
+            .RequireAuthorization(Roles.ReaderPolicy)
+            .WithName("GetSeries")
+            .WithSummary("An agent's metrics (min, avg, max per metric) over a range from the tier that fits it: raw, 1m or 1h; the answer names the tier.");
         app.MapGet(ApiRoutes.AgentStatus, GetHistoryAsync)
             .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("GetStatusHistory")
@@ -72,15 +76,67 @@ internal static class StatusApi
         });
     }
 
-    internal static async Task<Results<SnapshotStreamResult, ProblemHttpResult>> GetHistoryAsync(
+    /// <summary>The most a series may span.</summary>
+    public static readonly TimeSpan MaxSeriesRange = TimeSpan.FromDays(732);
+
+    internal static async Task<Results<Ok<MetricSeries>, ProblemHttpResult>> GetSeriesAsync(
+        string id, DateTimeOffset? from, DateTimeOffset? to, string? step, FleetRegistry fleet, IHistoryStore store, TimeProvider time, CancellationToken ct)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddHours(-1);
+        if (Tier(step, start, end) is not { } tier || start > end || end - start > MaxSeriesRange)
+        {
+            return Problems.BadRequest($"step is raw, 1m, 1h or auto (the default); from must be before to, at most {MaxSeriesRange.TotalDays:0} days apart.");
+        }
+
+        if (fleet.Find(id) is null && await store.GetLastSeqAsync(id, ct) == 0)
+        {
+            return Problems.AgentNotFound(id);
+        }
+
+        return TypedResults.Ok(await store.GetSeriesAsync(id, start, end, tier, ct));
+    }
+
+    /// <summary>
+    /// The tier for a step: raw, 1m (60) or 1h (3600); auto picks the finest that keeps a range to about a thousand
+    /// points (raw up to 2 h at a 10 s interval, 1m up to 16 h, 1h beyond). Null for an unknown step.
+    /// </summary>
+    internal static int? Tier(string? step, DateTimeOffset from, DateTimeOffset to) => step switch
+    {
+        "raw" => 0,
+        "1m" => 60,
+        "1h" => 3600,
+        null or "" or "auto" => (to - from) <= TimeSpan.FromHours(2) ? 0 : (to - from) <= TimeSpan.FromHours(16) ? 60 : 3600,
+        _ => null,
+    };
+
+    internal static async Task<Results<SnapshotStreamResult, Ok<IReadOnlyList<MetricSnapshot>>, ProblemHttpResult>> GetHistoryAsync(
         string id,
         int? limit,
         DateTimeOffset? from,
         DateTimeOffset? to,
+        string? step,
+        HttpContext http,
         FleetRegistry fleet,
         IHistoryStore store,
         CancellationToken ct)
     {
+        if (step is not null and not "raw")
+        {
+            // A rollup tier, in the same shape: one snapshot of averages per bucket, oldest first; the tier is named in a header.
+            var end = to ?? DateTimeOffset.UtcNow;
+            var start = from ?? end.AddDays(-1);
+            if (Tier(step, start, end) is not { } tier || start > end || end - start > MaxSeriesRange)
+            {
+                return Problems.BadRequest($"step is raw, 1m, 1h or auto; from must be before to, at most {MaxSeriesRange.TotalDays:0} days apart.");
+            }
+
+            var series = await store.GetSeriesAsync(id, start, end, tier, ct);
+            http.Response.Headers["X-Monitoring-Tier"] = series.Tier;
+            return TypedResults.Ok<IReadOnlyList<MetricSnapshot>>([.. series.Points.Select(SeriesSnapshots.From).TakeLast(limit ?? MaxLimit)]);
+        }
+
+        http.Response.Headers["X-Monitoring-Tier"] = "raw";
         if (fleet.Find(id) is null && await store.GetLastSeqAsync(id, ct) == 0)
         {
             return Problems.AgentNotFound(id);

@@ -38,6 +38,7 @@ internal sealed partial class RetentionService(IMonitoringStore store, History.I
     {
         var now = time.GetUtcNow();
         Report("snapshot(s)", await history.PurgeSnapshotsAsync(now - options.HistoryRetention, ct), options.HistoryRetention);
+        Report("1-minute rollup row(s)", await history.PurgeRollupsAsync(now - options.MinuteRollupRetention, now - options.HourRollupRetention, ct), options.MinuteRollupRetention);
         Report("alert transition(s)", await store.PurgeAlertsAsync(now - options.AlertRetention, ct), options.AlertRetention);
         Report("finished command(s)", await store.PurgeCommandsAsync(now - options.CommandRetention, ct), options.CommandRetention);
         Report("ended silence(s)", await store.PurgeSilencesAsync(now - options.SilenceRetention, ct), options.SilenceRetention);

@@ -124,6 +124,18 @@ internal static class SqliteMigrations
         DROP INDEX IF EXISTS snapshots_by_time;
         CREATE INDEX commands_open_by_agent ON commands (agent_id) WHERE status IN ('queued', 'delivered');
         """,
+
+        // 4: rollup tiers: 1-minute buckets an hour a row, 1-hour buckets a day a row, each with min, sum and max per metric.
+        """
+        CREATE TABLE rollups (
+            agent_id TEXT NOT NULL,
+            tier INTEGER NOT NULL,
+            period_start INTEGER NOT NULL,
+            received_max INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (agent_id, tier, period_start)) WITHOUT ROWID;
+        CREATE INDEX rollups_by_received ON rollups (tier, received_max);
+        """,
     ];
 
     /// <summary>Applies the steps the database lacks; returns the version it was at before.</summary>

@@ -30,12 +30,28 @@ public sealed class GetMonStatusCommand : MonCmdlet
     [Parameter(ParameterSetName = RangeSet)]
     public DateTime? To { get; set; }
 
+    /// <summary>The tier: raw, 1m or 1h averages, or auto (the finest that keeps the range to about a thousand samples).</summary>
+    [Parameter(ParameterSetName = RangeSet)]
+    [ValidateSet("raw", "1m", "1h", "auto")]
+    public string? Step { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var client = Client;
         try
         {
+            if (Step is not null and not "raw")
+            {
+                var series = Run(ct => client.GetSeriesAsync(Agent, From.ToUniversalTime(), (To ?? DateTime.UtcNow).ToUniversalTime(), Step == "auto" ? null : Step, ct));
+                foreach (var point in series.Points)
+                {
+                    WriteObject(new MonStatusSample(Agent, series.Tier, point));
+                }
+
+                return;
+            }
+
             var snapshots = ParameterSetName == RangeSet
                 ? Run(ct => client.GetStatusHistoryAsync(Agent, 10000, From.ToUniversalTime(), (To ?? DateTime.UtcNow).ToUniversalTime(), ct))
                 : Run(ct => client.GetStatusHistoryAsync(Agent, Last, null, null, ct));
@@ -70,7 +86,33 @@ public sealed class MonStatusSample
         ProcessCount = s.Processes.Count;
         UptimeSeconds = s.UptimeSeconds;
         Snapshot = s;
+        Tier = "raw";
     }
+
+    internal MonStatusSample(string agentId, string tier, Monitoring.Protocol.MetricPoint point)
+    {
+        double Avg(string name) => point.Metrics.TryGetValue(name, out var m) ? m.Avg : 0;
+        AgentId = agentId;
+        Tier = tier;
+        Timestamp = point.Timestamp.UtcDateTime;
+        CpuPercent = Avg("cpu.percent");
+        MemoryPercent = Avg("memory.percent");
+        MemoryUsedBytes = (long)Avg("memory.usedBytes");
+        SwapPercent = Avg("swap.percent");
+        DiskPercent = point.Metrics.Where(kv => kv.Key.StartsWith("disk.percent:", StringComparison.Ordinal)).Select(kv => kv.Value.Avg).DefaultIfEmpty(0).Max();
+        Load1 = point.Metrics.TryGetValue("load.1m", out var load) ? load.Avg : null;
+        NetworkRxBytesPerSec = point.Metrics.Where(kv => kv.Key.StartsWith("network.rxBytesPerSec:", StringComparison.Ordinal)).Sum(kv => kv.Value.Avg);
+        NetworkTxBytesPerSec = point.Metrics.Where(kv => kv.Key.StartsWith("network.txBytesPerSec:", StringComparison.Ordinal)).Sum(kv => kv.Value.Avg);
+        ProcessCount = (int)Math.Round(Avg("processes.count"));
+        Point = point;
+        Snapshot = null!;
+    }
+
+    /// <summary>The tier the sample comes from: raw, or 1m / 1h averages.</summary>
+    public string Tier { get; }
+
+    /// <summary>For a rollup tier: every metric's minimum, average and maximum over the bucket.</summary>
+    public Monitoring.Protocol.MetricPoint? Point { get; }
 
     /// <summary>The agent.</summary>
     public string AgentId { get; }
@@ -111,6 +153,6 @@ public sealed class MonStatusSample
     /// <summary>Seconds since boot.</summary>
     public double UptimeSeconds { get; }
 
-    /// <summary>The whole snapshot (per core, per disk, per interface).</summary>
+    /// <summary>The whole snapshot (per core, per disk, per interface); null for a rollup tier.</summary>
     public MetricSnapshot Snapshot { get; }
 }

@@ -25,6 +25,7 @@
         Examples = @(
             @{ Code = 'Get-MonStatus -Agent web1 -Last 60 | Measure-Object CpuPercent -Average -Maximum'; Remarks = 'Average and peak CPU over the last 60 samples.' }
             @{ Code = 'Get-MonStatus web1 -From (Get-Date).AddHours(-1) | Export-Csv web1.csv'; Remarks = 'The last hour, to a CSV file.' }
+            @{ Code = 'Get-MonStatus web1 -From (Get-Date).AddDays(-30) -Step auto | Select-Object Timestamp, Tier, CpuPercent'; Remarks = 'Thirty days from the 1-hour rollups (averages; the minimum and maximum are under Point).' }
         )
     }
     'Get-MonAlert' = @{

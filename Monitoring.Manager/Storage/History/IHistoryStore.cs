@@ -32,6 +32,12 @@ internal interface IHistoryStore
     /// <summary>Seals every agent's rows received before <paramref name="cutoff"/> into chunks; returns how many rows were sealed.</summary>
     Task<int> SealAsync(DateTimeOffset cutoff, CancellationToken ct);
 
+    /// <summary>The agent's metrics in [from, to] from one tier: 0 for raw snapshots, 60 or 3600 for the rollups.</summary>
+    Task<Monitoring.Protocol.MetricSeries> GetSeriesAsync(string agentId, DateTimeOffset from, DateTimeOffset to, int tierSeconds, CancellationToken ct);
+
+    /// <summary>Deletes 1-minute rollups received before <paramref name="minuteCutoff"/> and 1-hour ones before <paramref name="hourCutoff"/>.</summary>
+    Task<int> PurgeRollupsAsync(DateTimeOffset minuteCutoff, DateTimeOffset hourCutoff, CancellationToken ct);
+
     /// <summary>Deletes rows and chunks the manager received before <paramref name="cutoff"/> (its clock, not the agent's claim).</summary>
     Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct);
 }

@@ -11,6 +11,9 @@ namespace Monitoring.Manager.Storage.History;
 /// </summary>
 internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStore
 {
+    /// <summary>The most points a series answers (a raw series of a range longer than that takes the newest).</summary>
+    public const int MaxSeriesPoints = 10_000;
+
     /// <summary>The most rows sealed into one chunk.</summary>
     public const int MaxChunkRows = 4096;
 
@@ -299,6 +302,9 @@ internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStor
             await insert.ExecuteNonQueryAsync(ct);
         }
 
+        var snapshots = rows.Select(r => JsonSerializer.Deserialize(r.Json, MonitoringJsonContext.Default.MetricSnapshot)!).ToList();
+        await AddToRollupsAsync(conn, tx, agentId, snapshots, rows.Max(r => r.Received), ct);
+
         using (var delete = conn.CreateCommand())
         {
             delete.Transaction = tx;
@@ -312,6 +318,142 @@ internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStor
 
         return rows.Count;
     }, ct);
+
+    /// <summary>Folds sealed snapshots into every rollup tier: read, merge and write back each period row they touch.</summary>
+    private static async Task AddToRollupsAsync(SqliteConnection conn, SqliteTransaction tx, string agentId, List<MetricSnapshot> snapshots, long received, CancellationToken ct)
+    {
+        foreach (var (seconds, _, periodMs) in RollupCodec.Tiers)
+        {
+            foreach (var period in RollupCodec.Bucket(snapshots, seconds).Values.GroupBy(b => b.T - (b.T % periodMs)))
+            {
+                var existing = new Dictionary<long, RollupBucket>();
+                using (var select = conn.CreateCommand())
+                {
+                    select.Transaction = tx;
+                    select.CommandText = "SELECT data FROM rollups WHERE agent_id = $a AND tier = $tier AND period_start = $p";
+                    select.Parameters.AddWithValue("$a", agentId);
+                    select.Parameters.AddWithValue("$tier", seconds);
+                    select.Parameters.AddWithValue("$p", period.Key);
+                    if (await select.ExecuteScalarAsync(ct) is byte[] data)
+                    {
+                        existing = RollupCodec.Decode(data).ToDictionary(b => b.T);
+                    }
+                }
+
+                foreach (var bucket in period)
+                {
+                    if (existing.TryGetValue(bucket.T, out var known))
+                    {
+                        known.Merge(bucket);
+                    }
+                    else
+                    {
+                        existing[bucket.T] = bucket;
+                    }
+                }
+
+                using var upsert = conn.CreateCommand();
+                upsert.Transaction = tx;
+                upsert.CommandText = """
+                    INSERT INTO rollups (agent_id, tier, period_start, received_max, data) VALUES ($a, $tier, $p, $r, $d)
+                    ON CONFLICT (agent_id, tier, period_start) DO UPDATE SET received_max = MAX(received_max, $r), data = $d
+                    """;
+                upsert.Parameters.AddWithValue("$a", agentId);
+                upsert.Parameters.AddWithValue("$tier", seconds);
+                upsert.Parameters.AddWithValue("$p", period.Key);
+                upsert.Parameters.AddWithValue("$r", received);
+                upsert.Parameters.AddWithValue("$d", RollupCodec.Encode(existing.Values));
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
+    public async Task<MetricSeries> GetSeriesAsync(string agentId, DateTimeOffset from, DateTimeOffset to, int tierSeconds, CancellationToken ct)
+    {
+        if (tierSeconds == 0)
+        {
+            var raw = await GetSnapshotsAsync(agentId, from, to, MaxSeriesPoints, ct);
+            return new MetricSeries
+            {
+                AgentId = agentId,
+                Tier = "raw",
+                Points = [.. raw.OrderBy(s => s.Timestamp).Select(s => new MetricPoint
+                {
+                    Timestamp = s.Timestamp,
+                    Count = 1,
+                    Metrics = MetricNames.Of(s).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => new MetricStats { Min = g.First().Value, Avg = g.First().Value, Max = g.First().Value }),
+                })],
+            };
+        }
+
+        var (seconds, name, periodMs) = RollupCodec.Tiers.Single(t => t.Seconds == tierSeconds);
+        var lo = SqliteDatabase.ToMs(from);
+        var hi = SqliteDatabase.ToMs(to);
+        var buckets = new Dictionary<long, RollupBucket>();
+        await using (var conn = await database.OpenReaderAsync(ct))
+        {
+            using var select = conn.CreateCommand();
+            select.CommandText = "SELECT data FROM rollups WHERE agent_id = $a AND tier = $tier AND period_start >= $lo AND period_start <= $hi ORDER BY period_start";
+            select.Parameters.AddWithValue("$a", agentId);
+            select.Parameters.AddWithValue("$tier", seconds);
+            select.Parameters.AddWithValue("$lo", lo - (lo % periodMs) - periodMs);
+            select.Parameters.AddWithValue("$hi", hi);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                foreach (var bucket in RollupCodec.Decode((byte[])reader.GetValue(0)))
+                {
+                    buckets[bucket.T] = bucket;
+                }
+            }
+        }
+
+        // Rows not sealed yet are not in the rollups: fold them in, so the newest minutes show too.
+        var unsealed = new List<MetricSnapshot>();
+        await using (var conn = await database.OpenReaderAsync(ct))
+        {
+            using var rows = conn.CreateCommand();
+            rows.CommandText = "SELECT data FROM snapshots WHERE agent_id = $a AND ts >= $lo AND ts <= $hi";
+            rows.Parameters.AddWithValue("$a", agentId);
+            rows.Parameters.AddWithValue("$lo", lo);
+            rows.Parameters.AddWithValue("$hi", hi);
+            await using var reader = await rows.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                unsealed.Add(JsonSerializer.Deserialize(reader.GetString(0), MonitoringJsonContext.Default.MetricSnapshot)!);
+            }
+        }
+
+        foreach (var bucket in RollupCodec.Bucket(unsealed, seconds).Values)
+        {
+            if (buckets.TryGetValue(bucket.T, out var known))
+            {
+                known.Merge(bucket);
+            }
+            else
+            {
+                buckets[bucket.T] = bucket;
+            }
+        }
+
+        return new MetricSeries
+        {
+            AgentId = agentId,
+            Tier = name,
+            Points = [.. buckets.Values.Where(b => b.T + (seconds * 1000L) > lo && b.T <= hi).OrderBy(b => b.T).Select(b => new MetricPoint
+            {
+                Timestamp = SqliteDatabase.FromMs(b.T),
+                Count = b.N,
+                Metrics = b.M.ToDictionary(kv => kv.Key, kv => new MetricStats { Min = kv.Value[0], Avg = kv.Value[1] / b.N, Max = kv.Value[2] }),
+            })],
+        };
+    }
+
+    public async Task<int> PurgeRollupsAsync(DateTimeOffset minuteCutoff, DateTimeOffset hourCutoff, CancellationToken ct) =>
+        await database.PurgeInBatchesAsync(
+            "DELETE FROM rollups WHERE (agent_id, tier, period_start) IN (SELECT agent_id, tier, period_start FROM rollups WHERE tier = 60 AND received_max < $cutoff LIMIT 1000)", minuteCutoff, ct)
+        + await database.PurgeInBatchesAsync(
+            "DELETE FROM rollups WHERE (agent_id, tier, period_start) IN (SELECT agent_id, tier, period_start FROM rollups WHERE tier = 3600 AND received_max < $cutoff LIMIT 1000)", hourCutoff, ct);
 
     public async Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
         await database.PurgeInBatchesAsync(

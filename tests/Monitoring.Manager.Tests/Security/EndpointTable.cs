@@ -38,6 +38,7 @@ internal static class EndpointTable
         ["RevokeEnrollmentToken"] = Callers.Admin,
         ["PostStatus"] = Callers.Agent,
         ["GetStatusHistory"] = Callers.Keys,
+        ["GetSeries"] = Callers.Keys,
         ["PostAlerts"] = Callers.Agent,
         ["ListAlerts"] = Callers.Keys,
         ["AcknowledgeAlert"] = Callers.Operators,

@@ -1,0 +1,46 @@
+namespace Monitoring.Metrics;
+
+/// <summary>
+/// The flat metric names a snapshot yields for series and rollups: <c>cpu.percent</c>, <c>memory.percent</c>,
+/// <c>disk.percent:/var</c>, <c>network.rxBytesPerSec:eth0</c>, and so on; one name per value that makes sense to
+/// chart over time.
+/// </summary>
+public static class MetricNames
+{
+    /// <summary>Every charted value of <paramref name="snapshot"/> by name.</summary>
+    public static IEnumerable<KeyValuePair<string, double>> Of(MetricSnapshot snapshot)
+    {
+        if (snapshot is null)
+        {
+            throw new ArgumentNullException(nameof(snapshot));
+        }
+
+        yield return new("cpu.percent", snapshot.Cpu.Percent);
+        yield return new("cpu.userPercent", snapshot.Cpu.UserPercent);
+        yield return new("cpu.systemPercent", snapshot.Cpu.SystemPercent);
+        yield return new("cpu.ioWaitPercent", snapshot.Cpu.IoWaitPercent);
+        if (snapshot.Load is { } load)
+        {
+            yield return new("load.1m", load.OneMinute);
+            yield return new("load.5m", load.FiveMinutes);
+            yield return new("load.15m", load.FifteenMinutes);
+        }
+
+        yield return new("memory.percent", snapshot.Memory.Percent);
+        yield return new("memory.usedBytes", snapshot.Memory.UsedBytes);
+        yield return new("swap.percent", snapshot.Swap.Percent);
+        foreach (var disk in snapshot.Disks)
+        {
+            yield return new("disk.percent:" + disk.Mount, disk.Percent);
+            yield return new("disk.usedBytes:" + disk.Mount, disk.UsedBytes);
+        }
+
+        foreach (var nic in snapshot.Network)
+        {
+            yield return new("network.rxBytesPerSec:" + nic.Name, nic.RxBytesPerSec);
+            yield return new("network.txBytesPerSec:" + nic.Name, nic.TxBytesPerSec);
+        }
+
+        yield return new("processes.count", snapshot.Processes.Count);
+    }
+}
