@@ -62,7 +62,9 @@ internal sealed class SqliteDatabase : IDisposable
 
             var writer = new SqliteConnection(_connectionString);
             await writer.OpenAsync(ct);
-            await ExecAsync(writer, null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", ct);
+            // auto_vacuum only takes effect on a new database: there, pages freed by sealing and retention go back to
+            // the file system (see ReleaseFreePagesAsync) instead of staying in the file.
+            await ExecAsync(writer, null, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", ct);
             Monitoring.Internal.SecureFile.RestrictToOwner(DatabasePath);
             _writer = writer;
             _loop = Task.Run(WriteLoopAsync, CancellationToken.None);
@@ -195,6 +197,13 @@ internal sealed class SqliteDatabase : IDisposable
             }
         }
     }
+
+    /// <summary>Gives free pages back to the file system (databases created with incremental auto-vacuum), a bounded number at a time.</summary>
+    public Task ReleaseFreePagesAsync(CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        await ExecAsync(conn, tx, "PRAGMA incremental_vacuum(2000)", ct);
+        return 0;
+    }, ct);
 
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
     {

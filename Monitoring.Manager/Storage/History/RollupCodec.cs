@@ -36,6 +36,17 @@ internal static class RollupCodec
 
     public static byte[] Encode(IEnumerable<RollupBucket> buckets)
     {
+        // Kept to 0.001, like decimals in chunks: shorter numbers compress to a fraction of full doubles.
+        foreach (var bucket in buckets)
+        {
+            foreach (var v in bucket.M.Values)
+            {
+                v[0] = Math.Round(v[0], 3);
+                v[1] = Math.Round(v[1], 3);
+                v[2] = Math.Round(v[2], 3);
+            }
+        }
+
         var json = JsonSerializer.SerializeToUtf8Bytes(buckets.OrderBy(b => b.T).ToList(), RollupJsonContext.Default.ListRollupBucket);
         var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(json.Length)];
         return BrotliEncoder.TryCompress(json, buffer, out var written, quality: 9, window: 22)

@@ -184,6 +184,11 @@ internal sealed class SqliteHistoryStore(SqliteDatabase database) : IHistoryStor
             await CompactAgentAsync(agentId, cutoff, ct);
         }
 
+        if (sealedRows > 0)
+        {
+            await database.ReleaseFreePagesAsync(ct);
+        }
+
         return sealedRows;
     }
 
