@@ -1,0 +1,221 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Storage.History;
+
+/// <summary>Sealing: rows into chunks, small chunks of a past hour into one, and sealed snapshots into the rollup tiers.</summary>
+internal sealed partial class SqliteHistoryStore
+{
+    public async Task<int> SealAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var agents = new List<string>();
+        await using (var conn = await database.OpenReaderAsync(ct))
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT DISTINCT agent_id FROM snapshots WHERE received_at < $cutoff";
+            cmd.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                agents.Add(reader.GetString(0));
+            }
+        }
+
+        var sealedRows = 0;
+        foreach (var agentId in agents)
+        {
+            sealedRows += await SealAgentAsync(agentId, cutoff, ct);
+            await CompactAgentAsync(agentId, cutoff, ct);
+        }
+
+        if (sealedRows > 0)
+        {
+            await database.ReleaseFreePagesAsync(ct);
+        }
+
+        return sealedRows;
+    }
+
+    /// <summary>
+    /// Merges an agent's small chunks of one past hour into one: larger chunks compress better and waste less of
+    /// their pages. An hour counts as past once the seal cutoff has left it.
+    /// </summary>
+    private Task<int> CompactAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
+    {
+        var hours = new List<long>();
+        using (var find = conn.CreateCommand())
+        {
+            find.Transaction = tx;
+            find.CommandText = """
+                SELECT start_ts / 3600000 AS hour FROM snapshot_chunks
+                WHERE agent_id = $a AND count < $max
+                GROUP BY hour HAVING COUNT(*) > 1 AND (hour + 1) * 3600000 <= $cutoff
+                """;
+            find.Parameters.AddWithValue("$a", agentId);
+            find.Parameters.AddWithValue("$max", MaxChunkRows);
+            find.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hours.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var hour in hours)
+        {
+            var parts = new List<(long LastSeq, long Received, IReadOnlyList<System.Text.Json.Nodes.JsonObject> Snapshots)>();
+            using (var select = conn.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT last_seq, received_max, data FROM snapshot_chunks WHERE agent_id = $a AND start_ts / 3600000 = $h AND count < $max ORDER BY last_seq";
+                select.Parameters.AddWithValue("$a", agentId);
+                select.Parameters.AddWithValue("$h", hour);
+                select.Parameters.AddWithValue("$max", MaxChunkRows);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    parts.Add((reader.GetInt64(0), reader.GetInt64(1), SnapshotChunkCodec.Decode((byte[])reader.GetValue(2))));
+                }
+            }
+
+            var merged = parts.SelectMany(p => p.Snapshots).OrderBy(o => o["seq"]!.GetValue<long>()).ToList();
+            using (var delete = conn.CreateCommand())
+            {
+                delete.Transaction = tx;
+                delete.CommandText = "DELETE FROM snapshot_chunks WHERE agent_id = $a AND start_ts / 3600000 = $h AND count < $max";
+                delete.Parameters.AddWithValue("$a", agentId);
+                delete.Parameters.AddWithValue("$h", hour);
+                delete.Parameters.AddWithValue("$max", MaxChunkRows);
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+
+            using var insert = conn.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
+                VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
+                """;
+            var times = merged.Select(o => SqliteDatabase.ToMs(o["timestamp"]!.GetValue<DateTimeOffset>())).ToList();
+            insert.Parameters.AddWithValue("$a", agentId);
+            insert.Parameters.AddWithValue("$last", merged[^1]["seq"]!.GetValue<long>());
+            insert.Parameters.AddWithValue("$first", merged[0]["seq"]!.GetValue<long>());
+            insert.Parameters.AddWithValue("$start", times.Min());
+            insert.Parameters.AddWithValue("$end", times.Max());
+            insert.Parameters.AddWithValue("$count", merged.Count);
+            insert.Parameters.AddWithValue("$received", parts.Max(p => p.Received));
+            insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode([.. merged.Select(o => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(o.ToJsonString()))]));
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        return hours.Count;
+    }, ct);
+
+    /// <summary>Packs one agent's old rows into a chunk and deletes them, in one transaction.</summary>
+    private Task<int> SealAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
+    {
+        var rows = new List<(long Seq, long Ts, long Received, byte[] Json)>();
+        using (var select = conn.CreateCommand())
+        {
+            select.Transaction = tx;
+            select.CommandText = "SELECT seq, ts, received_at, data FROM snapshots WHERE agent_id = $a AND received_at < $cutoff ORDER BY seq LIMIT $n";
+            select.Parameters.AddWithValue("$a", agentId);
+            select.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            select.Parameters.AddWithValue("$n", MaxChunkRows);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetValue(3) is byte[] b ? b : System.Text.Encoding.UTF8.GetBytes(reader.GetString(3))));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        using (var insert = conn.CreateCommand())
+        {
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
+                VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
+                """;
+            insert.Parameters.AddWithValue("$a", agentId);
+            insert.Parameters.AddWithValue("$last", rows[^1].Seq);
+            insert.Parameters.AddWithValue("$first", rows[0].Seq);
+            insert.Parameters.AddWithValue("$start", rows.Min(r => r.Ts));
+            insert.Parameters.AddWithValue("$end", rows.Max(r => r.Ts));
+            insert.Parameters.AddWithValue("$count", rows.Count);
+            insert.Parameters.AddWithValue("$received", rows.Max(r => r.Received));
+            insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode([.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)]));
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        var snapshots = rows.Select(r => JsonSerializer.Deserialize(r.Json, MonitoringJsonContext.Default.MetricSnapshot)!).ToList();
+        await AddToRollupsAsync(conn, tx, agentId, snapshots, rows.Max(r => r.Received), ct);
+
+        using (var delete = conn.CreateCommand())
+        {
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM snapshots WHERE agent_id = $a AND seq >= $first AND seq <= $last AND received_at < $cutoff";
+            delete.Parameters.AddWithValue("$a", agentId);
+            delete.Parameters.AddWithValue("$first", rows[0].Seq);
+            delete.Parameters.AddWithValue("$last", rows[^1].Seq);
+            delete.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        return rows.Count;
+    }, ct);
+
+    /// <summary>Folds sealed snapshots into every rollup tier: read, merge and write back each period row they touch.</summary>
+    private static async Task AddToRollupsAsync(SqliteConnection conn, SqliteTransaction tx, string agentId, List<MetricSnapshot> snapshots, long received, CancellationToken ct)
+    {
+        foreach (var (seconds, _, periodMs) in RollupCodec.Tiers)
+        {
+            foreach (var period in RollupCodec.Bucket(snapshots, seconds).Values.GroupBy(b => b.T - (b.T % periodMs)))
+            {
+                var existing = new Dictionary<long, RollupBucket>();
+                using (var select = conn.CreateCommand())
+                {
+                    select.Transaction = tx;
+                    select.CommandText = "SELECT data FROM rollups WHERE agent_id = $a AND tier = $tier AND period_start = $p";
+                    select.Parameters.AddWithValue("$a", agentId);
+                    select.Parameters.AddWithValue("$tier", seconds);
+                    select.Parameters.AddWithValue("$p", period.Key);
+                    if (await select.ExecuteScalarAsync(ct) is byte[] data)
+                    {
+                        existing = RollupCodec.Decode(data).ToDictionary(b => b.T);
+                    }
+                }
+
+                foreach (var bucket in period)
+                {
+                    if (existing.TryGetValue(bucket.T, out var known))
+                    {
+                        known.Merge(bucket);
+                    }
+                    else
+                    {
+                        existing[bucket.T] = bucket;
+                    }
+                }
+
+                using var upsert = conn.CreateCommand();
+                upsert.Transaction = tx;
+                upsert.CommandText = """
+                    INSERT INTO rollups (agent_id, tier, period_start, received_max, data) VALUES ($a, $tier, $p, $r, $d)
+                    ON CONFLICT (agent_id, tier, period_start) DO UPDATE SET received_max = MAX(received_max, $r), data = $d
+                    """;
+                upsert.Parameters.AddWithValue("$a", agentId);
+                upsert.Parameters.AddWithValue("$tier", seconds);
+                upsert.Parameters.AddWithValue("$p", period.Key);
+                upsert.Parameters.AddWithValue("$r", received);
+                upsert.Parameters.AddWithValue("$d", RollupCodec.Encode(existing.Values));
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+}
