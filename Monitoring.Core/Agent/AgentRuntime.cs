@@ -359,6 +359,19 @@ public sealed class AgentRuntime : IDisposable
                 "pass --enrollment-token-file with the manager's enrollment.token (from its data directory).");
         }
 
+        if (_state.InstanceKey is null)
+        {
+            // Saved before the first enrollment, so a retry after a crash presents the same key.
+            var key = new byte[32];
+            using (var random = System.Security.Cryptography.RandomNumberGenerator.Create())
+            {
+                random.GetBytes(key);
+            }
+
+            _state.InstanceKey = Convert.ToBase64String(key).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            _stateStore.Save(_state);
+        }
+
         _spool = new SnapshotSpool(Path.Combine(_options.StateDirectory, "spool"), _options.SpoolCapacity);
         _nextSeq = Math.Max(_state.LastAckedSeq, _spool.MaxSeq) + 1;
         _connection.Token = _state.Token;
@@ -434,6 +447,7 @@ public sealed class AgentRuntime : IDisposable
             IntervalSeconds = _options.Interval.TotalSeconds,
             Labels = new Dictionary<string, string>(_options.Labels, StringComparer.Ordinal),
             Commands = _commands!.Definitions,
+            InstanceKey = _state.InstanceKey,
         };
 
         try
@@ -517,6 +531,7 @@ public sealed class AgentRuntime : IDisposable
                 AgentId = _options.AgentId,
                 ManagerUrl = _options.ManagerUrl.ToString(),
                 Token = response.AgentToken,
+                InstanceKey = _state.InstanceKey,
                 LastAckedSeq = response.LastSeq,
             };
 

@@ -13,6 +13,12 @@ internal sealed class AgentState
 
     public string? Token { get; set; }
 
+    /// <summary>
+    /// A secret this installation makes before it first enrolls and sends with every enrollment: it lets the manager
+    /// tell this machine retrying (its token was issued but never saved) from another one claiming its id.
+    /// </summary>
+    public string? InstanceKey { get; set; }
+
     public long LastAckedSeq { get; set; }
 }
 

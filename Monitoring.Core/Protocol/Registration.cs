@@ -24,6 +24,13 @@ public sealed record RegisterRequest
     /// <summary>Free-form labels such as role or site.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
+    /// <summary>
+    /// A secret the agent installation keeps in its state directory and sends when it enrolls (up to 128 characters):
+    /// an enrollment for an id that holds an active token is accepted only with the same key, so an installation that
+    /// lost its token before saving it can enroll again while another machine with the enrollment token cannot.
+    /// </summary>
+    public string? InstanceKey { get; init; }
+
     /// <summary>The commands this agent can run; the manager refuses any other before queuing it.</summary>
     public IReadOnlyList<CommandDefinition>? Commands { get; init; }
 }

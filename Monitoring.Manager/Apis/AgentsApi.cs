@@ -71,6 +71,7 @@ internal static class AgentsApi
             ?? RequestLimits.CheckLength(request.Os, 32, "os")
             ?? RequestLimits.CheckLength(request.OsVersion, RequestLimits.MaxName, "osVersion")
             ?? RequestLimits.CheckLength(request.AgentVersion, 64, "agentVersion")
+            ?? RequestLimits.CheckLength(request.InstanceKey, 128, "instanceKey")
             ?? (request.Commands?.Any(c => (c.Description?.Length ?? 0) > RequestLimits.MaxText || c.Arguments.Any(a => (a.Description?.Length ?? 0) > RequestLimits.MaxText)) == true
                 ? $"Command and argument descriptions hold at most {RequestLimits.MaxText} characters."
                 : null);

@@ -78,7 +78,9 @@ internal sealed partial class EnrollmentService(
         }
 
         var existing = fleet.Find(request.AgentId);
-        if (existing is not null && existing.Enrollment != AgentEnrollment.Reset)
+        var keyHash = request.InstanceKey is { Length: > 0 } key ? Tokens.Hash(key) : null;
+        var sameInstallation = existing is { InstanceKeyHash: { } known } && keyHash is not null && Tokens.HashEquals(known, keyHash);
+        if (existing is not null && existing.Enrollment != AgentEnrollment.Reset && !sameInstallation)
         {
             LogTakeoverRefused(logger, request.AgentId, address);
             return (null, Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.AgentExists,
@@ -105,8 +107,11 @@ internal sealed partial class EnrollmentService(
             TokenHash = Tokens.Hash(agentToken),
             Labels = Stamp(request.Labels, token.Labels),
             RegisteredAt = existing?.RegisteredAt ?? now,
-            Enrollment = token.RequireApproval ? AgentEnrollment.Pending : AgentEnrollment.Active,
+            // The same installation retrying keeps the standing it had; a new or reset one gets the token's.
+            Enrollment = sameInstallation && existing!.Enrollment == AgentEnrollment.Active ? AgentEnrollment.Active
+                : token.RequireApproval ? AgentEnrollment.Pending : AgentEnrollment.Active,
             EnrolledWith = token.Id,
+            InstanceKeyHash = keyHash,
         };
         await SaveAsync(agent, ct);
         if (existing is null)

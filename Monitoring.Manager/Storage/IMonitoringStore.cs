@@ -33,6 +33,9 @@ internal sealed record StoredAgent
     /// <summary>Active, pending approval, or reset (its token revoked, its id free to enroll once).</summary>
     public AgentEnrollment Enrollment { get; init; }
 
+    /// <summary>SHA-256 of the installation's instance key; an enrollment for this id with the same key is the same machine retrying.</summary>
+    public string? InstanceKeyHash { get; init; }
+
     /// <summary>The id of the enrollment token the agent enrolled with; its labels are stamped on every registration.</summary>
     public string? EnrolledWith { get; init; }
 

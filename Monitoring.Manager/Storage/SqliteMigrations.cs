@@ -136,6 +136,11 @@ internal static class SqliteMigrations
             PRIMARY KEY (agent_id, tier, period_start)) WITHOUT ROWID;
         CREATE INDEX rollups_by_received ON rollups (tier, received_max);
         """,
+
+        // 5: the hash of each installation's instance key, to tell a retrying enrollment from a takeover.
+        """
+        ALTER TABLE agents ADD COLUMN instance_key_hash TEXT;
+        """,
     ];
 
     /// <summary>Applies the steps the database lacks; returns the version it was at before.</summary>

@@ -28,7 +28,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.CommandText = """
             SELECT a.id, a.token_hash, a.hostname, a.os, a.os_version, a.agent_version, a.interval_seconds, a.labels,
                    a.registered_at, a.last_seen, a.address, COALESCE(s.last_seq, 0), a.commands,
-                   (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), a.enrollment, a.enrolled_with
+                   (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), a.enrollment, a.enrolled_with, a.instance_key_hash
             FROM agents a LEFT JOIN agent_seq s ON s.agent_id = a.id
             """;
         var result = new List<(StoredAgent, MetricSnapshot?)>();
@@ -52,6 +52,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
                 Commands = reader.IsDBNull(12) ? null : JsonSerializer.Deserialize(reader.GetString(12), ManagerJsonContext.Default.ListCommandDefinition),
                 Enrollment = WireNames.Parse(reader.GetString(14), MonitoringJsonContext.Default.AgentEnrollment) ?? AgentEnrollment.Active,
                 EnrolledWith = NullableString(reader, 15),
+                InstanceKeyHash = NullableString(reader, 16),
             };
             var latest = reader.IsDBNull(13) ? null : JsonSerializer.Deserialize(reader.GetString(13), MonitoringJsonContext.Default.MetricSnapshot);
             result.Add((agent, latest));
@@ -65,11 +66,11 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO agents (id, token_hash, hostname, os, os_version, agent_version, interval_seconds, labels, registered_at, last_seen, address, commands, enrollment, enrolled_with)
-            VALUES ($id, $hash, $host, $os, $osv, $ver, $interval, $labels, $reg, $seen, $addr, $commands, $enrollment, $with)
+            INSERT INTO agents (id, token_hash, hostname, os, os_version, agent_version, interval_seconds, labels, registered_at, last_seen, address, commands, enrollment, enrolled_with, instance_key_hash)
+            VALUES ($id, $hash, $host, $os, $osv, $ver, $interval, $labels, $reg, $seen, $addr, $commands, $enrollment, $with, $key)
             ON CONFLICT (id) DO UPDATE SET token_hash = $hash, hostname = $host, os = $os, os_version = $osv, agent_version = $ver,
                 interval_seconds = $interval, labels = $labels, registered_at = $reg, last_seen = $seen, address = $addr, commands = $commands,
-                enrollment = $enrollment, enrolled_with = $with
+                enrollment = $enrollment, enrolled_with = $with, instance_key_hash = $key
             """;
         cmd.Parameters.AddWithValue("$id", agent.Id);
         cmd.Parameters.AddWithValue("$hash", agent.TokenHash);
@@ -85,6 +86,7 @@ internal sealed class SqliteMonitoringStore : IMonitoringStore
         cmd.Parameters.AddWithValue("$commands", agent.Commands is null ? DBNull.Value : JsonSerializer.Serialize([.. agent.Commands], ManagerJsonContext.Default.ListCommandDefinition));
         cmd.Parameters.AddWithValue("$enrollment", WireNames.Of(agent.Enrollment, MonitoringJsonContext.Default.AgentEnrollment));
         cmd.Parameters.AddWithValue("$with", (object?)agent.EnrolledWith ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$key", (object?)agent.InstanceKeyHash ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(ct);
         return 0;
     }, ct);

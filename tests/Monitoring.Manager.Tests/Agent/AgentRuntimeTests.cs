@@ -116,6 +116,28 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAgentStoppedBeforeItSavedItsToken_EnrollsAgainOnRestart()
+    {
+        using (var first = new AgentRuntime(Options(_manager.EnrollmentToken)))
+        {
+            await first.TickAsync(CancellationToken.None);
+        }
+
+        // As if the process had died between the manager's answer and saving the token: the key was saved before.
+        var statePath = Path.Combine(_state, "state.json");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(statePath))!.AsObject();
+        Assert.False(string.IsNullOrEmpty(state["instanceKey"]?.GetValue<string>()));
+        state.Remove("token");
+        await File.WriteAllTextAsync(statePath, state.ToJsonString());
+        using var restarted = new AgentRuntime(Options(_manager.EnrollmentToken));
+
+        await restarted.TickAsync(CancellationToken.None);
+
+        Assert.True(restarted.IsConnected);
+        Assert.Null(restarted.Rejection);
+    }
+
+    [Fact]
     public async Task AnotherMachineWithTheSameId_IsRefused_AndTheRealAgentKeepsReporting()
     {
         using var real = new AgentRuntime(Options(_manager.EnrollmentToken));

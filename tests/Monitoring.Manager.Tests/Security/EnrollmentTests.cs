@@ -34,6 +34,26 @@ public sealed class EnrollmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSameInstallation_MayEnrollAgain_WithItsInstanceKey_ButNoOtherMachine()
+    {
+        using var first = _manager.AgentConnection();
+        var lost = await first.RegisterAsync(new RegisterRequest { AgentId = "web1", IntervalSeconds = 10, InstanceKey = "installation-secret" }, _manager.EnrollmentToken);
+
+        using var thief = _manager.AgentConnection();
+        var refused = await Assert.ThrowsAsync<MonitoringApiException>(() =>
+            thief.RegisterAsync(new RegisterRequest { AgentId = "web1", IntervalSeconds = 10, InstanceKey = "guess" }, _manager.EnrollmentToken));
+        using var retry = _manager.AgentConnection();
+        var again = await retry.RegisterAsync(new RegisterRequest { AgentId = "web1", IntervalSeconds = 10, InstanceKey = "installation-secret" }, _manager.EnrollmentToken);
+
+        Assert.Equal(ErrorCodes.AgentExists, refused.Code);
+        Assert.NotEqual(lost.AgentToken, again.AgentToken);
+        retry.Token = again.AgentToken;
+        first.Token = lost.AgentToken;
+        Assert.Equal(1, (await retry.ReportAsync("web1", [TestManager.Snapshot(1)])).Accepted);
+        Assert.Equal(401, (await Assert.ThrowsAsync<MonitoringApiException>(() => first.ReportAsync("web1", [TestManager.Snapshot(2)]))).StatusCode);
+    }
+
+    [Fact]
     public async Task ReservedAndKeyNames_CannotBeAgentIds()
     {
         using var admin = _manager.AdminClient();
