@@ -249,13 +249,3 @@ static (long Rows, long Distinct) Stored(string db)
     r.Read();
     return (r.GetInt64(0), r.GetInt64(1));
 }
-
-/// <summary>One simulated agent: its id, its connection, and the last sequence number the manager acknowledged.</summary>
-internal sealed class SimulatedAgent(string id, AgentConnection connection)
-{
-    public string Id { get; } = id;
-
-    public AgentConnection Connection { get; } = connection;
-
-    public long Sent { get; set; }
-}

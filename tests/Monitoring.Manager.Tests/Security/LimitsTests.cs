@@ -102,7 +102,8 @@ public sealed class LimitsTests
         var watch = Stopwatch.StartNew();
 
         var held = first.GetAsync(ApiRoutes.ForNextCommand("a1") + "?wait=50");
-        await Task.Delay(200);
+        var broker = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Monitoring.Manager.Commands.CommandBroker>(manager.Services);
+        await TestNet.WaitUntilAsync(() => Task.FromResult(broker.OpenPolls == 1), TimeSpan.FromSeconds(10), "the first poll to be held");
         var replacing = second.GetAsync(ApiRoutes.ForNextCommand("a1") + "?wait=1");
 
         Assert.Equal(HttpStatusCode.NoContent, (await held).StatusCode);
