@@ -91,22 +91,10 @@ internal sealed partial class SqliteHistoryStore
                 await delete.ExecuteNonQueryAsync(ct);
             }
 
-            using var insert = conn.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = """
-                INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
-                VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
-                """;
             var times = merged.Select(o => SqliteDatabase.ToMs(o["timestamp"]!.GetValue<DateTimeOffset>())).ToList();
-            insert.Parameters.AddWithValue("$a", agentId);
-            insert.Parameters.AddWithValue("$last", merged[^1]["seq"]!.GetValue<long>());
-            insert.Parameters.AddWithValue("$first", merged[0]["seq"]!.GetValue<long>());
-            insert.Parameters.AddWithValue("$start", times.Min());
-            insert.Parameters.AddWithValue("$end", times.Max());
-            insert.Parameters.AddWithValue("$count", merged.Count);
-            insert.Parameters.AddWithValue("$received", parts.Max(p => p.Received));
-            insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode([.. merged.Select(o => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(o.ToJsonString()))]));
-            await insert.ExecuteNonQueryAsync(ct);
+            await InsertChunkAsync(
+                conn, tx, agentId, merged[0]["seq"]!.GetValue<long>(), merged[^1]["seq"]!.GetValue<long>(), times.Min(), times.Max(), merged.Count,
+                parts.Max(p => p.Received), [.. merged.Select(o => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(o.ToJsonString()))], ct);
         }
 
         return hours.Count;
@@ -135,23 +123,9 @@ internal sealed partial class SqliteHistoryStore
             return 0;
         }
 
-        using (var insert = conn.CreateCommand())
-        {
-            insert.Transaction = tx;
-            insert.CommandText = """
-                INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
-                VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
-                """;
-            insert.Parameters.AddWithValue("$a", agentId);
-            insert.Parameters.AddWithValue("$last", rows[^1].Seq);
-            insert.Parameters.AddWithValue("$first", rows[0].Seq);
-            insert.Parameters.AddWithValue("$start", rows.Min(r => r.Ts));
-            insert.Parameters.AddWithValue("$end", rows.Max(r => r.Ts));
-            insert.Parameters.AddWithValue("$count", rows.Count);
-            insert.Parameters.AddWithValue("$received", rows.Max(r => r.Received));
-            insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode([.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)]));
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+        await InsertChunkAsync(
+            conn, tx, agentId, rows[0].Seq, rows[^1].Seq, rows.Min(r => r.Ts), rows.Max(r => r.Ts), rows.Count, rows.Max(r => r.Received),
+            [.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)], ct);
 
         var snapshots = rows.Select(r => JsonSerializer.Deserialize(r.Json, MonitoringJsonContext.Default.MetricSnapshot)!).ToList();
         await AddToRollupsAsync(conn, tx, agentId, snapshots, rows.Max(r => r.Received), ct);
@@ -217,5 +191,26 @@ internal sealed partial class SqliteHistoryStore
                 await upsert.ExecuteNonQueryAsync(ct);
             }
         }
+    }
+
+    private static async Task InsertChunkAsync(
+        SqliteConnection conn, SqliteTransaction tx, string agentId, long firstSeq, long lastSeq, long startTs, long endTs, int count, long received,
+        IReadOnlyList<ReadOnlyMemory<byte>> snapshots, CancellationToken ct)
+    {
+        using var insert = conn.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = """
+            INSERT INTO snapshot_chunks (agent_id, last_seq, first_seq, start_ts, end_ts, count, received_max, data)
+            VALUES ($a, $last, $first, $start, $end, $count, $received, $data)
+            """;
+        insert.Parameters.AddWithValue("$a", agentId);
+        insert.Parameters.AddWithValue("$last", lastSeq);
+        insert.Parameters.AddWithValue("$first", firstSeq);
+        insert.Parameters.AddWithValue("$start", startTs);
+        insert.Parameters.AddWithValue("$end", endTs);
+        insert.Parameters.AddWithValue("$count", count);
+        insert.Parameters.AddWithValue("$received", received);
+        insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode(snapshots));
+        await insert.ExecuteNonQueryAsync(ct);
     }
 }
