@@ -162,16 +162,17 @@ var commander = Task.Run(async () =>
 var peakRss = 0L;
 var sampler = Task.Run(async () =>
 {
-    while (!stop.IsCancellationRequested)
+    using var every = new PeriodicTimer(TimeSpan.FromSeconds(1));
+    try
     {
-        peakRss = Math.Max(peakRss, Rss(manager.Id));
-        try
+        do
         {
-            await Task.Delay(1000, stop.Token);
+            peakRss = Math.Max(peakRss, Rss(manager.Id));
         }
-        catch (OperationCanceledException)
-        {
-        }
+        while (await every.WaitForNextTickAsync(stop.Token));
+    }
+    catch (OperationCanceledException)
+    {
     }
 });
 

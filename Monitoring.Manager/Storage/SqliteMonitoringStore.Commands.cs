@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Storage;
+
+/// <summary>Commands: the durable queue, delivery, outcomes and the audit trail.</summary>
+internal sealed partial class SqliteMonitoringStore
+{
+    public Task InsertCommandAsync(CommandRecord command, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO commands (id, agent_id, name, arguments, status, requested_by, created_at, expires_at, timeout_seconds)
+            VALUES ($id, $agent, $name, $args, $status, $by, $created, $expires, $timeout)
+            """;
+        cmd.Parameters.AddWithValue("$id", command.Id);
+        cmd.Parameters.AddWithValue("$agent", command.AgentId);
+        cmd.Parameters.AddWithValue("$name", command.Name);
+        cmd.Parameters.AddWithValue("$args", command.Arguments is null ? DBNull.Value : JsonSerializer.Serialize(command.Arguments, ManagerJsonContext.Default.DictionaryStringJsonElement));
+        cmd.Parameters.AddWithValue("$status", CommandStatuses.ToWire(command.Status));
+        cmd.Parameters.AddWithValue("$by", (object?)command.RequestedBy ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$created", ToMs(command.CreatedAt));
+        cmd.Parameters.AddWithValue("$expires", ToMs(command.ExpiresAt));
+        cmd.Parameters.AddWithValue("$timeout", command.TimeoutSeconds);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return 0;
+    }, ct);
+
+    public async Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        return await ReadCommandAsync(conn, null, id, ct);
+    }
+
+    public async Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {CommandColumns} FROM commands WHERE agent_id = $a ORDER BY created_at DESC, id DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$a", agentId);
+        cmd.Parameters.AddWithValue("$n", limit);
+        var result = new List<CommandRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(ReadCommand(reader));
+        }
+
+        return result;
+    }
+
+    public async Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct)
+    {
+        // A read finds the command: most polls find none, and none of them waits behind everyone's reports.
+        CommandRecord? next = null;
+        await using (var conn = await OpenReaderAsync(ct))
+        {
+            using var open = conn.CreateCommand();
+            open.CommandText = $"""
+                SELECT {CommandColumns} FROM commands
+                WHERE agent_id = $a AND (status = 'delivered' OR (status = 'queued' AND expires_at > $now))
+                ORDER BY created_at, id LIMIT $n
+                """;
+            open.Parameters.AddWithValue("$a", agentId);
+            open.Parameters.AddWithValue("$now", ToMs(now));
+            open.Parameters.AddWithValue("$n", skip.Count + 1);
+            await using var reader = await open.ExecuteReaderAsync(ct);
+            while (next is null && await reader.ReadAsync(ct))
+            {
+                var candidate = ReadCommand(reader);
+                if (!skip.Contains(candidate.Id))
+                {
+                    next = candidate;
+                }
+            }
+        }
+
+        if (next is null)
+        {
+            return null;
+        }
+
+        // Committed before it is handed out, so whoever reads the command sees where it is.
+        await MarkDeliveredAsync(next.Id, now, ct);
+        return next with { Status = CommandStatus.Delivered, DeliveredAt = next.DeliveredAt ?? now };
+    }
+
+    private async Task MarkDeliveredAsync(string id, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await WriteAsync(async (conn, tx) =>
+            {
+                var update = _database.Prepared(conn, tx, """
+                    UPDATE commands SET status = 'delivered', delivered_at = COALESCE(delivered_at, $now)
+                    WHERE id = $id AND status IN ('queued', 'delivered')
+                    """, out var created);
+                if (created)
+                {
+                    update.Parameters.Add("$id", SqliteType.Text);
+                    update.Parameters.Add("$now", SqliteType.Integer);
+                }
+
+                update.Parameters[0].Value = id;
+                update.Parameters[1].Value = ToMs(now);
+                return await update.ExecuteNonQueryAsync(ct);
+            }, ct);
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException)
+        {
+            // The command stays queued and is delivered again: the agent answers a repeated id from its own record.
+        }
+    }
+
+    public Task<CommandRecord?> CompleteCommandAsync(
+        string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            using (var update = conn.CreateCommand())
+            {
+                update.Transaction = tx;
+                update.CommandText = """
+                    UPDATE commands SET status = $status, result = $result, error = $error, completed_at = $now
+                    WHERE id = $id AND status IN ('queued', 'delivered')
+                    """;
+                update.Parameters.AddWithValue("$id", id);
+                update.Parameters.AddWithValue("$status", CommandStatuses.ToWire(status));
+                update.Parameters.AddWithValue("$result", result is { } r ? r.GetRawText() : DBNull.Value);
+                update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+                update.Parameters.AddWithValue("$now", ToMs(now));
+                if (await update.ExecuteNonQueryAsync(ct) == 0)
+                {
+                    return null;
+                }
+            }
+
+            return await ReadCommandAsync(conn, tx, id, ct);
+        }, ct);
+
+    public Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
+        WriteAsync<IReadOnlyList<CommandRecord>>(async (conn, tx) =>
+        {
+            var due = new List<CommandRecord>();
+            using (var select = conn.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = $"""
+                    SELECT {CommandColumns} FROM commands
+                    WHERE (status = 'queued' AND expires_at <= $now)
+                       OR (status = 'delivered' AND delivered_at + timeout_seconds * 1000 + $grace <= $now)
+                    """;
+                select.Parameters.AddWithValue("$now", ToMs(now));
+                select.Parameters.AddWithValue("$grace", (long)grace.TotalMilliseconds);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    due.Add(ReadCommand(reader));
+                }
+            }
+
+            var changed = new List<CommandRecord>(due.Count);
+            foreach (var c in due)
+            {
+                var expired = c.Status == CommandStatus.Queued;
+                var error = expired
+                    ? $"Not delivered: agent '{c.AgentId}' did not fetch the command before it expired at {c.ExpiresAt:u}. Check the agent is running and connected, then send it again."
+                    : $"Agent '{c.AgentId}' received the command at {c.DeliveredAt:u} but sent no result within its timeout of {c.TimeoutSeconds} s.";
+                using var update = conn.CreateCommand();
+                update.Transaction = tx;
+                update.CommandText = "UPDATE commands SET status = $status, error = $error, completed_at = $now WHERE id = $id";
+                update.Parameters.AddWithValue("$id", c.Id);
+                update.Parameters.AddWithValue("$status", expired ? "expired" : "timed_out");
+                update.Parameters.AddWithValue("$error", error);
+                update.Parameters.AddWithValue("$now", ToMs(now));
+                await update.ExecuteNonQueryAsync(ct);
+                changed.Add(c with { Status = expired ? CommandStatus.Expired : CommandStatus.TimedOut, Error = error, CompletedAt = now });
+            }
+
+            return changed;
+        }, ct);
+
+    public Task<int> PurgeCommandsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        _database.PurgeInBatchesAsync(
+            "DELETE FROM commands WHERE id IN (SELECT id FROM commands WHERE status NOT IN ('queued', 'delivered') AND COALESCE(completed_at, created_at) < $cutoff LIMIT 1000)",
+            cutoff, ct);
+
+    private const string CommandColumns =
+        "id, agent_id, name, arguments, status, requested_by, created_at, delivered_at, completed_at, expires_at, timeout_seconds, result, error";
+
+    private static async Task<CommandRecord?> ReadCommandAsync(SqliteConnection conn, SqliteTransaction? tx, string id, CancellationToken ct)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT {CommandColumns} FROM commands WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadCommand(reader) : null;
+    }
+
+    private static CommandRecord ReadCommand(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        AgentId = r.GetString(1),
+        Name = r.GetString(2),
+        Arguments = r.IsDBNull(3) ? null : JsonSerializer.Deserialize(r.GetString(3), ManagerJsonContext.Default.DictionaryStringJsonElement),
+        Status = CommandStatuses.Parse(r.GetString(4)),
+        RequestedBy = NullableString(r, 5),
+        CreatedAt = FromMs(r.GetInt64(6)),
+        DeliveredAt = r.IsDBNull(7) ? null : FromMs(r.GetInt64(7)),
+        CompletedAt = r.IsDBNull(8) ? null : FromMs(r.GetInt64(8)),
+        ExpiresAt = FromMs(r.GetInt64(9)),
+        TimeoutSeconds = r.GetInt32(10),
+        Result = r.IsDBNull(11) ? null : JsonDocument.Parse(r.GetString(11)).RootElement.Clone(),
+        Error = NullableString(r, 12),
+    };
+}
