@@ -1,9 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Monitoring.Alerts;
 using Monitoring.Client;
-using Monitoring.Commands;
-using Monitoring.Internal;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 

@@ -1,11 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Monitoring.Alerts;
 using Monitoring.Client;
-using Monitoring.Commands;
-using Monitoring.Internal;
-using Monitoring.Metrics;
-using Monitoring.Protocol;
 
 namespace Monitoring.Agent;
 
