@@ -107,7 +107,10 @@ public static class ManagerApp
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new SqliteDatabase(options.DataDirectory));
-        builder.Services.AddSingleton<IMonitoringStore>(sp => new SqliteMonitoringStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<IAgentStore>(sp => new SqliteAgentStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<IAlertStore>(sp => new SqliteAlertStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<ICommandStore>(sp => new SqliteCommandStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<IFileRecordStore>(sp => new SqliteFileRecordStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton<Storage.History.IHistoryStore>(sp => new Storage.History.SqliteHistoryStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddHostedService<Storage.History.HistorySealer>();
@@ -149,7 +152,7 @@ public static class ManagerApp
 
         var app = builder.Build();
 
-        var store = app.Services.GetRequiredService<IMonitoringStore>();
+        var store = app.Services.GetRequiredService<IAgentStore>();
         await store.InitializeAsync(CancellationToken.None);
         var history = app.Services.GetRequiredService<Storage.History.IHistoryStore>();
         await history.InitializeAsync(CancellationToken.None);
@@ -161,7 +164,7 @@ public static class ManagerApp
             agents.Add((agent, latest ?? await history.GetLatestAsync(agent.Id, CancellationToken.None)));
         }
 
-        app.Services.GetRequiredService<FleetRegistry>().Load(agents, await store.AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
+        app.Services.GetRequiredService<FleetRegistry>().Load(agents, await app.Services.GetRequiredService<IAlertStore>().AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
         await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
 
         app.UseExceptionHandler();

@@ -62,6 +62,9 @@ public sealed class ManagerOptions
     /// <summary>How long silences are kept after they end.</summary>
     public TimeSpan SilenceRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>How long a completed file stays in the store (record and bytes) unless an open command still offers it.</summary>
+    public TimeSpan FileRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Requests a second one credential may make on average (token bucket; bursts of ten times that).</summary>
     public int RequestsPerSecondPerCredential { get; set; } = 50;
 
@@ -83,7 +86,7 @@ public sealed class ManagerOptions
         "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
         "thresholdsFile", "offlineAlertGrace", "maxAgents", "maxClockSkew", "history:sealAfter",
         "files:maxBytesPerAgent", "files:maxStoreBytes", "files:uploadTtl",
-        "retention:alerts", "retention:commands", "retention:silences", "retention:rollup1m", "retention:rollup1h",
+        "retention:alerts", "retention:commands", "retention:silences", "retention:files", "retention:rollup1m", "retention:rollup1h",
         "rateLimits:requestsPerSecondPerCredential", "rateLimits:enrollmentsPerMinutePerAddress", "rateLimits:failedAuthPerMinutePerAddress",
         "certificate:path", "certificate:password",
     ];
@@ -110,6 +113,7 @@ public sealed class ManagerOptions
         o.AlertRetention = Span(config, yaml, "retention:alerts", o.AlertRetention);
         o.CommandRetention = Span(config, yaml, "retention:commands", o.CommandRetention);
         o.SilenceRetention = Span(config, yaml, "retention:silences", o.SilenceRetention);
+        o.FileRetention = Span(config, yaml, "retention:files", o.FileRetention);
         o.RequestsPerSecondPerCredential = Int(config, yaml, "rateLimits:requestsPerSecondPerCredential", o.RequestsPerSecondPerCredential, 1, 1_000_000);
         o.EnrollmentsPerMinutePerAddress = Int(config, yaml, "rateLimits:enrollmentsPerMinutePerAddress", o.EnrollmentsPerMinutePerAddress, 1, 1_000_000);
         o.FailedAuthPerMinutePerAddress = Int(config, yaml, "rateLimits:failedAuthPerMinutePerAddress", o.FailedAuthPerMinutePerAddress, 1, 1_000_000);

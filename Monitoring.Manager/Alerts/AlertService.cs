@@ -8,7 +8,7 @@ namespace Monitoring.Manager.Alerts;
 /// Records alert transitions (from agents and the manager's own offline alerts): marks those an active silence
 /// covers, stores each once, and logs it on the console.
 /// </summary>
-internal sealed class AlertService(IMonitoringStore store, TimeProvider time, ILogger<AlertService> logger)
+internal sealed class AlertService(IAlertStore store, TimeProvider time, ILogger<AlertService> logger)
 {
     private volatile IReadOnlyList<Silence> _silences = [];
 

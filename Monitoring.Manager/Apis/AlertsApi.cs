@@ -86,7 +86,7 @@ internal static class AlertsApi
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<AlertRecord>>, ProblemHttpResult>> ListAlertsAsync(
-        string? agent, string? state, string? severity, DateTimeOffset? since, int? limit, IMonitoringStore store, CancellationToken ct)
+        string? agent, string? state, string? severity, DateTimeOffset? since, int? limit, IAlertStore store, CancellationToken ct)
     {
         if (limit is < 1 or > StatusApi.MaxLimit)
         {
@@ -117,7 +117,7 @@ internal static class AlertsApi
     }
 
     internal static async Task<Results<Ok<AlertRecord>, ProblemHttpResult>> AcknowledgeAsync(
-        long alertId, ClaimsPrincipal user, IMonitoringStore store, TimeProvider time, CancellationToken ct) =>
+        long alertId, ClaimsPrincipal user, IAlertStore store, TimeProvider time, CancellationToken ct) =>
         await store.AcknowledgeAlertAsync(alertId, user.Who(), time.GetUtcNow(), ct) is { } record
             ? TypedResults.Ok(record)
             : Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No alert {alertId}. List alerts with GET {ApiRoutes.Alerts}.");

@@ -52,7 +52,8 @@ internal static class CommandsApi
         CommandRequest request,
         ClaimsPrincipal user,
         FleetRegistry fleet,
-        IMonitoringStore store,
+        ICommandStore store,
+        IFileRecordStore fileRecords,
         CommandBroker broker,
         TimeProvider time,
         ILoggerFactory loggers,
@@ -79,7 +80,7 @@ internal static class CommandsApi
 
         if (request.Name == CommandNames.ReceiveFile
             && request.Arguments?.TryGetValue("fileId", out var fileId) == true
-            && (await store.GetFileAsync(fileId.GetString()!, ct) is not { Status: FileStatus.Complete }))
+            && (await fileRecords.GetFileAsync(fileId.GetString()!, ct) is not { Status: FileStatus.Complete }))
         {
             return Problems.Create(StatusCodes.Status400BadRequest, ErrorCodes.FileNotFound,
                 $"receive_file needs a complete file from the store; '{fileId.GetString()}' is not one. Upload it first (POST {ApiRoutes.Files}).");
@@ -168,7 +169,7 @@ internal static class CommandsApi
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<CommandRecord>>, ProblemHttpResult>> ListAsync(
-        string id, int? limit, FleetRegistry fleet, IMonitoringStore store, CancellationToken ct)
+        string id, int? limit, FleetRegistry fleet, ICommandStore store, CancellationToken ct)
     {
         if (limit is < 1 or > StatusApi.MaxLimit)
         {
@@ -179,7 +180,7 @@ internal static class CommandsApi
         return commands.Count == 0 && fleet.Find(id) is null ? Problems.AgentNotFound(id) : TypedResults.Ok(commands);
     }
 
-    internal static async Task<Results<Ok<CommandRecord>, ProblemHttpResult>> GetAsync(string commandId, IMonitoringStore store, CancellationToken ct) =>
+    internal static async Task<Results<Ok<CommandRecord>, ProblemHttpResult>> GetAsync(string commandId, ICommandStore store, CancellationToken ct) =>
         await store.GetCommandAsync(commandId, ct) is { } record ? TypedResults.Ok(record) : CommandNotFound(commandId);
 
     internal static async Task<Results<Ok<CommandDelivery>, NoContent, ProblemHttpResult>> NextAsync(
@@ -187,7 +188,7 @@ internal static class CommandsApi
         int? wait,
         string? running,
         ClaimsPrincipal user,
-        IMonitoringStore store,
+        ICommandStore store,
         CommandBroker broker,
         TimeProvider time,
         CancellationToken ct)
@@ -219,7 +220,7 @@ internal static class CommandsApi
     }
 
     private static async Task<Results<Ok<CommandDelivery>, NoContent, ProblemHttpResult>> PollAsync(
-        string id, IReadOnlyCollection<string> skip, DateTimeOffset deadline, IMonitoringStore store, CommandBroker broker, TimeProvider time,
+        string id, IReadOnlyCollection<string> skip, DateTimeOffset deadline, ICommandStore store, CommandBroker broker, TimeProvider time,
         CancellationToken waitToken, CancellationToken ct)
     {
         while (true)
@@ -264,7 +265,7 @@ internal static class CommandsApi
         string commandId,
         CommandResult result,
         ClaimsPrincipal user,
-        IMonitoringStore store,
+        ICommandStore store,
         CommandBroker broker,
         TimeProvider time,
         ILoggerFactory loggers,

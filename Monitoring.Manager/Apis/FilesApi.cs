@@ -50,7 +50,7 @@ internal static class FilesApi
     internal static async Task<Results<Created<FileRecord>, Ok<FileRecord>, ProblemHttpResult>> CreateAsync(
         CreateFileRequest request,
         ClaimsPrincipal user,
-        IMonitoringStore store,
+        IFileRecordStore store,
         FileStore files,
         ManagerOptions options,
         TimeProvider time,
@@ -134,7 +134,7 @@ internal static class FilesApi
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<FileRecord>>, ProblemHttpResult>> ListAsync(
-        int? limit, IMonitoringStore store, FileStore files, CancellationToken ct)
+        int? limit, IFileRecordStore store, FileStore files, CancellationToken ct)
     {
         if (limit is < 1 or > StatusApi.MaxLimit)
         {
@@ -146,14 +146,14 @@ internal static class FilesApi
     }
 
     internal static async Task<Results<Ok<FileRecord>, ProblemHttpResult>> GetAsync(
-        string fileId, ClaimsPrincipal user, IMonitoringStore store, FileStore files, CancellationToken ct)
+        string fileId, ClaimsPrincipal user, IFileRecordStore store, FileStore files, CancellationToken ct)
     {
         var (record, problem) = await FindReadableAsync(fileId, user, store, ct);
         return record is null ? problem! : TypedResults.Ok(WithReceived(record, files));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string fileId, IMonitoringStore store, FileStore files, ILoggerFactory loggers, CancellationToken ct)
+        string fileId, IFileRecordStore store, FileStore files, ILoggerFactory loggers, CancellationToken ct)
     {
         if (!FileStore.IsValidId(fileId) || !await store.DeleteFileAsync(fileId, ct))
         {
@@ -169,7 +169,7 @@ internal static class FilesApi
         string fileId,
         HttpContext http,
         ClaimsPrincipal user,
-        IMonitoringStore store,
+        IFileRecordStore store,
         FileStore files,
         TimeProvider time,
         ILoggerFactory loggers,
@@ -260,7 +260,7 @@ internal static class FilesApi
     }
 
     internal static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetContentAsync(
-        string fileId, HttpContext http, ClaimsPrincipal user, IMonitoringStore store, FileStore files, CancellationToken ct)
+        string fileId, HttpContext http, ClaimsPrincipal user, IFileRecordStore store, FileStore files, CancellationToken ct)
     {
         var (record, problem) = await FindReadableAsync(fileId, user, store, ct);
         if (record is null)
@@ -281,7 +281,7 @@ internal static class FilesApi
     }
 
     private static async Task<(FileRecord? Record, ProblemHttpResult? Problem)> FindReadableAsync(
-        string fileId, ClaimsPrincipal user, IMonitoringStore store, CancellationToken ct)
+        string fileId, ClaimsPrincipal user, IFileRecordStore store, CancellationToken ct)
     {
         if (!FileStore.IsValidId(fileId) || await store.GetFileAsync(fileId, ct) is not { } record)
         {

@@ -3,7 +3,7 @@ using Monitoring.Manager.Storage;
 namespace Monitoring.Manager.Commands;
 
 /// <summary>Once a second, expires undelivered commands past their time-to-live and times out unanswered ones.</summary>
-internal sealed class CommandSweeper(IMonitoringStore store, CommandBroker broker, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
+internal sealed class CommandSweeper(ICommandStore store, CommandBroker broker, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
 {
     /// <summary>Time allowed beyond a command's timeout for its result to travel back.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);

@@ -15,7 +15,7 @@ namespace Monitoring.Manager.Fleet;
 /// </summary>
 internal sealed partial class EnrollmentService(
     FleetRegistry fleet,
-    IMonitoringStore store,
+    IAgentStore store,
     IHistoryStore history,
     CredentialService credentials,
     ManagerOptions options,

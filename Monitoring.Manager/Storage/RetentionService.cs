@@ -7,7 +7,8 @@ namespace Monitoring.Manager.Storage;
 /// silences, and uploads abandoned before they completed (with their partial bytes). Deletes run in bounded batches
 /// so ingest never waits long behind them.
 /// </summary>
-internal sealed partial class RetentionService(IMonitoringStore store, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
+internal sealed partial class RetentionService(
+    IAlertStore alerts, ICommandStore commands, IFileRecordStore fileRecords, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,25 +34,34 @@ internal sealed partial class RetentionService(IMonitoringStore store, History.I
         }
     }
 
-    /// <summary>One pass over every table and the file store.</summary>
+    /// <summary>One pass over every table and the file fileRecords.</summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         Report("snapshot(s)", await history.PurgeSnapshotsAsync(now - options.HistoryRetention, ct), options.HistoryRetention);
         Report("1-minute rollup row(s)", await history.PurgeRollupsAsync(now - options.MinuteRollupRetention, now - options.HourRollupRetention, ct), options.MinuteRollupRetention);
-        Report("alert transition(s)", await store.PurgeAlertsAsync(now - options.AlertRetention, ct), options.AlertRetention);
-        Report("finished command(s)", await store.PurgeCommandsAsync(now - options.CommandRetention, ct), options.CommandRetention);
-        Report("ended silence(s)", await store.PurgeSilencesAsync(now - options.SilenceRetention, ct), options.SilenceRetention);
+        Report("alert transition(s)", await alerts.PurgeAlertsAsync(now - options.AlertRetention, ct), options.AlertRetention);
+        Report("finished command(s)", await commands.PurgeCommandsAsync(now - options.CommandRetention, ct), options.CommandRetention);
+        Report("ended silence(s)", await alerts.PurgeSilencesAsync(now - options.SilenceRetention, ct), options.SilenceRetention);
 
         var abandoned = 0;
-        foreach (var id in await store.ListStaleUploadsAsync(now - options.UploadTtl, ct))
+        foreach (var id in await fileRecords.ListStaleUploadsAsync(now - options.UploadTtl, ct))
         {
-            await store.DeleteFileAsync(id, ct);
+            await fileRecords.DeleteFileAsync(id, ct);
             files.Delete(id);
             abandoned++;
         }
 
-        abandoned += files.DeleteOrphanParts(now - options.UploadTtl, id => store.GetFileAsync(id, ct).GetAwaiter().GetResult() is not null);
+        var expired = 0;
+        foreach (var id in await fileRecords.ListExpiredFilesAsync(now - options.FileRetention, ct))
+        {
+            await fileRecords.DeleteFileAsync(id, ct);
+            files.Delete(id);
+            expired++;
+        }
+
+        Report("completed file(s)", expired, options.FileRetention);
+        abandoned += files.DeleteOrphanParts(now - options.UploadTtl, id => fileRecords.GetFileAsync(id, ct).GetAwaiter().GetResult() is not null);
         Report("abandoned upload(s)", abandoned, options.UploadTtl);
     }
 

@@ -95,8 +95,6 @@ internal static class StorageSize
         Directory.CreateDirectory(dir);
         using (var database = new SqliteDatabase(dir))
         {
-            var store = new SqliteMonitoringStore(database);
-            await store.InitializeAsync(default);
             var history = new SqliteHistoryStore(database);
             await history.InitializeAsync(default);
             var start = day[0].Timestamp;

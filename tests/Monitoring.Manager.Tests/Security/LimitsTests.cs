@@ -55,14 +55,47 @@ public sealed class LimitsTests
         var options = new ManagerOptions { DataDirectory = manager.DataDir, UploadTtl = TimeSpan.FromHours(1) };
         var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(2));
         using var database = new SqliteDatabase(manager.DataDir);
-        using var store = new SqliteMonitoringStore(database);
+        var store = new SqliteFileRecordStore(database);
         await store.InitializeAsync(CancellationToken.None);
         var history = new Monitoring.Manager.Storage.History.SqliteHistoryStore(database);
-        var retention = new RetentionService(store, history, new FileStore(options), options, later, NullLogger<RetentionService>.Instance);
+        var retention = new RetentionService(
+            new SqliteAlertStore(database), new SqliteCommandStore(database), store, history, new FileStore(options), options, later, NullLogger<RetentionService>.Instance);
 
         await retention.RunOnceAsync(CancellationToken.None);
 
         Assert.Null(await store.GetFileAsync(id, CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(files));
+    }
+
+    [Fact]
+    public async Task CompletedFiles_AreRemovedWithTheirBytesAfterTheirRetention()
+    {
+        await using var manager = await TestManager.StartAsync();
+        var source = Path.Combine(manager.DataDir, "report.txt");
+        await File.WriteAllTextAsync(source, "quarterly numbers");
+        FileRecord stored;
+        using (var admin = manager.AdminClient())
+        {
+            stored = await admin.UploadFileAsync(source);
+        }
+
+        var files = Path.Combine(manager.DataDir, "files");
+        Assert.NotEmpty(Directory.GetFiles(files));
+        await manager.StopAsync();
+
+        var options = new ManagerOptions { DataDirectory = manager.DataDir, FileRetention = TimeSpan.FromDays(30) };
+        using var database = new SqliteDatabase(manager.DataDir);
+        var records = new SqliteFileRecordStore(database);
+        await records.InitializeAsync(CancellationToken.None);
+        RetentionService Retention(DateTimeOffset at) => new(
+            new SqliteAlertStore(database), new SqliteCommandStore(database), records, new Monitoring.Manager.Storage.History.SqliteHistoryStore(database),
+            new FileStore(options), options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at), NullLogger<RetentionService>.Instance);
+
+        await Retention(DateTimeOffset.UtcNow.AddDays(29)).RunOnceAsync(CancellationToken.None);
+        Assert.NotNull(await records.GetFileAsync(stored.Id, CancellationToken.None));
+
+        await Retention(DateTimeOffset.UtcNow.AddDays(31)).RunOnceAsync(CancellationToken.None);
+        Assert.Null(await records.GetFileAsync(stored.Id, CancellationToken.None));
         Assert.Empty(Directory.GetFiles(files));
     }
 
@@ -82,12 +115,12 @@ public sealed class LimitsTests
 
         await manager.StopAsync();
         using var database = new SqliteDatabase(manager.DataDir);
-        using var store = new SqliteMonitoringStore(database);
+        var store = new SqliteAlertStore(database);
         await store.InitializeAsync(CancellationToken.None);
         var future = DateTimeOffset.UtcNow.AddDays(1);
 
         Assert.Equal(1, await store.PurgeAlertsAsync(future, CancellationToken.None));
-        Assert.Equal(1, await store.PurgeCommandsAsync(future, CancellationToken.None));
+        Assert.Equal(1, await new SqliteCommandStore(database).PurgeCommandsAsync(future, CancellationToken.None));
         Assert.Equal(1, await store.PurgeSilencesAsync(future, CancellationToken.None));
         Assert.Empty(await store.GetAlertsAsync(new AlertQuery(null, null, null, null, 100), CancellationToken.None));
     }

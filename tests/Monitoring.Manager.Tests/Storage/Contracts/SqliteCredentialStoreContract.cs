@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Monitoring.Manager.Storage;
 
 namespace Monitoring.Manager.Tests.Storage.Contracts;
@@ -6,22 +5,9 @@ namespace Monitoring.Manager.Tests.Storage.Contracts;
 /// <summary>The credential contract on SQLite.</summary>
 public sealed class SqliteCredentialStoreContract : CredentialStoreContract
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("monitoring-contract-").FullName;
-    private SqliteDatabase? _database;
+    private readonly SqliteStores _sqlite = new();
 
-    private protected override async Task<ICredentialStore> CreateAsync()
-    {
-        _database = new SqliteDatabase(_dir);
-        var store = new SqliteCredentialStore(_database);
-        await store.InitializeAsync(default);
-        return store;
-    }
+    private protected override async Task<ICredentialStore> CreateAsync() => (await _sqlite.CreateAsync()).Credentials;
 
-    public override Task DisposeAsync()
-    {
-        _database?.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
+    public override Task DisposeAsync() => _sqlite.DisposeAsync().AsTask();
 }

@@ -5,21 +5,10 @@ using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Storage;
 
-/// <summary>
-/// SQLite in WAL mode with synchronous=FULL: a commit is on disk before the manager acknowledges. One writer
-/// connection behind a lock (SQLite has one writer anyway); readers use pooled connections and never block it.
-/// </summary>
-internal sealed partial class SqliteMonitoringStore : IMonitoringStore
+/// <summary>Enrolled agents in SQLite; the latest snapshot at start-up comes from the history rows.</summary>
+internal sealed class SqliteAgentStore(SqliteDatabase database) : SqliteStore(database), IAgentStore
 {
-    public const string FileName = SqliteDatabase.FileName;
-
-    private readonly SqliteDatabase _database;
-
-    public SqliteMonitoringStore(SqliteDatabase database) => _database = database;
-
-    public string DatabasePath => _database.DatabasePath;
-
-    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(_database, ct);
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
 
     public async Task<IReadOnlyList<(StoredAgent Agent, MetricSnapshot? Latest)>> LoadAgentsAsync(CancellationToken ct)
     {
@@ -99,24 +88,4 @@ internal sealed partial class SqliteMonitoringStore : IMonitoringStore
         cmd.Parameters.AddWithValue("$id", id);
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }, ct);
-
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
-    {
-        await using var conn = await OpenReaderAsync(ct);
-        return await work(conn);
-    }
-
-    public void Dispose()
-    {
-    }
-
-    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) => _database.WriteAsync(work, ct);
-
-    private Task<SqliteConnection> OpenReaderAsync(CancellationToken ct) => _database.OpenReaderAsync(ct);
-
-    private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static long ToMs(DateTimeOffset t) => SqliteDatabase.ToMs(t);
-
-    private static DateTimeOffset FromMs(long ms) => SqliteDatabase.FromMs(ms);
 }

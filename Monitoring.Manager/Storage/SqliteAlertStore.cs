@@ -5,8 +5,10 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager.Storage;
 
 /// <summary>Alert transitions, acknowledgements and silences.</summary>
-internal sealed partial class SqliteMonitoringStore
+internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(database), IAlertStore
 {
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
+
     public Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
         string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<AlertRecord>>(async (conn, tx) =>
@@ -167,8 +169,8 @@ internal sealed partial class SqliteMonitoringStore
         AcknowledgedAt = r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)),
     };
     public Task<int> PurgeAlertsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        _database.PurgeInBatchesAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
+        Database.PurgeInBatchesAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
 
     public Task<int> PurgeSilencesAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        _database.PurgeInBatchesAsync("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE until < $cutoff LIMIT 1000)", cutoff, ct);
+        Database.PurgeInBatchesAsync("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE until < $cutoff LIMIT 1000)", cutoff, ct);
 }

@@ -5,8 +5,10 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager.Storage;
 
 /// <summary>The file store's records: uploads, completion, offers to agents, usage and abandoned uploads.</summary>
-internal sealed partial class SqliteMonitoringStore
+internal sealed class SqliteFileRecordStore(SqliteDatabase database) : SqliteStore(database), IFileRecordStore
 {
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
+
     public Task InsertFileAsync(FileRecord file, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();
@@ -117,11 +119,30 @@ internal sealed partial class SqliteMonitoringStore
         return (r.GetInt64(0), r.GetInt64(1));
     }, ct);
 
-    public Task<IReadOnlyList<string>> ListStaleUploadsAsync(DateTimeOffset cutoff, CancellationToken ct) => ReadAsync<IReadOnlyList<string>>(async conn =>
+    public Task<IReadOnlyList<string>> ListStaleUploadsAsync(DateTimeOffset cutoff, CancellationToken ct) => ReadAsync(async conn =>
     {
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT id FROM files WHERE status = 'uploading' AND created_at < $cutoff LIMIT 1000";
         cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
+        return await ReadIdsAsync(cmd, ct);
+    }, ct);
+
+    public Task<IReadOnlyList<string>> ListExpiredFilesAsync(DateTimeOffset cutoff, CancellationToken ct) => ReadAsync(async conn =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT f.id FROM files f
+            WHERE f.status = 'complete' AND COALESCE(f.completed_at, f.created_at) < $cutoff
+              AND f.id NOT IN (SELECT json_extract(arguments, '$.fileId') FROM commands
+                               WHERE name = 'receive_file' AND status IN ('queued', 'delivered') AND json_extract(arguments, '$.fileId') IS NOT NULL)
+            LIMIT 1000
+            """;
+        cmd.Parameters.AddWithValue("$cutoff", ToMs(cutoff));
+        return await ReadIdsAsync(cmd, ct);
+    }, ct);
+
+    private static async Task<IReadOnlyList<string>> ReadIdsAsync(SqliteCommand cmd, CancellationToken ct)
+    {
         var ids = new List<string>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -130,7 +151,7 @@ internal sealed partial class SqliteMonitoringStore
         }
 
         return ids;
-    }, ct);
+    }
 
     private const string FileColumns = "id, name, agent_id, source_path, size, sha256, status, requested_by, created_at, completed_at";
 

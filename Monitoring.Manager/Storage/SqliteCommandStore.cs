@@ -5,8 +5,10 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager.Storage;
 
 /// <summary>Commands: the durable queue, delivery, outcomes and the audit trail.</summary>
-internal sealed partial class SqliteMonitoringStore
+internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(database), ICommandStore
 {
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
+
     public Task InsertCommandAsync(CommandRecord command, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();
@@ -93,7 +95,7 @@ internal sealed partial class SqliteMonitoringStore
         {
             await WriteAsync(async (conn, tx) =>
             {
-                var update = _database.Prepared(conn, tx, """
+                var update = Database.Prepared(conn, tx, """
                     UPDATE commands SET status = 'delivered', delivered_at = COALESCE(delivered_at, $now)
                     WHERE id = $id AND status IN ('queued', 'delivered')
                     """, out var created);
@@ -182,7 +184,7 @@ internal sealed partial class SqliteMonitoringStore
         }, ct);
 
     public Task<int> PurgeCommandsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        _database.PurgeInBatchesAsync(
+        Database.PurgeInBatchesAsync(
             "DELETE FROM commands WHERE id IN (SELECT id FROM commands WHERE status NOT IN ('queued', 'delivered') AND COALESCE(completed_at, created_at) < $cutoff LIMIT 1000)",
             cutoff, ct);
 

@@ -1,0 +1,31 @@
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Storage;
+
+/// <summary>Commands: the durable queue, delivery, outcomes and the audit trail. Every write returns only once it is committed.</summary>
+internal interface ICommandStore
+{
+    Task InitializeAsync(CancellationToken ct);
+
+    Task InsertCommandAsync(CommandRecord command, CancellationToken ct);
+
+    Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct);
+
+    /// <summary>An agent's commands, newest first.</summary>
+    Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// The agent's oldest open command not in <paramref name="skip"/>, marked delivered. A command delivered before
+    /// but never answered is handed out again: the agent answers a repeat from its own record without running it.
+    /// </summary>
+    Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Sets a final outcome if the command has none yet; null if it is unknown or already final.</summary>
+    Task<CommandRecord?> CompleteCommandAsync(string id, CommandStatus status, System.Text.Json.JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Expires undelivered commands past their time-to-live and times out delivered ones past their timeout.</summary>
+    Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct);
+
+    /// <summary>Deletes finished commands (their audit records) that ended before <paramref name="cutoff"/>, in bounded batches.</summary>
+    Task<int> PurgeCommandsAsync(DateTimeOffset cutoff, CancellationToken ct);
+}
