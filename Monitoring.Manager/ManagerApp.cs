@@ -106,7 +106,7 @@ public static class ManagerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new SqliteDatabase(options.DataDirectory));
+        builder.Services.AddSingleton(_ => new SqliteDatabase(options.DataDirectory));
         builder.Services.AddSingleton<IAgentStore>(sp => new SqliteAgentStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton<IAlertStore>(sp => new SqliteAlertStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton<ICommandStore>(sp => new SqliteCommandStore(sp.GetRequiredService<SqliteDatabase>()));

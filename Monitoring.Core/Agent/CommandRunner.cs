@@ -80,7 +80,10 @@ internal sealed class CommandRunner
         }
 
         var started = new ExecutedCommand { Id = delivery.Id, Name = delivery.Name, StartedAt = _options.TimeProvider.GetUtcNow() };
-        _store.Save(started);
+        // A command that changes something runs only once its start is on disk: after a power cut it is answered, never
+        // run again. One that only reads may run twice, so its record need not wait for the disk.
+        var readOnly = _handlers.TryGetValue(delivery.Name, out var handler) && handler.Definition.ReadOnly;
+        _store.Save(started, durable: !readOnly);
         Track(delivery.Id, RunAsync(delivery, started, ct));
         return true;
     }
@@ -109,7 +112,9 @@ internal sealed class CommandRunner
             _slots.Release();
         }
 
-        _store.Save(started with { Result = result });
+        // Not waited onto disk: if a power cut loses it, a redelivery finds the start alone and answers that the agent
+        // stopped while the command ran, which is still at most once.
+        _store.Save(started with { Result = result }, durable: false);
         if (result.Success)
         {
             _logger.LogInformation("Command {CommandId} ({Name}) succeeded in {Ms} ms", delivery.Id, delivery.Name, watch.ElapsedMilliseconds);

@@ -63,9 +63,10 @@ internal sealed class ExecutedCommandStore
         }
     }
 
-    public void Save(ExecutedCommand command)
+    /// <summary>Saves the record; <paramref name="durable"/> waits until it is on disk (see <see cref="SecureFile.WriteAllBytes"/>).</summary>
+    public void Save(ExecutedCommand command, bool durable = true)
     {
-        SecureFile.WriteAllBytes(PathOf(command.Id), JsonSerializer.SerializeToUtf8Bytes(command, ExecutedCommandJsonContext.Default.ExecutedCommand));
+        SecureFile.WriteAllBytes(PathOf(command.Id), JsonSerializer.SerializeToUtf8Bytes(command, ExecutedCommandJsonContext.Default.ExecutedCommand), durable: durable);
         if (++_writesSincePrune >= 100)
         {
             Prune();

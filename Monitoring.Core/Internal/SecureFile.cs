@@ -9,7 +9,12 @@ internal static class SecureFile
     public static void WriteAllText(string path, string contents, bool ownerOnly = true) =>
         WriteAllBytes(path, new UTF8Encoding(false).GetBytes(contents), ownerOnly);
 
-    public static void WriteAllBytes(string path, byte[] bytes, bool ownerOnly = true)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to a temporary file and renames it over <paramref name="path"/>. With
+    /// <paramref name="durable"/> the bytes reach the disk before the rename (they survive a power cut); without, they
+    /// survive the process dying but not the machine losing power.
+    /// </summary>
+    public static void WriteAllBytes(string path, byte[] bytes, bool ownerOnly = true, bool durable = true)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -24,7 +29,7 @@ internal static class SecureFile
                 }
 
                 fs.Write(bytes, 0, bytes.Length);
-                fs.Flush(true);
+                fs.Flush(durable);
             }
 
             if (File.Exists(path))

@@ -60,6 +60,12 @@ public sealed record CommandDefinition
     /// </summary>
     public bool Resumable { get; init; }
 
+    /// <summary>
+    /// True when it only reads (status, processes, logs): running it again changes nothing, so the agent does not
+    /// wait for the record of its start to reach the disk, and a dashboard may offer it without a confirmation.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>The arguments it accepts; any other is refused.</summary>
     public IReadOnlyList<CommandArgumentDefinition> Arguments { get; init; } = [];
 

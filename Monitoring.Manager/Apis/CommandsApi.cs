@@ -111,8 +111,7 @@ internal static class CommandsApi
             TimeoutSeconds = timeout,
         };
         var outcome = broker.Outcome(record.Id);
-        await store.InsertCommandAsync(record, ct);
-        broker.NotifyWork(id);
+        await store.InsertCommandAsync(record, ct, visible: () => broker.NotifyWork(id));
         loggers.CreateLogger("Monitoring.Manager.Commands").LogInformation(
             "Command {CommandId} ({Name}) for agent {AgentId} queued by {RequestedBy}", record.Id, record.Name, id, record.RequestedBy);
 

@@ -7,7 +7,12 @@ internal interface ICommandStore
 {
     Task InitializeAsync(CancellationToken ct);
 
-    Task InsertCommandAsync(CommandRecord command, CancellationToken ct);
+    /// <summary>
+    /// Stores a new command and returns once it is durable. <paramref name="visible"/>, when given, runs as soon as
+    /// every reader sees the command, which may be before it is on disk: the agent's long-poll can take it while the
+    /// disk syncs (a power cut in between loses the record of a command the agent received, never a process crash).
+    /// </summary>
+    Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null);
 
     Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct);
 

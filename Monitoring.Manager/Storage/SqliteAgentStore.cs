@@ -5,7 +5,10 @@ using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Storage;
 
-/// <summary>Enrolled agents in SQLite; the latest snapshot at start-up comes from the history rows.</summary>
+/// <summary>
+/// Enrolled agents in SQLite. At start-up each agent's latest snapshot, highest sequence number and last report time
+/// come from its history as well (a report does not rewrite its agent's row each time).
+/// </summary>
 internal sealed class SqliteAgentStore(SqliteDatabase database) : SqliteStore(database), IAgentStore
 {
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
@@ -16,7 +19,15 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : SqliteStore(da
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
             SELECT a.id, a.token_hash, a.hostname, a.os, a.os_version, a.agent_version, a.interval_seconds, a.labels,
-                   a.registered_at, a.last_seen, a.address, COALESCE(s.last_seq, 0), a.commands,
+                   a.registered_at,
+                   NULLIF(MAX(COALESCE(a.last_seen, 0),
+                              COALESCE((SELECT received_at FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), 0),
+                              COALESCE((SELECT received_max FROM snapshot_chunks WHERE agent_id = a.id ORDER BY last_seq DESC LIMIT 1), 0)), 0),
+                   a.address,
+                   MAX(COALESCE(s.last_seq, 0),
+                       COALESCE((SELECT MAX(seq) FROM snapshots WHERE agent_id = a.id), 0),
+                       COALESCE((SELECT MAX(last_seq) FROM snapshot_chunks WHERE agent_id = a.id), 0)),
+                   a.commands,
                    (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), a.enrollment, a.enrolled_with, a.instance_key_hash
             FROM agents a LEFT JOIN agent_seq s ON s.agent_id = a.id
             """;

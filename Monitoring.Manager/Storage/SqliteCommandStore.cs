@@ -9,7 +9,7 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
 {
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
 
-    public Task InsertCommandAsync(CommandRecord command, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    public Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null) => Database.WriteAsync(async (conn, tx) =>
     {
         using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
@@ -28,7 +28,7 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
         cmd.Parameters.AddWithValue("$timeout", command.TimeoutSeconds);
         await cmd.ExecuteNonQueryAsync(ct);
         return 0;
-    }, ct);
+    }, durable: true, ct, visible);
 
     public async Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct)
     {
@@ -84,7 +84,8 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
             return null;
         }
 
-        // Committed before it is handed out, so whoever reads the command sees where it is.
+        // Committed before it is handed out, so whoever reads the command sees where it is. Not waited onto disk: lost
+        // with a power cut, the command is delivered again and the agent answers the repeat from its own record.
         await MarkDeliveredAsync(next.Id, now, ct);
         return next with { Status = CommandStatus.Delivered, DeliveredAt = next.DeliveredAt ?? now };
     }
@@ -93,7 +94,7 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
     {
         try
         {
-            await WriteAsync(async (conn, tx) =>
+            await Database.WriteAsync(async (conn, tx) =>
             {
                 var update = Database.Prepared(conn, tx, """
                     UPDATE commands SET status = 'delivered', delivered_at = COALESCE(delivered_at, $now)
@@ -108,7 +109,7 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
                 update.Parameters[0].Value = id;
                 update.Parameters[1].Value = ToMs(now);
                 return await update.ExecuteNonQueryAsync(ct);
-            }, ct);
+            }, durable: false, ct);
         }
         catch (Exception ex) when (ex is SqliteException or ObjectDisposedException)
         {

@@ -5,7 +5,7 @@ using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Storage;
 
-/// <summary>Admin keys and enrollment tokens in the manager's SQLite database (WAL, synchronous=FULL).</summary>
+/// <summary>Admin keys and enrollment tokens in the manager's SQLite database (through the group-commit writer: durable before it answers).</summary>
 internal sealed class SqliteCredentialStore(SqliteDatabase database) : ICredentialStore
 {
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(database, ct);

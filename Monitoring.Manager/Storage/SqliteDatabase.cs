@@ -4,11 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace Monitoring.Manager.Storage;
 
 /// <summary>
-/// The manager's SQLite file shared by the stores of each aggregate: WAL with synchronous=FULL, pooled readers that
-/// never block writers, and one writer that commits in groups. Every write is queued; the writer takes whatever is
-/// queued, runs each piece in its own savepoint inside one transaction, commits once (one fsync for the whole
-/// group) and only then completes each waiting caller. An acknowledgement still means durable; a failing piece
-/// rolls back alone and fails only its caller.
+/// The manager's SQLite file shared by the stores of each aggregate: WAL, pooled readers that never block writers,
+/// and one writer that commits in groups. Every write is queued; the writer takes whatever is queued, runs each
+/// piece in its own savepoint inside one transaction and commits once; <see cref="WalSyncer"/> fsyncs the WAL and
+/// only then completes each waiting caller, while the writer goes on with the next group. An acknowledgement still
+/// means durable; a failing piece rolls back alone and fails only its caller.
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
@@ -21,8 +21,10 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _open = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly WalSyncer _syncer;
+    private WalCheckpointer? _checkpointer;
     private SqliteConnection? _writer;
-    private Task? _loop;
+    private Thread? _loop;
 
     public SqliteDatabase(string dataDirectory)
     {
@@ -34,6 +36,7 @@ internal sealed class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _syncer = new WalSyncer(DatabasePath);
     }
 
     public string DatabasePath { get; }
@@ -64,10 +67,17 @@ internal sealed class SqliteDatabase : IDisposable
             await writer.OpenAsync(ct);
             // auto_vacuum only takes effect on a new database: there, pages freed by sealing and retention go back to
             // the file system (see ReleaseFreePagesAsync) instead of staying in the file.
-            await ExecAsync(writer, null, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", ct);
+            await ExecAsync(writer, null, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;", ct);
+            // The writer keeps the pages it touches (64 MiB) and leaves checkpoints to their own connection; a WAL that
+            // grew under a burst is cut back to 64 MiB when it starts over.
+            await ExecAsync(writer, null, "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;", ct);
             Monitoring.Internal.SecureFile.RestrictToOwner(DatabasePath);
             _writer = writer;
-            _loop = Task.Run(WriteLoopAsync, CancellationToken.None);
+            _checkpointer = new WalCheckpointer(_connectionString);
+            // Its own thread, not the pool's: SQLite's calls block, and on a small machine a blocked pool thread is a
+            // request that waits for the pool to grow.
+            _loop = new Thread(WriteLoop) { IsBackground = true, Name = "SQLite writer" };
+            _loop.Start();
         }
         finally
         {
@@ -75,11 +85,20 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> inside the next group's transaction and returns once that group is committed.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    /// <summary>Runs <paramref name="work"/> inside the next group's transaction and returns once that group is committed and on disk.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) => WriteAsync(work, durable: true, ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the next group's transaction. A durable write returns once the commit is
+    /// on disk; a write that is not returns at commit, when every reader sees it, which is enough for a change that may
+    /// be lost with a power cut but not with the process (a command's delivery: the agent answers a repeat from its
+    /// own record). <paramref name="committed"/>, when given, runs on the writer right after the commit, before the
+    /// disk sync: the moment readers see the change.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, CancellationToken ct, Action? committed = null)
     {
         await OpenAsync(ct);
-        var write = new Write<T>(work, ct);
+        var write = new Write<T>(work, durable, committed, ct);
         if (!_queue.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(SqliteDatabase), "The store is closed.");
@@ -88,10 +107,10 @@ internal sealed class SqliteDatabase : IDisposable
         return await write.Completion.Task.ConfigureAwait(false);
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var group = new List<IWrite>(MaxGroup);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             group.Clear();
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var next))
@@ -104,12 +123,17 @@ internal sealed class SqliteDatabase : IDisposable
 
             if (group.Count > 0)
             {
-                await CommitGroupAsync(group).ConfigureAwait(false);
+                CommitGroup(group);
+            }
+
+            if (_checkpointer!.TakeCatchUp())
+            {
+                CatchUpCheckpoint();
             }
         }
     }
 
-    private async Task CommitGroupAsync(List<IWrite> group)
+    private void CommitGroup(List<IWrite> group)
     {
         var done = new List<IWrite>(group.Count);
         try
@@ -121,7 +145,8 @@ internal sealed class SqliteDatabase : IDisposable
                 tx.Save(savepoint);
                 try
                 {
-                    await group[i].RunAsync(_writer, tx).ConfigureAwait(false);
+                    // The work is SQLite calls, which complete synchronously.
+                    group[i].RunAsync(_writer, tx).GetAwaiter().GetResult();
                     tx.Release(savepoint);
                     done.Add(group[i]);
                 }
@@ -148,9 +173,33 @@ internal sealed class SqliteDatabase : IDisposable
             return;
         }
 
+        var durable = new List<WalSyncer.ICommitted>(done.Count);
         foreach (var write in done)
         {
-            write.Complete();
+            write.Committed();
+            if (write.Durable)
+            {
+                durable.Add(write);
+            }
+            else
+            {
+                write.Complete();
+            }
+        }
+
+        _syncer.Enqueue(durable);
+    }
+
+    /// <summary>Checkpoints on the writer what the background checkpoints left, so the next commit starts the WAL over.</summary>
+    private void CatchUpCheckpoint()
+    {
+        try
+        {
+            ExecAsync(_writer!, null, "PRAGMA wal_checkpoint(PASSIVE)", CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (SqliteException)
+        {
+            // A reader still holds an old snapshot: the next request tries again.
         }
     }
 
@@ -228,7 +277,9 @@ internal sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _loop?.GetAwaiter().GetResult();
+        _loop?.Join();
+        _syncer.Dispose();
+        _checkpointer?.Dispose();
         foreach (var cmd in _prepared.Values)
         {
             cmd.Dispose();
@@ -238,20 +289,34 @@ internal sealed class SqliteDatabase : IDisposable
         _open.Dispose();
     }
 
-    private interface IWrite
+    private interface IWrite : WalSyncer.ICommitted
     {
         bool IsCancelled { get; }
 
+        bool Durable { get; }
+
+        void Committed();
+
         Task RunAsync(SqliteConnection conn, SqliteTransaction tx);
-
-        void Complete();
-
-        void Fail(Exception ex);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) : IWrite
+    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, Action? committed, CancellationToken ct) : IWrite
     {
         private T _result = default!;
+
+        public bool Durable => durable;
+
+        public void Committed()
+        {
+            try
+            {
+                committed?.Invoke();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+            {
+                // A wake-up that could not be delivered; whoever waits looks again on its own.
+            }
+        }
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -55,7 +55,9 @@ internal static partial class IngestThroughput
         await File.WriteAllTextAsync(script, LuaScript.Replace("{ROOT}", root, StringComparison.Ordinal));
 
         var results = new List<(double Manager, double Trivial, double ManagerP50, double ManagerP99, double TrivialP50, double TrivialP99, long Non2xx)>();
+        // Both servers warm up (JIT tiers, pools, the database's first pages) before anything is measured.
         await WrkAsync(trivialUrl, script, connections, 3);
+        await WrkAsync(managerUrl, script, connections, 3);
         for (var run = 0; run < runs; run++)
         {
             var t = await WrkAsync(trivialUrl, script, connections, seconds);

@@ -17,6 +17,7 @@ internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHa
     public CommandDefinition Definition { get; } = new()
     {
         Name = CommandNames.GetLogs,
+        ReadOnly = true,
         Description = "Returns the last lines of the system log (journald, /var/log/syslog or /var/log/messages, or the agent's logSources), at most 256 KiB.",
         Arguments =
         [

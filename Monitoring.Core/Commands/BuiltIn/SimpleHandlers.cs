@@ -9,6 +9,7 @@ internal sealed class GetStatusHandler : ICommandHandler
     public CommandDefinition Definition { get; } = new()
     {
         Name = CommandNames.GetStatus,
+        ReadOnly = true,
         Description = "Takes a fresh metric snapshot (CPU, memory, disks, network, uptime, processes) and returns it.",
     };
 
@@ -22,6 +23,7 @@ internal sealed class GetProcessCountHandler : ICommandHandler
     public CommandDefinition Definition { get; } = new()
     {
         Name = CommandNames.GetProcessCount,
+        ReadOnly = true,
         Description = "Returns the number of processes running on the machine.",
     };
 
@@ -40,6 +42,7 @@ internal sealed class ListProcessesHandler : ICommandHandler
     public CommandDefinition Definition { get; } = new()
     {
         Name = CommandNames.ListProcesses,
+        ReadOnly = true,
         Description = "Lists the top processes by CPU (measured over 250 ms) or resident memory: pid, name, user, cpu %, rss.",
         Arguments =
         [

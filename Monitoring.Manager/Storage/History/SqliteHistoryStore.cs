@@ -11,6 +11,26 @@ namespace Monitoring.Manager.Storage.History;
 /// </summary>
 internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHistoryStore
 {
+    /// <summary>How stale the stored <c>last_seen</c> of a reporting agent may grow (the live value is in memory; at start-up the newest report's receive time wins).</summary>
+    public static readonly TimeSpan LastSeenPersistInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Each agent's highest stored sequence number, read from the database on its first report and kept by the writer.
+    /// Rows and chunks hold the numbers themselves, so a report writes only its own row; <c>agent_seq</c> keeps the
+    /// highest number of what retention deletes.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+
+    /// <summary>When each agent's <c>last_seen</c> was last written and from which address (touched by the writer only).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long WrittenAt, string? Address)> _seenWritten = new(StringComparer.Ordinal);
+
+    /// <summary>The highest sequence number stored for an agent: kept numbers, rows and sealed chunks.</summary>
+    private const string LastSeqSql = """
+        SELECT MAX(COALESCE((SELECT last_seq FROM agent_seq WHERE agent_id = $a), 0),
+                   COALESCE((SELECT MAX(seq) FROM snapshots WHERE agent_id = $a), 0),
+                   COALESCE((SELECT MAX(last_seq) FROM snapshot_chunks WHERE agent_id = $a), 0))
+        """;
+
     /// <summary>The most points a series answers (a raw series of a range longer than that takes the newest).</summary>
     public const int MaxSeriesPoints = 10_000;
 
@@ -19,7 +39,23 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
 
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(database, ct);
 
-    public Task<AppendResult> AppendSnapshotsAsync(
+    public async Task<AppendResult> AppendSnapshotsAsync(
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct)
+    {
+        try
+        {
+            return await AppendAsync(agentId, snapshots, json, receivedAt, address, ct);
+        }
+        catch
+        {
+            // The group may not have committed: what the writer remembered for this agent is read again next time.
+            _lastSeq.TryRemove(agentId, out _);
+            _seenWritten.TryRemove(agentId, out _);
+            throw;
+        }
+    }
+
+    private Task<AppendResult> AppendAsync(
         string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
         database.WriteAsync(async (conn, tx) =>
         {
@@ -51,33 +87,39 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
                 maxSeq = Math.Max(maxSeq, s.Seq);
             }
 
-            var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out created);
-            if (created)
+            var received = SqliteDatabase.ToMs(receivedAt);
+            if (!_seenWritten.TryGetValue(agentId, out var written) || written.Address != address
+                || received - written.WrittenAt >= (long)LastSeenPersistInterval.TotalMilliseconds)
             {
-                seen.Parameters.Add("$a", SqliteType.Text);
-                seen.Parameters.Add("$r", SqliteType.Integer);
-                seen.Parameters.Add("$addr", SqliteType.Text);
+                var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out created);
+                if (created)
+                {
+                    seen.Parameters.Add("$a", SqliteType.Text);
+                    seen.Parameters.Add("$r", SqliteType.Integer);
+                    seen.Parameters.Add("$addr", SqliteType.Text);
+                }
+
+                seen.Parameters[0].Value = agentId;
+                seen.Parameters[1].Value = received;
+                seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
+                await seen.ExecuteNonQueryAsync(ct);
+                _seenWritten[agentId] = (received, address);
             }
 
-            seen.Parameters[0].Value = agentId;
-            seen.Parameters[1].Value = SqliteDatabase.ToMs(receivedAt);
-            seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
-            await seen.ExecuteNonQueryAsync(ct);
-
-            var seq = database.Prepared(conn, tx, """
-                INSERT INTO agent_seq (agent_id, last_seq) VALUES ($a, $s)
-                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
-                RETURNING last_seq
-                """, out created);
-            if (created)
+            if (!_lastSeq.TryGetValue(agentId, out var stored))
             {
-                seq.Parameters.Add("$a", SqliteType.Text);
-                seq.Parameters.Add("$s", SqliteType.Integer);
+                var read = database.Prepared(conn, tx, LastSeqSql, out created);
+                if (created)
+                {
+                    read.Parameters.Add("$a", SqliteType.Text);
+                }
+
+                read.Parameters[0].Value = agentId;
+                stored = (long)(await read.ExecuteScalarAsync(ct))!;
             }
 
-            seq.Parameters[0].Value = agentId;
-            seq.Parameters[1].Value = maxSeq;
-            var last = (long)(await seq.ExecuteScalarAsync(ct))!;
+            var last = Math.Max(stored, maxSeq);
+            _lastSeq[agentId] = last;
             return new AppendResult(accepted, snapshots.Count - accepted, last);
         }, ct);
 
@@ -85,8 +127,8 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
     {
         await using var conn = await database.OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT last_seq FROM agent_seq WHERE agent_id = $id";
-        cmd.Parameters.AddWithValue("$id", agentId);
+        cmd.CommandText = LastSeqSql;
+        cmd.Parameters.AddWithValue("$a", agentId);
         return await cmd.ExecuteScalarAsync(ct) is long seq ? seq : 0;
     }
 
@@ -249,9 +291,24 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
         + await database.PurgeInBatchesAsync(
             "DELETE FROM rollups WHERE (agent_id, tier, period_start) IN (SELECT agent_id, tier, period_start FROM rollups WHERE tier = 3600 AND received_max < $cutoff LIMIT 1000)", hourCutoff, ct);
 
-    public async Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        await database.PurgeInBatchesAsync(
+    public async Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        // What is deleted keeps its highest sequence number in agent_seq, so a replay of it stays a duplicate.
+        await database.WriteAsync(async (conn, tx) =>
+        {
+            await SqliteDatabase.ExecAsync(conn, tx, $"""
+                INSERT INTO agent_seq (agent_id, last_seq)
+                    SELECT agent_id, MAX(seq) FROM snapshots WHERE received_at < {SqliteDatabase.ToMs(cutoff)} GROUP BY agent_id
+                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
+                INSERT INTO agent_seq (agent_id, last_seq)
+                    SELECT agent_id, MAX(last_seq) FROM snapshot_chunks WHERE received_max < {SqliteDatabase.ToMs(cutoff)} GROUP BY agent_id
+                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
+                """, ct);
+            return 0;
+        }, ct);
+        return await database.PurgeInBatchesAsync(
             "DELETE FROM snapshots WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM snapshots WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct)
         + await database.PurgeInBatchesAsync(
             "DELETE FROM snapshot_chunks WHERE (agent_id, last_seq) IN (SELECT agent_id, last_seq FROM snapshot_chunks WHERE received_max < $cutoff LIMIT 1000)", cutoff, ct);
+    }
 }

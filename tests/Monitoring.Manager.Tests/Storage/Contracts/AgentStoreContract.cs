@@ -31,15 +31,18 @@ public abstract class AgentStoreContract : StoreContract
     }
 
     [Fact]
-    public async Task Load_GivesEachAgentItsLatestSnapshot_AndHighestSequenceNumber()
+    public async Task Load_GivesEachAgentItsLatestSnapshot_HighestSequenceNumber_AndLastReport()
     {
         await Stores.Agents.SaveAgentAsync(Agent("a1"), default);
         await Stores.Agents.SaveAgentAsync(Agent("a2"), default);
-        await Stores.History.AppendSnapshotsAsync("a1", [TestManager.Snapshot(1, T0), TestManager.Snapshot(2, T0.AddSeconds(10))], null, T0.AddSeconds(10), null, default);
+        await Stores.History.AppendSnapshotsAsync("a1", [TestManager.Snapshot(1, T0), TestManager.Snapshot(2, T0.AddSeconds(10))], null, T0.AddMinutes(5), null, default);
+        await Stores.History.AppendSnapshotsAsync("a1", [TestManager.Snapshot(3, T0.AddSeconds(20))], null, T0.AddMinutes(5).AddSeconds(10), null, default);
 
         var loaded = (await Stores.Agents.LoadAgentsAsync(default)).ToDictionary(x => x.Agent.Id);
 
-        Assert.Equal((2L, 2L), (loaded["a1"].Agent.LastSeq, loaded["a1"].Latest!.Seq));
+        Assert.Equal((3L, 3L), (loaded["a1"].Agent.LastSeq, loaded["a1"].Latest!.Seq));
+        Assert.Equal(T0.AddMinutes(5).AddSeconds(10), loaded["a1"].Agent.LastSeen);
+        Assert.Equal(T0.AddMinutes(1), loaded["a2"].Agent.LastSeen);
         Assert.Equal(0, loaded["a2"].Agent.LastSeq);
         Assert.Null(loaded["a2"].Latest);
     }
