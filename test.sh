@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: the xunit projects under tests/ and the Pester suites (tests/**/*.Tests.ps1).
-# Ends with one line, "tests: N passed, M failed", and exits non-zero if anything failed.
+# Ends with one line, "tests: N passed, M failed, K skipped", and exits non-zero when anything failed: a failing
+# test, a `dotnet test` or Pester run that exits non-zero (a crashed test host), a project with no result or no test,
+# a Pester file that does not load. Each problem is named on stderr before the last line.
+# MONITORING_TEST_PROJECTS / MONITORING_PESTER_SUITES (space-separated paths, or "none") replace what runs: the CI
+# self-check (.ci/selfcheck) uses them to feed this script broken fixtures.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 NO_COLOR=1
@@ -10,59 +14,98 @@ rm -rf "$results"
 mkdir -p "$results"
 passed=0
 failed=0
-status=0
+skipped=0
+problems=()
+
+problem() {
+    problems+=("$1")
+    failed=$((failed + 1))
+}
 
 finish() {
-    echo "tests: ${passed} passed, ${failed} failed"
-    exit "$status"
+    local code=0
+    [ "$passed" -gt 0 ] || { echo "No test passed." >&2; code=1; }
+    for p in "${problems[@]}"; do echo "FAILED: $p" >&2; done
+    [ "$failed" -eq 0 ] || code=1
+    echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+    exit "$code"
 }
 
 if ! dotnet tool restore >/dev/null; then
-    echo "dotnet tool restore failed (PowerShell 7.6.9 from dotnet-tools.json)." >&2
-    failed=$((failed + 1)); status=1; finish
+    problem "dotnet tool restore failed (PowerShell from dotnet-tools.json)."
+    finish
 fi
 
-if ! dotnet build Monitoring.sln -c Release -nologo -clp:ErrorsOnly; then
-    echo "The build failed; see the errors above." >&2
-    failed=$((failed + 1)); status=1; finish
+# The self-check's fixtures build on their own; everything else runs against this build.
+if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && ! dotnet build Monitoring.sln -c Release -nologo -clp:ErrorsOnly; then
+    problem "the build failed; see the errors above."
+    finish
 fi
 
-# Sum the counters of every TRX file: <Counters total=".." executed=".." passed=".." failed=".." .../>
-count() {
-    grep -ho "<Counters [^>]*>" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{ s += $1 } END { print s + 0 }'
+# One counter of a TRX file: <Counters total=".." executed=".." passed=".." failed=".." notExecuted=".." .../>
+counter() {
+    grep -o "<Counters [^>]*>" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]*" | head -n 1
 }
 
-for project in tests/*/*.Tests.csproj; do
+if [ "${MONITORING_TEST_PROJECTS:-}" = none ]; then
+    projects=()
+elif [ -n "${MONITORING_TEST_PROJECTS:-}" ]; then
+    read -ra projects <<< "$MONITORING_TEST_PROJECTS"
+else
+    projects=(tests/*/*.Tests.csproj)
+fi
+
+for project in "${projects[@]}"; do
     name=$(basename "$project" .csproj)
+    trx="$results/$name.trx"
     echo "== $name"
-    dotnet test "$project" -c Release --no-build --nologo \
-        --logger "trx;LogFileName=$name.trx" --results-directory "$results"
-    if [ ! -f "$results/$name.trx" ]; then
-        echo "$name produced no results; counting it as a failure." >&2
-        failed=$((failed + 1)); status=1
+    build=(--no-build)
+    [ -n "${MONITORING_TEST_PROJECTS:-}" ] && build=()
+    dotnet test "$project" -c Release "${build[@]}" --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results"
+    code=$?
+    if [ ! -f "$trx" ]; then
+        problem "$name produced no result file (dotnet test exited $code)."
+        continue
+    fi
+
+    p=$(counter "$trx" passed); f=$(counter "$trx" failed); e=$(counter "$trx" error); t=$(counter "$trx" timeout)
+    a=$(counter "$trx" aborted); x=$(counter "$trx" executed); total=$(counter "$trx" total)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+    # xunit's skipped tests are in the total but not executed (notExecuted stays 0).
+    skipped=$((skipped + ${total:-0} - ${x:-0}))
+    if [ "$code" -ne 0 ] && [ "$((${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))" -eq 0 ]; then
+        problem "$name: dotnet test exited $code with no failed test counted (the test host crashed or the run aborted)."
+    elif [ "${x:-0}" -eq 0 ]; then
+        problem "$name ran no test."
     fi
 done
 
-passed=$((passed + $(count passed)))
-failed=$((failed + $(count failed)))
+if [ "${MONITORING_PESTER_SUITES:-}" = none ]; then
+    suites=()
+elif [ -n "${MONITORING_PESTER_SUITES:-}" ]; then
+    read -ra suites <<< "$MONITORING_PESTER_SUITES"
+else
+    mapfile -t suites < <(find tests -name '*.Tests.ps1' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+fi
 
-mapfile -t suites < <(find tests -name '*.Tests.ps1' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
 if [ "${#suites[@]}" -gt 0 ]; then
     echo "== Pester (${#suites[@]} suites)"
-    bash tests/pester/run.sh "$results/pester.xml" "${suites[@]}" || true
-    if [ -f "$results/pester.xml" ]; then
-        p=$(grep -o '<test-results [^>]*>' "$results/pester.xml" | sed -n 's/.* total="\([0-9]*\)".*/\1/p')
-        f=$(grep -o '<test-results [^>]*>' "$results/pester.xml" | sed -n 's/.* failures="\([0-9]*\)".*/\1/p')
-        e=$(grep -o '<test-results [^>]*>' "$results/pester.xml" | sed -n 's/.* errors="\([0-9]*\)".*/\1/p')
-        n=$(grep -o '<test-results [^>]*>' "$results/pester.xml" | sed -n 's/.* not-run="\([0-9]*\)".*/\1/p')
-        passed=$((passed + ${p:-0} - ${f:-0} - ${e:-0} - ${n:-0}))
-        failed=$((failed + ${f:-0} + ${e:-0}))
+    summary="$results/pester-summary.txt"
+    bash tests/pester/run.sh "$results/pester.xml" "$summary" "${suites[@]}"
+    code=$?
+    if [ ! -f "$summary" ]; then
+        problem "Pester produced no summary (run.sh exited $code)."
     else
-        echo "Pester produced no results; counting it as a failure." >&2
-        failed=$((failed + 1))
+        value() { sed -n "s/.*\b$1=\([0-9]*\).*/\1/p" "$summary"; }
+        p=$(value passed); f=$(value failed); s=$(value skipped); n=$(value notrun); c=$(value failedContainers)
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0} + ${c:-0}))
+        skipped=$((skipped + ${s:-0} + ${n:-0}))
+        [ "${c:-0}" -eq 0 ] || problems+=("Pester: ${c} file(s) or block(s) failed to load or run; see the output above.")
+        [ "$code" -eq 0 ] || problem "Pester: run.sh exited $code."
+        [ "$((${p:-0} + ${f:-0}))" -gt 0 ] || problem "Pester ran no test."
     fi
 fi
 
-[ "$failed" -eq 0 ] || status=1
-[ "$passed" -gt 0 ] || { echo "No test ran." >&2; status=1; }
 finish

@@ -104,6 +104,8 @@ public static class ManagerApp
         });
 
         builder.Services.AddSingleton(options);
+        // A stop ends long-polls and waits at once; what is still running (a file transfer, which resumes) gets this long.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new SqliteDatabase(options.DataDirectory));
@@ -125,6 +127,7 @@ public static class ManagerApp
         builder.Services.AddSingleton<Files.FileStore>();
         builder.Services.AddSingleton<Alerts.AlertService>();
         builder.Services.AddSingleton(new Alerts.CentralThresholds(options));
+        builder.Services.AddHostedService<Alerts.ThresholdsFileWatcher>();
         builder.Services.AddHostedService<Commands.CommandSweeper>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -133,6 +136,7 @@ public static class ManagerApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        builder.Services.AddExceptionHandler<Apis.StoreUnavailableHandler>();
         builder.Services.AddMonitoringRateLimits(options);
         builder.Services
             .AddAuthentication(TokenAuthenticationHandler.SchemeName)

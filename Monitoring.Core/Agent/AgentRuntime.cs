@@ -18,6 +18,7 @@ public sealed partial class AgentRuntime : IDisposable
     private readonly AgentRuntimeOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly Random _jitter = new();
     private readonly AgentStateStore _stateStore;
     private readonly AgentConnection _connection;
     private readonly AgentConnection _poll;
@@ -202,7 +203,8 @@ public sealed partial class AgentRuntime : IDisposable
                     }
                 }
 
-                await DelayAsync(backoff, ct).ConfigureAwait(false);
+                // Jittered over the backoff window: after a manager restart a fleet comes back spread out, not in the same second.
+                await DelayAsync(TimeSpan.FromTicks((long)(backoff.Ticks * (0.1 + (0.9 * _jitter.NextDouble())))), ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
         }
@@ -279,7 +281,7 @@ public sealed partial class AgentRuntime : IDisposable
             _stateStore.Save(_state);
         }
 
-        _spool = new SnapshotSpool(Path.Combine(_options.StateDirectory, "spool"), _options.SpoolCapacity);
+        _spool = new SnapshotSpool(Path.Combine(_options.StateDirectory, "spool"), _options.SpoolCapacity, _logger);
         _nextSeq = Math.Max(_state.LastAckedSeq, _spool.MaxSeq) + 1;
         _connection.Token = _state.Token;
         _poll.Token = _state.Token;

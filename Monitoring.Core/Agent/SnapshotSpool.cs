@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 
@@ -7,18 +9,22 @@ namespace Monitoring.Agent;
 
 /// <summary>
 /// Snapshots not yet acknowledged by the manager, one file each in the state directory, so neither a lost
-/// connection nor an agent restart loses them. Bounded: past capacity the oldest are dropped.
+/// connection, an agent restart nor a power cut loses them: a snapshot counts as kept once its file is on disk.
+/// Bounded: past capacity the oldest are dropped and counted. A file that cannot be read back is moved aside
+/// (<c>.damaged</c>) with a warning that names it, never silently deleted.
 /// </summary>
-internal sealed class SnapshotSpool
+internal sealed partial class SnapshotSpool
 {
     private readonly string _directory;
     private readonly int _capacity;
+    private readonly ILogger _logger;
     private readonly SortedSet<long> _seqs = [];
 
-    public SnapshotSpool(string directory, int capacity)
+    public SnapshotSpool(string directory, int capacity, ILogger? logger = null)
     {
         _directory = directory;
         _capacity = capacity;
+        _logger = logger ?? NullLogger.Instance;
         Directory.CreateDirectory(directory);
         foreach (var file in Directory.EnumerateFiles(directory))
         {
@@ -28,9 +34,9 @@ internal sealed class SnapshotSpool
             {
                 _seqs.Add(seq);
             }
-            else
+            else if (name.EndsWith(".tmp", StringComparison.Ordinal))
             {
-                // Left over from a write interrupted by a crash: never renamed into place, so never acknowledged.
+                // Left over from a write interrupted by a crash: never renamed into place, so never counted as kept.
                 File.Delete(file);
             }
         }
@@ -43,11 +49,18 @@ internal sealed class SnapshotSpool
     /// <summary>Snapshots dropped because the spool was full, since the last time this was read and reset.</summary>
     public long Dropped { get; set; }
 
+    /// <summary>Keeps <paramref name="snapshot"/>: returns once its file is on disk under its final name.</summary>
     public void Add(MetricSnapshot snapshot)
     {
         var path = PathOf(snapshot.Seq);
         var tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(snapshot, MonitoringJsonContext.Default.MetricSnapshot));
+        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(snapshot, MonitoringJsonContext.Default.MetricSnapshot);
+            file.Write(bytes, 0, bytes.Length);
+            file.Flush(flushToDisk: true);
+        }
+
         File.Delete(path);
         File.Move(tmp, path);
         _seqs.Add(snapshot.Seq);
@@ -75,10 +88,12 @@ internal sealed class SnapshotSpool
             }
             catch (Exception ex) when (ex is IOException or JsonException)
             {
-                // A file damaged on disk cannot be sent; drop it rather than block the spool.
+                // Damaged on disk: it cannot be sent, and must not block the spool; it is kept aside for a person to look at.
+                MoveAside(seq, ex.Message);
+                continue;
             }
 
-            Remove(seq);
+            MoveAside(seq, "it holds no snapshot");
         }
 
         return batch;
@@ -110,6 +125,26 @@ internal sealed class SnapshotSpool
 
         return next;
     }
+
+    private void MoveAside(long seq, string reason)
+    {
+        _seqs.Remove(seq);
+        var path = PathOf(seq);
+        var aside = path + ".damaged";
+        try
+        {
+            File.Delete(aside);
+            File.Move(path, aside);
+            LogDamaged(_logger, seq, aside, reason);
+        }
+        catch (IOException ex)
+        {
+            LogDamaged(_logger, seq, path, $"{reason}; moving it aside failed too: {ex.Message}");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Spooled snapshot {Seq} cannot be read back ({Reason}) and will not be sent; it was moved to {Path}")]
+    private static partial void LogDamaged(ILogger logger, long seq, string path, string reason);
 
     private void Remove(long seq)
     {

@@ -48,7 +48,7 @@ public static class ErrorCodes
     /// <summary>The manager failed; the request may be retried.</summary>
     public const string InternalError = "internal_error";
 
-    /// <summary>The manager is starting or shutting down.</summary>
+    /// <summary>The manager is starting or shutting down, or cannot store now (its disk is full); retry after <c>Retry-After</c>.</summary>
     public const string Unavailable = "unavailable";
 
     /// <summary>The agent id is enrolled and holds an active token; an admin resets it to let it enroll again.</summary>

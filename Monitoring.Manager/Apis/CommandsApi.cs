@@ -57,6 +57,7 @@ internal static class CommandsApi
         CommandBroker broker,
         TimeProvider time,
         ILoggerFactory loggers,
+        IHostApplicationLifetime lifetime,
         CancellationToken ct)
     {
         if (fleet.Find(id) is not { } agent)
@@ -121,7 +122,9 @@ internal static class CommandsApi
             return TypedResults.Accepted(location, record);
         }
 
-        // Wait for the outcome up to the timeout; a command delivered late may still run for its whole timeout.
+        // Wait for the outcome up to the timeout; a command delivered late may still run for its whole timeout. A manager
+        // that stops answers at once with where the command is; it is not lost, and GET /commands/{id} follows it.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         var deadline = now.AddSeconds(timeout);
         while (true)
         {
@@ -130,10 +133,14 @@ internal static class CommandsApi
             {
                 try
                 {
-                    return TypedResults.Ok(await outcome.WaitAsync(remaining, time, ct));
+                    return TypedResults.Ok(await outcome.WaitAsync(remaining, time, waiting.Token));
                 }
                 catch (TimeoutException)
                 {
+                }
+                catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    return TypedResults.Accepted(location, await store.GetCommandAsync(record.Id, CancellationToken.None) ?? record);
                 }
             }
 
@@ -190,6 +197,7 @@ internal static class CommandsApi
         ICommandStore store,
         CommandBroker broker,
         TimeProvider time,
+        IHostApplicationLifetime lifetime,
         CancellationToken ct)
     {
         if (user.AgentId() != id)
@@ -207,7 +215,9 @@ internal static class CommandsApi
             : running.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(1000).ToHashSet(StringComparer.Ordinal);
         var deadline = time.GetUtcNow().AddSeconds(wait ?? 25);
         var poll = broker.BeginPoll(id);
-        using var replaced = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
+        // The poll ends when the request does, when a newer poll of the agent replaces it, or when the manager stops
+        // (the agent polls the restarted manager; a stop never waits for a poll's 25 s).
+        using var replaced = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token, lifetime.ApplicationStopping);
         try
         {
             return await PollAsync(id, skip, deadline, store, broker, time, replaced.Token, ct);

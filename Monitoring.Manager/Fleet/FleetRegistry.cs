@@ -142,6 +142,18 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
         return changes;
     }
 
+    /// <summary>Undoes what <see cref="CheckOffline"/> assumed about a transition the store did not take, so the next check sends it again.</summary>
+    public void OfflineAlertNotRecorded(string agentId, AlertTransition transition)
+    {
+        if (_agents.TryGetValue(agentId, out var entry))
+        {
+            lock (entry.Gate)
+            {
+                entry.OfflineAlertOpen = transition.State != AlertState.Firing;
+            }
+        }
+    }
+
     private static AlertTransition OfflineTransition(StoredAgent agent, AlertState state, DateTimeOffset now) => new()
     {
         Fingerprint = OfflineRule,

@@ -3,7 +3,7 @@ using Monitoring.Manager.Alerts;
 namespace Monitoring.Manager.Fleet;
 
 /// <summary>Once a second, notices agents that stopped reporting or came back, logs it, and raises or resolves their offline alert.</summary>
-internal sealed class OfflineMonitor(FleetRegistry fleet, AlertService alerts, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
+internal sealed partial class OfflineMonitor(FleetRegistry fleet, AlertService alerts, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,9 +20,14 @@ internal sealed class OfflineMonitor(FleetRegistry fleet, AlertService alerts, M
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Could not record the offline alert of agent {AgentId}", agentId);
+                    // Not marked done: the next tick raises (or resolves) it again.
+                    fleet.OfflineAlertNotRecorded(agentId, transition);
+                    LogNotRecorded(logger, agentId, ex);
                 }
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the offline alert of agent {AgentId}; trying again in a second")]
+    private static partial void LogNotRecorded(ILogger logger, string agentId, Exception ex);
 }

@@ -154,7 +154,7 @@ internal sealed class SqliteDatabase : IDisposable
                 {
                     tx.Rollback(savepoint);
                     tx.Release(savepoint);
-                    group[i].Fail(ex);
+                    group[i].Fail(Unavailable(ex));
                 }
             }
 
@@ -165,9 +165,10 @@ internal sealed class SqliteDatabase : IDisposable
         catch (Exception ex)
         {
             // The commit itself failed (disk full, I/O error): nothing of the group is durable.
+            var failure = Unavailable(ex);
             foreach (var write in done)
             {
-                write.Fail(ex);
+                write.Fail(failure);
             }
 
             return;
@@ -189,6 +190,14 @@ internal sealed class SqliteDatabase : IDisposable
 
         _syncer.Enqueue(durable);
     }
+
+    /// <summary>The error callers see when the disk refuses a write: a full disk or an I/O error becomes <see cref="StoreUnavailableException"/>.</summary>
+    internal static Exception Unavailable(Exception ex) => ex switch
+    {
+        SqliteException { SqliteErrorCode: 13 } => new StoreUnavailableException("the disk holding the database is full.", ex),
+        SqliteException { SqliteErrorCode: 10 } or IOException => new StoreUnavailableException("the disk holding the database failed to write.", ex),
+        _ => ex,
+    };
 
     /// <summary>Checkpoints on the writer what the background checkpoints left, so the next commit starts the WAL over.</summary>
     private void CatchUpCheckpoint()
@@ -286,6 +295,12 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         _writer?.Dispose();
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            // Closes the idle readers of this database, so the file is left whole and unlocked.
+            SqliteConnection.ClearPool(pooled);
+        }
+
         _open.Dispose();
     }
 

@@ -62,7 +62,7 @@ internal sealed class WalSyncer : IDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Not known to be on disk: the callers fail and retry (reports are deduplicated by sequence number).
-                failure = ex;
+                failure = SqliteDatabase.Unavailable(ex);
                 _wal?.Dispose();
                 _wal = null;
             }

@@ -72,18 +72,23 @@ public sealed class SnapshotSpoolTests : IDisposable
     }
 
     [Fact]
-    public void Open_DiscardsLeftoversOfInterruptedWritesAndDamagedFiles()
+    public void Open_DiscardsLeftoversOfInterruptedWrites_AndMovesDamagedFilesAsideWithAWarning()
     {
         var spool = new SnapshotSpool(_dir, 100);
         spool.Add(At(1));
         spool.Add(At(2));
         File.WriteAllText(Path.Combine(_dir, "0000000000000000003.json.tmp"), "{\"seq\":3,");
         File.WriteAllText(Path.Combine(_dir, "0000000000000000002.json"), "{ not json");
+        var log = new ListLogger();
 
-        var reopened = new SnapshotSpool(_dir, 100);
+        var reopened = new SnapshotSpool(_dir, 100, log);
 
         Assert.Equal([1L], reopened.Peek(10).Select(s => s.Seq));
         Assert.Equal(0, reopened.Count - 1);
         Assert.False(File.Exists(Path.Combine(_dir, "0000000000000000003.json.tmp")));
+        var aside = Path.Combine(_dir, "0000000000000000002.json.damaged");
+        Assert.Equal("{ not json", File.ReadAllText(aside));
+        Assert.Contains(aside, Assert.Single(log.Warnings), StringComparison.Ordinal);
+        Assert.Equal([1L], new SnapshotSpool(_dir, 100).Peek(10).Select(s => s.Seq));
     }
 }

@@ -78,6 +78,44 @@ public sealed class AlertLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CentralThresholdsFile_EditedOnDisk_AppliesWithoutARestart()
+    {
+        using var admin = _manager.AdminClient();
+        const string yaml = "- name: edited-by-hand\n  metric: memory.percent\n  above: 80\n";
+
+        await File.WriteAllTextAsync(Path.Combine(_manager.DataDir, "thresholds.yaml"), yaml);
+
+        await TestNet.WaitUntilAsync(async () => (await admin.GetThresholdsAsync()).Yaml == yaml, TimeSpan.FromSeconds(30), "the edited rules file to apply");
+    }
+
+    [Fact]
+    public void CentralThresholdsFile_WithAnInvalidEdit_KeepsTheLastGoodRules_AndSaysWhereOnce()
+    {
+        var dir = Directory.CreateTempSubdirectory("monitoring-thresholds-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "thresholds.yaml");
+            File.WriteAllText(path, "- name: good\n  metric: cpu.percent\n  above: 90\n");
+            var thresholds = new Monitoring.Manager.Alerts.CentralThresholds(new ManagerOptions { DataDirectory = dir });
+            var good = thresholds.Document;
+
+            File.WriteAllText(path, "- name: bad\n  metric: cpu.percent\n  above: lots\n");
+            var error = Assert.Throws<Monitoring.Configuration.ConfigurationException>(() => thresholds.ReloadIfChanged());
+
+            Assert.Contains("(3,", error.Message, StringComparison.Ordinal);
+            Assert.Equal(good, thresholds.Document);
+            Assert.False(thresholds.ReloadIfChanged());
+            File.WriteAllText(path, "- name: fixed\n  metric: cpu.percent\n  above: 95\n");
+            Assert.True(thresholds.ReloadIfChanged());
+            Assert.Contains("fixed", thresholds.Document.Yaml, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task CentralThresholds_AreValidatedWithPositions_AndVersionedInEveryAck()
     {
         using var admin = _manager.AdminClient();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Monitoring.Agent;
 
-namespace Monitoring.Manager.Tests.Agent;
+namespace Monitoring.Tests;
 
 /// <summary>Keeps what the agent runtime logs, to check what a person reading its log would see.</summary>
 internal sealed class ListLogger : ILogger<AgentRuntime>
@@ -15,6 +15,17 @@ internal sealed class ListLogger : ILogger<AgentRuntime>
             lock (_lines)
             {
                 return [.. _lines.Where(l => l.Level >= LogLevel.Error).Select(l => l.Message)];
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message)];
             }
         }
     }
