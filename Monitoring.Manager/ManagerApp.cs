@@ -137,6 +137,7 @@ public static class ManagerApp
         });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         builder.Services.AddExceptionHandler<Apis.StoreUnavailableHandler>();
+        builder.Services.AddExceptionHandler<Apis.BadRequestBodyHandler>();
         builder.Services.AddMonitoringRateLimits(options);
         builder.Services
             .AddAuthentication(TokenAuthenticationHandler.SchemeName)

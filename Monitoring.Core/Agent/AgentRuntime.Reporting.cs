@@ -13,7 +13,7 @@ public sealed partial class AgentRuntime
         MetricSnapshot snapshot;
         try
         {
-            snapshot = CollectNow() with { Seq = _nextSeq };
+            snapshot = CollectNow() with { Seq = _nextSeq, DroppedSnapshots = _state.DroppedSnapshots > 0 ? _state.DroppedSnapshots : null };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -37,15 +37,22 @@ public sealed partial class AgentRuntime
         }
         if (_spool.Dropped > 0)
         {
+            _state.DroppedSnapshots += _spool.Dropped;
+            _stateStore.Save(_state);
             _logger.LogWarning(
-                "The spool is full ({Capacity} snapshots): dropped the oldest {Dropped}. Raise SpoolCapacity to keep more during long outages.",
-                _options.SpoolCapacity, _spool.Dropped);
+                "The spool is full ({Capacity} snapshots): dropped the oldest {Dropped} ({Total} in all, reported to the manager). Raise SpoolCapacity to keep more during long outages.",
+                _options.SpoolCapacity, _spool.Dropped, _state.DroppedSnapshots);
             _spool.Dropped = 0;
         }
     }
 
     private async Task FlushAsync(CancellationToken ct)
     {
+        if (_time.GetTimestamp() < _flushNotBefore)
+        {
+            return;
+        }
+
         while (_spool!.Count > 0 && !ct.IsCancellationRequested)
         {
             var batch = _spool.Peek(_options.BatchSize);
@@ -89,6 +96,11 @@ public sealed partial class AgentRuntime
             }
             catch (MonitoringApiException ex)
             {
+                if (ex.RetryAfter is { } wait)
+                {
+                    _flushNotBefore = _time.GetTimestamp() + ToTimestamp(wait < MaxRetryAfter ? wait : MaxRetryAfter);
+                }
+
                 Failed($"{ex.Message} ({_spool.Count} snapshot(s) spooled, replayed when the manager is back)");
                 return;
             }

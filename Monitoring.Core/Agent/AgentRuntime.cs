@@ -42,6 +42,12 @@ public sealed partial class AgentRuntime : IDisposable
     private string? _revoked;
     private string? _lastFailure;
 
+    /// <summary>The manager asked to wait (Retry-After): no report is sent before this timestamp; snapshots keep spooling.</summary>
+    private long _flushNotBefore;
+
+    /// <summary>The longest Retry-After the agent honours, so a wrong header cannot silence it for long.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(5);
+
     /// <summary>Creates the runtime; nothing happens until <see cref="RunAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message says which and how to fix it.</exception>
     public AgentRuntime(AgentRuntimeOptions options, ILogger<AgentRuntime>? logger = null)
@@ -171,6 +177,7 @@ public sealed partial class AgentRuntime : IDisposable
     private async Task CommandLoopAsync(CancellationToken ct)
     {
         var backoff = TimeSpan.FromSeconds(1);
+        TimeSpan? retryAfter = null;
         string? lastError = null;
         try
         {
@@ -196,6 +203,7 @@ public sealed partial class AgentRuntime : IDisposable
                 }
                 catch (MonitoringApiException ex)
                 {
+                    retryAfter = ex.RetryAfter;
                     if (ex.Message != lastError)
                     {
                         _logger.LogWarning("The command channel is down: {Reason}; retrying", ex.Message);
@@ -204,7 +212,14 @@ public sealed partial class AgentRuntime : IDisposable
                 }
 
                 // Jittered over the backoff window: after a manager restart a fleet comes back spread out, not in the same second.
-                await DelayAsync(TimeSpan.FromTicks((long)(backoff.Ticks * (0.1 + (0.9 * _jitter.NextDouble())))), ct).ConfigureAwait(false);
+                var wait = TimeSpan.FromTicks((long)(backoff.Ticks * (0.1 + (0.9 * _jitter.NextDouble()))));
+                if (retryAfter is { } asked && asked > wait)
+                {
+                    wait = asked < MaxRetryAfter ? asked : MaxRetryAfter;
+                }
+
+                retryAfter = null;
+                await DelayAsync(wait, ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
         }

@@ -20,6 +20,9 @@ internal sealed class AgentState
     public string? InstanceKey { get; set; }
 
     public long LastAckedSeq { get; set; }
+
+    /// <summary>Snapshots the spool dropped, in all, because it was full; sent with every snapshot once above zero.</summary>
+    public long DroppedSnapshots { get; set; }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]

@@ -219,7 +219,13 @@ internal sealed class ApiTransport : IDisposable
             403 => " This credential is not allowed to do that; use an admin token for admin calls.",
             _ => "",
         };
-        return new MonitoringApiException($"The manager answered {status} {(HttpStatusCode)status}: {detail}{(detail.EndsWith(".", StringComparison.Ordinal) ? "" : ".")}{(problem?.Detail is null ? hint : "")}", status, code, problem);
+        var retryAfter = response.Headers.RetryAfter is { } header
+            ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+            : null;
+        return new MonitoringApiException($"The manager answered {status} {(HttpStatusCode)status}: {detail}{(detail.EndsWith(".", StringComparison.Ordinal) ? "" : ".")}{(problem?.Detail is null ? hint : "")}", status, code, problem)
+        {
+            RetryAfter = retryAfter is { } wait && wait > TimeSpan.Zero ? wait : null,
+        };
     }
 
     private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ManagerConnectionOptions options)

@@ -31,6 +31,9 @@ public sealed class MonitoringApiException : Exception
     /// <summary>The manager's problem-details body, when it sent one.</summary>
     public ApiProblem? Problem { get; }
 
+    /// <summary>How long the manager asked callers to wait before trying again (its <c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>True when retrying later may succeed: no answer, or a 5xx, 408 or 429.</summary>
     public bool IsTransient => StatusCode is null or >= 500 or 408 or 429;
 }

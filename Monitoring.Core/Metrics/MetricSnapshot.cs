@@ -12,6 +12,12 @@ public sealed record MetricSnapshot
     /// <summary>The agent's monotonically increasing sequence number, 1 to <see cref="MaxSeq"/>; makes replays idempotent.</summary>
     public long Seq { get; init; }
 
+    /// <summary>
+    /// How many snapshots this installation's spool has dropped, in all, because it was full during an outage (the
+    /// oldest go first); absent while none was. A running total, so a replayed snapshot never counts twice.
+    /// </summary>
+    public long? DroppedSnapshots { get; init; }
+
     /// <summary>When the sample was taken (UTC).</summary>
     public DateTimeOffset Timestamp { get; init; }
 

@@ -57,6 +57,9 @@ public sealed record AgentInfo
     /// <summary>The highest snapshot sequence number stored.</summary>
     public long LastSeq { get; init; }
 
+    /// <summary>Snapshots the agent dropped, in all, because its spool was full during an outage (from its latest report).</summary>
+    public long DroppedSnapshots { get; init; }
+
     /// <summary>The latest snapshot, or null before the first report.</summary>
     public MetricSnapshot? Latest { get; init; }
 }

@@ -22,6 +22,11 @@ internal static class SnapshotValidation
             return $"Every snapshot needs a sequence number from 1 to {MetricSnapshot.MaxSeq} (2^53); got {s.Seq}.";
         }
 
+        if (s.DroppedSnapshots is < 0)
+        {
+            return $"Snapshot {s.Seq} says its agent dropped {s.DroppedSnapshots} snapshots; the count cannot be negative.";
+        }
+
         if (s.Timestamp == default)
         {
             return $"Snapshot {s.Seq} has no timestamp.";

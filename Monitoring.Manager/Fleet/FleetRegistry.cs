@@ -212,6 +212,7 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
                 IntervalSeconds = a.IntervalSeconds,
                 Labels = a.Labels,
                 LastSeq = a.LastSeq,
+                DroppedSnapshots = e.Latest?.DroppedSnapshots ?? 0,
                 Latest = e.Latest,
             };
         }

@@ -1,6 +1,6 @@
 namespace Monitoring.Manager.Storage.History;
 
-/// <summary>Every minute (and at shutdown), seals snapshot rows older than <see cref="ManagerOptions.SealAfter"/> into compact chunks.</summary>
+/// <summary>Every minute (a quarter of sealAfter, at least a second), seals snapshot rows older than <see cref="ManagerOptions.SealAfter"/> into compact chunks.</summary>
 internal sealed partial class HistorySealer(IHistoryStore history, ManagerOptions options, TimeProvider time, ILogger<HistorySealer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -52,6 +52,31 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutageLongerThanTheSpool_DropsTheOldest_CountsThem_AndTheManagerShowsTheCount()
+    {
+        var options = Options(_manager.EnrollmentToken);
+        options.SpoolCapacity = 3;
+        using var runtime = new AgentRuntime(options);
+        await runtime.TickAsync(CancellationToken.None);
+        await _manager.StopAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await runtime.TickAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(3, runtime.SpooledCount);
+        await _manager.StartAgainAsync();
+        await runtime.TickAsync(CancellationToken.None);
+        await runtime.TickAsync(CancellationToken.None);
+
+        // Generated 1..8. The spool held 3 while the manager was down, so 2, 3 and 4 were dropped by design (the oldest
+        // first); every other one is stored exactly once, and the count the manager shows accounts for the rest.
+        using var admin = _manager.AdminClient();
+        Assert.Equal([8L, 7L, 6L, 5L, 1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
+        Assert.Equal(3, (await admin.GetAgentAsync("rt1")).DroppedSnapshots);
+    }
+
+    [Fact]
     public async Task AgentRestartDuringOutage_KeepsItsTokenAndSpool()
     {
         using (var first = new AgentRuntime(Options(_manager.EnrollmentToken)))

@@ -46,6 +46,55 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClientSendingOneByteASecond_DoesNotDelayOtherAgents_AndIsCutOff()
+    {
+        var (slowAgent, slowToken) = await _manager.EnrollAsync("slow");
+        slowAgent.Dispose();
+        var (agent, _) = await _manager.EnrollAsync("quick");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", _manager.Port);
+        var stream = tcp.GetStream();
+        var body = "[" + JsonSerializer.Serialize(TestManager.Snapshot(1), MonitoringJsonContext.Default.MetricSnapshot) + "]";
+        var head = $"POST /api/v1/agents/slow/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {slowToken}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            // One byte a second until the server gives up on this request (or the test ends).
+            foreach (var b in Encoding.UTF8.GetBytes(body))
+            {
+                await stream.WriteAsync(new[] { b }, stop.Token);
+                await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+            }
+        });
+
+        for (long seq = 1; seq <= 20; seq++)
+        {
+            await agent.ReportAsync("quick", [TestManager.Snapshot(seq)]);
+        }
+
+        Assert.False(trickle.IsCompleted, "the quick agent's 20 reports finished before the slow client sent its body");
+        var buffer = new byte[4096];
+        var read = stream.ReadAsync(buffer).AsTask();
+        await TestNet.WaitUntilAsync(() => Task.FromResult(read.IsCompleted), TimeSpan.FromSeconds(60), "the manager to cut off the slow client");
+        await stop.CancelAsync();
+        var answer = "";
+        try
+        {
+            answer = Encoding.ASCII.GetString(buffer, 0, await read);
+        }
+        catch (IOException)
+        {
+            // The manager reset the connection: cut off, as it should be.
+        }
+
+        Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), $"Unexpected answer to the slow client: {answer}");
+        using var admin = _manager.AdminClient();
+        Assert.Equal(20, (await admin.GetStatusHistoryAsync("quick")).Count);
+        Assert.Empty(await admin.GetStatusHistoryAsync("slow"));
+    }
+
+    [Fact]
     public async Task SnapshotsFromTheFuture_AreRefused_WithinTheSkewTheyAreKept()
     {
         var (agent, _) = await _manager.EnrollAsync("a1");

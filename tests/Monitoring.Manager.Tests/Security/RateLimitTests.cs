@@ -88,5 +88,6 @@ public sealed class RateLimitTests
             connection.RegisterAsync(new RegisterRequest { AgentId = "e9", IntervalSeconds = 10 }, manager.EnrollmentToken));
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal(ErrorCodes.RateLimited, ex.Code);
+        Assert.True(ex.RetryAfter > TimeSpan.Zero, "the SDK exposes the manager's Retry-After, which the agent honours");
     }
 }
