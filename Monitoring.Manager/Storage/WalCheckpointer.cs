@@ -21,48 +21,36 @@ internal sealed class WalCheckpointer : IDisposable
 
     private readonly string _connectionString;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly Thread _loop;
 
     public WalCheckpointer(string connectionString)
     {
         _connectionString = connectionString;
-        _loop = Task.Run(LoopAsync);
+        // Its own thread, like the writer's: a checkpoint blocks in SQLite, and must not hold a pool thread meanwhile.
+        _loop = new Thread(Loop) { IsBackground = true, Name = "SQLite checkpoints" };
+        _loop.Start();
     }
 
-    /// <summary>Checkpoints made so far, for benchmarks.</summary>
-    public long Checkpoints => Interlocked.Read(ref _checkpoints);
-
-    private long _checkpoints;
-
-    private async Task LoopAsync()
+    private void Loop()
     {
-        using var timer = new PeriodicTimer(Interval);
-        try
+        while (!_stop.Token.WaitHandle.WaitOne(Interval))
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            try
             {
-                try
+                using var conn = new SqliteConnection(_connectionString);
+                conn.Open();
+                using var cmd = conn.CreateCommand();
+                cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                using var result = cmd.ExecuteReader();
+                if (result.Read() && result.GetInt64(1) > RestartFrames)
                 {
-                    await using var conn = new SqliteConnection(_connectionString);
-                    await conn.OpenAsync(_stop.Token).ConfigureAwait(false);
-                    using var cmd = conn.CreateCommand();
-                    cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                    await using var result = await cmd.ExecuteReaderAsync(_stop.Token).ConfigureAwait(false);
-                    if (await result.ReadAsync(_stop.Token).ConfigureAwait(false) && result.GetInt64(1) > RestartFrames)
-                    {
-                        Volatile.Write(ref _catchUp, 1);
-                    }
-
-                    Interlocked.Increment(ref _checkpoints);
-                }
-                catch (SqliteException)
-                {
-                    // Busy or failing now: the WAL only grows until the next tick tries again, and nothing is lost.
+                    Volatile.Write(ref _catchUp, 1);
                 }
             }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
+            catch (SqliteException)
+            {
+                // Busy or failing now: the WAL only grows until the next tick tries again, and nothing is lost.
+            }
         }
     }
 
@@ -72,7 +60,7 @@ internal sealed class WalCheckpointer : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _loop.GetAwaiter().GetResult();
+        _loop.Join();
         _stop.Dispose();
     }
 }

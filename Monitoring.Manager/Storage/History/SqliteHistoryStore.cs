@@ -296,15 +296,18 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
         // What is deleted keeps its highest sequence number in agent_seq, so a replay of it stays a duplicate.
         await database.WriteAsync(async (conn, tx) =>
         {
-            await SqliteDatabase.ExecAsync(conn, tx, $"""
+            using var keep = conn.CreateCommand();
+            keep.Transaction = tx;
+            keep.CommandText = """
                 INSERT INTO agent_seq (agent_id, last_seq)
-                    SELECT agent_id, MAX(seq) FROM snapshots WHERE received_at < {SqliteDatabase.ToMs(cutoff)} GROUP BY agent_id
+                    SELECT agent_id, MAX(seq) FROM snapshots WHERE received_at < $cutoff GROUP BY agent_id
                     ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
                 INSERT INTO agent_seq (agent_id, last_seq)
-                    SELECT agent_id, MAX(last_seq) FROM snapshot_chunks WHERE received_max < {SqliteDatabase.ToMs(cutoff)} GROUP BY agent_id
+                    SELECT agent_id, MAX(last_seq) FROM snapshot_chunks WHERE received_max < $cutoff GROUP BY agent_id
                     ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
-                """, ct);
-            return 0;
+                """;
+            keep.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            return await keep.ExecuteNonQueryAsync(ct);
         }, ct);
         return await database.PurgeInBatchesAsync(
             "DELETE FROM snapshots WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM snapshots WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct)
