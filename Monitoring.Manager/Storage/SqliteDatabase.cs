@@ -70,7 +70,7 @@ internal sealed class SqliteDatabase : IDisposable
             await ExecAsync(writer, null, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;", ct);
             // The writer keeps the pages it touches (64 MiB) and leaves checkpoints to their own connection; a WAL that
             // grew under a burst is cut back to 64 MiB when it starts over.
-            await ExecAsync(writer, null, "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;", ct);
+            await ExecAsync(writer, null, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;", ct);
             Monitoring.Internal.SecureFile.RestrictToOwner(DatabasePath);
             _writer = writer;
             _checkpointer = new WalCheckpointer(_connectionString);
@@ -139,21 +139,24 @@ internal sealed class SqliteDatabase : IDisposable
         try
         {
             using var tx = _writer!.BeginTransaction();
+            // One savepoint name reused piece after piece, its three statements prepared once (SqliteTransaction.Save
+            // would prepare a new statement each time).
+            var save = Prepared(_writer, tx, "SAVEPOINT piece", out _);
+            var release = Prepared(_writer, tx, "RELEASE piece", out _);
             for (var i = 0; i < group.Count; i++)
             {
-                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                tx.Save(savepoint);
+                save.ExecuteNonQuery();
                 try
                 {
                     // The work is SQLite calls, which complete synchronously.
                     group[i].RunAsync(_writer, tx).GetAwaiter().GetResult();
-                    tx.Release(savepoint);
+                    release.ExecuteNonQuery();
                     done.Add(group[i]);
                 }
                 catch (Exception ex)
                 {
-                    tx.Rollback(savepoint);
-                    tx.Release(savepoint);
+                    Prepared(_writer, tx, "ROLLBACK TO piece", out _).ExecuteNonQuery();
+                    release.ExecuteNonQuery();
                     group[i].Fail(Unavailable(ex));
                 }
             }
