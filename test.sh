@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: the xunit projects under tests/ and the Pester suites (tests/**/*.Tests.ps1).
+# Builds everything and runs every test: the xunit projects under tests/, the end-to-end tests once more against the
+# NativeAOT agent, and the Pester suites (tests/**/*.Tests.ps1).
 # Ends with one line, "tests: N passed, M failed, K skipped", and exits non-zero when anything failed: a failing
 # test, a `dotnet test` or Pester run that exits non-zero (a crashed test host), a project with no result or no test,
 # a Pester file that does not load. Each problem is named on stderr before the last line.
@@ -55,19 +56,22 @@ else
     projects=(tests/*/*.Tests.csproj)
 fi
 
-for project in "${projects[@]}"; do
-    name=$(basename "$project" .csproj)
-    trx="$results/$name.trx"
+# run_project PROJECT NAME [VAR=VALUE...]: one dotnet test run, counted from its TRX file.
+run_project() {
+    local project=$1 name=$2
+    shift 2
+    local trx="$results/$name.trx"
     echo "== $name"
-    build=(--no-build)
+    local build=(--no-build)
     [ -n "${MONITORING_TEST_PROJECTS:-}" ] && build=()
-    dotnet test "$project" -c Release "${build[@]}" --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results"
-    code=$?
+    env "$@" dotnet test "$project" -c Release "${build[@]}" --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results"
+    local code=$?
     if [ ! -f "$trx" ]; then
         problem "$name produced no result file (dotnet test exited $code)."
-        continue
+        return
     fi
 
+    local p f e t a x total
     p=$(counter "$trx" passed); f=$(counter "$trx" failed); e=$(counter "$trx" error); t=$(counter "$trx" timeout)
     a=$(counter "$trx" aborted); x=$(counter "$trx" executed); total=$(counter "$trx" total)
     passed=$((passed + ${p:-0}))
@@ -79,7 +83,22 @@ for project in "${projects[@]}"; do
     elif [ "${x:-0}" -eq 0 ]; then
         problem "$name ran no test."
     fi
+}
+
+for project in "${projects[@]}"; do
+    run_project "$project" "$(basename "$project" .csproj)"
 done
+
+# The end-to-end tests again with the NativeAOT agent (eng/publish-agent.sh) in place of the JIT build.
+if [ -z "${MONITORING_TEST_PROJECTS:-}" ]; then
+    echo "== NativeAOT agent"
+    if eng/publish-agent.sh; then
+        run_project tests/Monitoring.EndToEnd.Tests/Monitoring.EndToEnd.Tests.csproj Monitoring.EndToEnd.Tests.NativeAgent \
+            "MONITORING_TEST_AGENT_EXE=$PWD/artifacts/agent/linux-x64/monitoring-agent"
+    else
+        problem "eng/publish-agent.sh failed: the NativeAOT agent did not build (see above)."
+    fi
+fi
 
 if [ "${MONITORING_PESTER_SUITES:-}" = none ]; then
     suites=()

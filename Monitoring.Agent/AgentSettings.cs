@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Configuration;
+using System.Globalization;
 using Monitoring.Agent;
 using Monitoring.Configuration;
 
@@ -8,73 +8,43 @@ namespace Monitoring.AgentHost;
 /// <summary>The agent's settings: agent.yaml, then MONITORING_AGENT_* environment variables, then the command line.</summary>
 internal sealed class AgentSettings
 {
-    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
-    {
-        ["--config"] = "config",
-        ["--manager"] = "manager",
-        ["--enrollment-token-file"] = "enrollmentTokenFile",
-        ["--certificate-thumbprint"] = "certificateThumbprint",
-        ["--state-dir"] = "stateDir",
-        ["--id"] = "id",
-        ["--interval"] = "interval",
-        ["--spool-capacity"] = "spoolCapacity",
-    };
+    /// <summary>Every setting the agent reads, spelled once: YAML key, command-line switch and environment variable follow from it.</summary>
+    public static readonly IReadOnlyList<Setting> Schema =
+    [
+        new("config", "The agent.yaml file to read first.", @switch: "--config"),
+        new("manager", "The manager's URL, for example https://mon.example:5000."),
+        new("enrollmentTokenFile", "A file holding the enrollment token (enrollment.token in the manager's data directory)."),
+        new("enrollmentToken", "The enrollment token itself; prefer enrollmentTokenFile, which keeps it out of process listings."),
+        new("certificateThumbprint", "The SHA-256 thumbprint of the manager's certificate to pin (from admin.json)."),
+        new("stateDir", "Where the agent keeps its token, spool and command records.", "/var/lib/monitoring-agent as root, else ~/.local/state/monitoring-agent"),
+        new("id", "The agent's id.", "the host name"),
+        new("interval", "How often to collect and report, from 100ms to 1h.", "10s"),
+        new("spoolCapacity", "How many unsent snapshots to keep while the manager is away.", "8640"),
+        new("allowRestart", "Whether the restart command may reboot this machine.", "false"),
+        new("restartCommand", "The command restart runs, as a list or one line.", "systemctl reboot"),
+        new("logSources", "Files get_logs may read, as a list."),
+        new("files:read", "Directories the manager may download files from, as a list.", "none"),
+        new("files:write", "Directories the manager may send files into, as a list.", "none"),
+        new("files:maxBytes", "The largest file moved in either direction.", Monitoring.Files.FilePolicy.DefaultMaxFileBytes.ToString(CultureInfo.InvariantCulture) + " bytes"),
+        new("files:allowHardLinks", "Whether a file with more than one hard link may be read.", "false"),
+        new("thresholdsFile", "A YAML file of threshold rules, watched for edits."),
+        new("labels", "Free-form labels reported with the agent, for example labels: { role: web }.", isSection: true),
+        new("thresholds", "Threshold rules kept in agent.yaml itself.", isSection: true),
+    ];
 
-    /// <summary>The keys agent.yaml may hold; <c>labels:*</c> is free-form.</summary>
-    private static readonly string[] KnownKeys =
-        ["manager", "enrollmentTokenFile", "enrollmentToken", "certificateThumbprint", "stateDir", "id", "interval", "spoolCapacity",
-         "allowRestart", "restartCommand", "logSources", "files:maxBytes", "files:allowHardLinks", "thresholdsFile"];
-
-    /// <summary>Keys that hold lists: <c>key:0</c>, <c>key:1</c>… in flattened form.</summary>
-    private static readonly string[] ListKeys = ["restartCommand", "logSources", "files:read", "files:write"];
+    /// <summary>The agent's environment variables start with this.</summary>
+    public const string EnvironmentPrefix = "MONITORING_AGENT_";
 
     private AgentSettings(AgentRuntimeOptions options) => Options = options;
 
     public AgentRuntimeOptions Options { get; }
 
-    public static AgentSettings Load(string[] args)
+    /// <summary>Reads agent.yaml, the environment and the options given on the command line, and validates them.</summary>
+    public static AgentSettings Load(IReadOnlyDictionary<string, string> commandLine)
     {
-        IConfiguration bootstrap;
-        try
-        {
-            bootstrap = new ConfigurationBuilder().AddCommandLine(args, SwitchMappings).Build();
-        }
-        catch (FormatException ex)
-        {
-            throw new ConfigurationException(
-                $"{ex.Message} Options: {string.Join(", ", SwitchMappings.Keys)}.");
-        }
-
-        var builder = new ConfigurationBuilder();
-        YamlSettings? yaml = null;
-        if (bootstrap["config"] is { Length: > 0 } path)
-        {
-            yaml = YamlSettings.Load(path);
-            foreach (var key in yaml.Keys)
-            {
-                var known = key.StartsWith("labels:", StringComparison.OrdinalIgnoreCase)
-                    || key.StartsWith("thresholds:", StringComparison.OrdinalIgnoreCase) || key.Equals("thresholds", StringComparison.OrdinalIgnoreCase)
-                    || KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
-                    || ListKeys.Any(l => key.Equals(l, StringComparison.OrdinalIgnoreCase) || key.StartsWith(l + ":", StringComparison.OrdinalIgnoreCase));
-                if (!known)
-                {
-                    throw yaml.ErrorAt(key, $"unknown key; the agent knows: {string.Join(", ", KnownKeys)} and labels.");
-                }
-            }
-
-            builder.AddInMemoryCollection(yaml.Values);
-        }
-
-        builder.AddEnvironmentVariables("MONITORING_AGENT_");
-        builder.AddCommandLine(args, SwitchMappings);
-        var config = builder.Build();
-
-        ConfigurationException Error(string key, string message)
-        {
-            var pos = yaml?.PositionOf(key);
-            var fromYaml = pos is not null && bootstrap[key] is null;
-            return new ConfigurationException(message, fromYaml ? yaml!.File : null, key, fromYaml ? pos?.Line : null, fromYaml ? pos?.Column : null);
-        }
+        var config = LayeredSettings.Load(Schema, EnvironmentPrefix, commandLine, "the agent");
+        var yaml = config.Yaml;
+        ConfigurationException Error(string key, string message) => config.Error(key, message);
 
         var options = new AgentRuntimeOptions
         {
@@ -82,7 +52,7 @@ internal sealed class AgentSettings
             StateDirectory = DefaultStateDirectory(),
         };
 
-        if (config["manager"] is { Length: > 0 } manager)
+        if (config.Text("manager") is { Length: > 0 } manager)
         {
             if (!Uri.TryCreate(manager, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             {
@@ -92,7 +62,7 @@ internal sealed class AgentSettings
             options.ManagerUrl = uri;
         }
 
-        if (config["id"] is { Length: > 0 } id)
+        if (config.Text("id") is { Length: > 0 } id)
         {
             if (!AgentIds.IsValid(id))
             {
@@ -102,39 +72,22 @@ internal sealed class AgentSettings
             options.AgentId = id;
         }
 
-        if (config["interval"] is { Length: > 0 } interval)
-        {
-            if (!Duration.TryParse(interval, out var span) || span < TimeSpan.FromMilliseconds(100) || span > TimeSpan.FromHours(1))
-            {
-                throw Error("interval", $"'{interval}' is not a duration from 100ms to 1h; write for example 10s, 1m or 500ms.");
-            }
+        options.Interval = config.Duration("interval", options.Interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        options.SpoolCapacity = config.Whole("spoolCapacity", options.SpoolCapacity, 1, int.MaxValue);
 
-            options.Interval = span;
-        }
-
-        if (config["spoolCapacity"] is { Length: > 0 } capacity)
-        {
-            if (!int.TryParse(capacity, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
-            {
-                throw Error("spoolCapacity", $"'{capacity}' is not a whole number of 1 or more.");
-            }
-
-            options.SpoolCapacity = n;
-        }
-
-        if (config["stateDir"] is { Length: > 0 } stateDir)
+        if (config.Text("stateDir") is { Length: > 0 } stateDir)
         {
             options.StateDirectory = stateDir;
         }
 
-        options.CertificateThumbprint = config["certificateThumbprint"] is { Length: > 0 } pin ? pin : null;
+        options.CertificateThumbprint = config.Text("certificateThumbprint") is { Length: > 0 } pin ? pin : null;
         if (options.CertificateThumbprint is { } p && Internal.Hex.NormalizeThumbprint(p) is { } normalized
             && (normalized.Length != 64 || !normalized.All(Uri.IsHexDigit)))
         {
             throw Error("certificateThumbprint", "a certificate thumbprint is the 64 hex digits of the certificate's SHA-256 hash, as in the manager's admin.json.");
         }
 
-        if (config["enrollmentTokenFile"] is { Length: > 0 } tokenFile)
+        if (config.Text("enrollmentTokenFile") is { Length: > 0 } tokenFile)
         {
             try
             {
@@ -146,36 +99,24 @@ internal sealed class AgentSettings
                 throw Error("enrollmentTokenFile", $"cannot read '{tokenFile}': {ex.Message}. Copy enrollment.token from the manager's data directory.");
             }
         }
-        else if (config["enrollmentToken"] is { Length: > 0 } token)
+        else if (config.Text("enrollmentToken") is { Length: > 0 } token)
         {
             options.EnrollmentToken = token.Trim();
         }
 
-        if (config["allowRestart"] is { Length: > 0 } allow)
-        {
-            options.Commands.AllowRestart = bool.TryParse(allow, out var b) ? b
-                : throw Error("allowRestart", $"'{allow}' is not true or false.");
-        }
-
-        if (List(config, "restartCommand") is { Count: > 0 } restart)
+        options.Commands.AllowRestart = config.Boolean("allowRestart", options.Commands.AllowRestart);
+        if (config.List("restartCommand") is { Count: > 0 } restart)
         {
             options.Commands.RestartCommand = restart;
         }
 
-        options.Commands.LogSources = List(config, "logSources") ?? [];
+        options.Commands.LogSources = config.List("logSources") ?? [];
 
-        long maxFileBytes = 10L << 30;
-        if (config["files:maxBytes"] is { Length: > 0 } max
-            && (!long.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxFileBytes) || maxFileBytes < 0))
-        {
-            throw Error("files:maxBytes", $"'{max}' is not a whole number of bytes.");
-        }
-
+        var maxFileBytes = config.Whole("files:maxBytes", Monitoring.Files.FilePolicy.DefaultMaxFileBytes, 0, long.MaxValue);
         try
         {
-            var allowHardLinks = config["files:allowHardLinks"] is { Length: > 0 } links
-                && (bool.TryParse(links, out var allowLinks) ? allowLinks : throw Error("files:allowHardLinks", $"'{links}' is not true or false."));
-            options.Files = new Monitoring.Files.FilePolicy(List(config, "files:read"), List(config, "files:write"), maxFileBytes) { AllowHardLinks = allowHardLinks };
+            var allowHardLinks = config.Boolean("files:allowHardLinks", false);
+            options.Files = new Monitoring.Files.FilePolicy(config.List("files:read"), config.List("files:write"), maxFileBytes) { AllowHardLinks = allowHardLinks };
         }
         catch (ArgumentException ex)
         {
@@ -184,7 +125,7 @@ internal sealed class AgentSettings
         }
 
         // Rules live in agent.yaml's thresholds section or in the file thresholdsFile names; either is watched for edits.
-        if (config["thresholdsFile"] is { Length: > 0 } rulesFile)
+        if (config.Text("thresholdsFile") is { Length: > 0 } rulesFile)
         {
             options.ThresholdsFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(yaml?.File ?? ".")) ?? ".", rulesFile));
         }
@@ -199,31 +140,12 @@ internal sealed class AgentSettings
             _ = Monitoring.Alerts.ThresholdRules.Load(thresholds);
         }
 
-        foreach (var label in config.GetSection("labels").GetChildren())
+        foreach (var label in config.Section("labels"))
         {
-            if (label.Value is not null)
-            {
-                options.Labels[label.Key] = label.Value;
-            }
+            options.Labels[label.Key] = label.Value;
         }
 
         return new AgentSettings(options);
-    }
-
-    /// <summary>A YAML list, or a single string split on spaces (for <c>restartCommand: systemctl reboot</c>).</summary>
-    private static List<string>? List(IConfiguration config, string key)
-    {
-        if (config[key] is { Length: > 0 } single)
-        {
-            return [.. single.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-        }
-
-        var items = config.GetSection(key).GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
-            .Select(c => c.Value)
-            .OfType<string>()
-            .ToList();
-        return items.Count == 0 ? null : items;
     }
 
     private static string DefaultStateDirectory()

@@ -14,21 +14,9 @@ namespace Monitoring.Manager;
 /// <summary>Builds the manager: configuration, security, storage, the fleet and the v1 API.</summary>
 public static class ManagerApp
 {
-    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
-    {
-        ["--urls"] = "urls",
-        ["--data-dir"] = "dataDir",
-        ["--config"] = "config",
-        ["--offline-after"] = "offlineAfterMissedIntervals",
-        ["--max-request-body-bytes"] = "maxRequestBodyBytes",
-        ["--max-file-bytes"] = "maxFileBytes",
-        ["--history-retention"] = "historyRetention",
-        ["--thresholds-file"] = "thresholdsFile",
-        ["--offline-alert-grace"] = "offlineAlertGrace",
-        ["--certificate"] = "certificate:path",
-        ["--max-agents"] = "maxAgents",
-        ["--max-clock-skew"] = "maxClockSkew",
-    };
+    /// <summary>What <c>--help</c> says the manager is.</summary>
+    public const string Description =
+        "Monitoring manager: keeps the fleet (enrollment, reports, history, alerts, commands, files) behind an HTTPS API. Settings come from manager.yaml (--config), then MONITORING_* environment variables, then these options.";
 
     /// <summary>Creates the manager from command-line arguments, with its store open and its fleet loaded.</summary>
     public static async Task<WebApplication> CreateAsync(string[] args)
@@ -40,28 +28,20 @@ public static class ManagerApp
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Settings come from LayeredSettings below; the host keeps one empty source for what it sets itself (urls).
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
 
         // Precedence, lowest first: manager.yaml, MONITORING_* environment variables, the command line.
-        var bootstrap = new ConfigurationBuilder().AddCommandLine(args, SwitchMappings).Build();
-        YamlSettings? yaml = null;
-        if (bootstrap["config"] is { Length: > 0 } configPath)
+        var commandLine = HostCommandLine.Parse(args, Description, ManagerOptions.EnvironmentPrefix, ManagerOptions.Schema);
+        if (commandLine.Error is { } usage)
         {
-            yaml = YamlSettings.Load(configPath);
-            foreach (var key in yaml.Keys)
-            {
-                if (!ManagerOptions.KnownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
-                {
-                    throw yaml.ErrorAt(key, $"unknown key; the manager knows: {string.Join(", ", ManagerOptions.KnownKeys)}.");
-                }
-            }
-
-            builder.Configuration.AddInMemoryCollection(yaml.Values);
+            throw new ConfigurationException(usage);
         }
 
-        builder.Configuration.AddEnvironmentVariables("MONITORING_");
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
-        var options = ManagerOptions.From(builder.Configuration, yaml);
+        var config = LayeredSettings.Load(ManagerOptions.Schema, ManagerOptions.EnvironmentPrefix, commandLine.Values, "the manager");
+        var yaml = config.Yaml;
+        var options = ManagerOptions.From(config);
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
 
         builder.Logging.AddConsole(o => o.FormatterName = Logging.EscapingConsoleFormatter.FormatterName)
@@ -82,7 +62,7 @@ public static class ManagerApp
             if (!Uri.TryCreate(WithoutWildcard(url), UriKind.Absolute, out var parsed)
                 || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
             {
-                throw new ConfigurationException($"'{url}' is not an http:// or https:// URL to listen on, such as https://0.0.0.0:5000.", yaml?.File, "urls");
+                throw config.Error("urls", $"'{url}' is not an http:// or https:// URL to listen on, such as https://0.0.0.0:5000.");
             }
         }
 

@@ -18,7 +18,7 @@ public sealed class ManagerOptions
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>The largest file the store accepts (413 beyond).</summary>
-    public long MaxFileBytes { get; set; } = 10L << 30;
+    public long MaxFileBytes { get; set; } = Monitoring.Files.FilePolicy.DefaultMaxFileBytes;
 
     /// <summary>The fleet-wide threshold rules file; thresholds.yaml in the data directory when null.</summary>
     public string? ThresholdsFile { get; set; }
@@ -80,78 +80,70 @@ public sealed class ManagerOptions
     /// <summary>The PFX's password.</summary>
     public string? CertificatePassword { get; set; }
 
-    /// <summary>The keys manager.yaml may hold, for typo detection.</summary>
-    internal static readonly string[] KnownKeys =
+    /// <summary>The manager's environment variables start with this.</summary>
+    public const string EnvironmentPrefix = "MONITORING_";
+
+    /// <summary>Every setting the manager reads, spelled once: YAML key, command-line switch and environment variable follow from it.</summary>
+    internal static readonly IReadOnlyList<Setting> Schema =
     [
-        "urls", "dataDir", "offlineAfterMissedIntervals", "maxRequestBodyBytes", "maxFileBytes", "historyRetention",
-        "thresholdsFile", "offlineAlertGrace", "maxAgents", "maxClockSkew", "history:sealAfter",
-        "files:maxBytesPerAgent", "files:maxStoreBytes", "files:uploadTtl",
-        "retention:alerts", "retention:commands", "retention:silences", "retention:files", "retention:rollup1m", "retention:rollup1h",
-        "rateLimits:requestsPerSecondPerCredential", "rateLimits:enrollmentsPerMinutePerAddress", "rateLimits:failedAuthPerMinutePerAddress",
-        "certificate:path", "certificate:password",
+        new("config", "The manager.yaml file to read first.", @switch: "--config"),
+        new("urls", "The URLs to listen on, separated by ';'.", "https://127.0.0.1:5000"),
+        new("dataDir", "Where the database, tokens, certificate and admin.json live.", "./data"),
+        new("offlineAfterMissedIntervals", "An agent is offline after this many missed intervals.", "3", "--offline-after"),
+        new("maxRequestBodyBytes", "The largest request body accepted (413 beyond).", "4194304"),
+        new("maxFileBytes", "The largest file the store accepts (413 beyond).", Monitoring.Files.FilePolicy.DefaultMaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("historyRetention", "How long raw snapshots are kept.", "48h"),
+        new("thresholdsFile", "The fleet-wide threshold rules file, watched for edits.", "thresholds.yaml in the data directory"),
+        new("offlineAlertGrace", "After a start, how long to wait before raising offline alerts.", "2m"),
+        new("maxAgents", "The most agents enrolled (507 beyond).", "100000"),
+        new("maxClockSkew", "How far in the future a snapshot's timestamp may be.", "24h"),
+        new("history:sealAfter", "How long a snapshot stays a row of its own before it is packed into its agent's chunk.", "10m"),
+        new("files:maxBytesPerAgent", "The most bytes kept for one agent's uploads.", "21474836480"),
+        new("files:maxStoreBytes", "The most bytes the file store keeps in all.", "107374182400"),
+        new("files:uploadTtl", "How long an unfinished upload is kept.", "24h"),
+        new("retention:alerts", "How long alert transitions are kept.", "90d"),
+        new("retention:commands", "How long finished commands (the audit trail) are kept.", "90d"),
+        new("retention:silences", "How long silences are kept after they end.", "90d"),
+        new("retention:files", "How long a completed file stays in the store.", "30d"),
+        new("retention:rollup1m", "How long 1-minute rollups are kept.", "30d"),
+        new("retention:rollup1h", "How long 1-hour rollups are kept.", "730d"),
+        new("rateLimits:requestsPerSecondPerCredential", "Requests a second one credential may make on average (bursts of ten times that).", "50"),
+        new("rateLimits:enrollmentsPerMinutePerAddress", "Enrollments a minute one client address may attempt.", "30"),
+        new("rateLimits:failedAuthPerMinutePerAddress", "Requests with a bad token a minute one address may make before 429.", "60"),
+        new("certificate:path", "A PFX certificate to serve instead of the generated self-signed one.", @switch: "--certificate"),
+        new("certificate:password", "The PFX's password; prefer the environment variable."),
     ];
 
-    /// <summary>Reads the options from configuration, with errors that name the key.</summary>
-    internal static ManagerOptions From(IConfiguration config, YamlSettings? yaml)
+    /// <summary>Reads and validates the options; errors name the file and line, the environment variable or the option.</summary>
+    internal static ManagerOptions From(LayeredSettings config)
     {
         var o = new ManagerOptions();
-        o.Urls = config["urls"] is { Length: > 0 } urls ? urls : o.Urls;
-        o.DataDirectory = config["dataDir"] is { Length: > 0 } dir ? dir : o.DataDirectory;
-        o.OfflineAfterMissedIntervals = Int(config, yaml, "offlineAfterMissedIntervals", o.OfflineAfterMissedIntervals, 1, 1000);
-        o.MaxRequestBodyBytes = Int(config, yaml, "maxRequestBodyBytes", o.MaxRequestBodyBytes, 1024, long.MaxValue);
-        o.MaxFileBytes = Int(config, yaml, "maxFileBytes", o.MaxFileBytes, 0, long.MaxValue);
-        o.HistoryRetention = Span(config, yaml, "historyRetention", o.HistoryRetention);
-        o.OfflineAlertGrace = Span(config, yaml, "offlineAlertGrace", o.OfflineAlertGrace);
-        o.MaxAgents = Int(config, yaml, "maxAgents", o.MaxAgents, 1, 10_000_000);
-        o.MaxClockSkew = Span(config, yaml, "maxClockSkew", o.MaxClockSkew);
-        o.MaxFileBytesPerAgent = Int(config, yaml, "files:maxBytesPerAgent", o.MaxFileBytesPerAgent, 0, long.MaxValue);
-        o.MaxFileStoreBytes = Int(config, yaml, "files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
-        o.UploadTtl = Span(config, yaml, "files:uploadTtl", o.UploadTtl);
-        o.SealAfter = Span(config, yaml, "history:sealAfter", o.SealAfter);
-        o.MinuteRollupRetention = Span(config, yaml, "retention:rollup1m", o.MinuteRollupRetention);
-        o.HourRollupRetention = Span(config, yaml, "retention:rollup1h", o.HourRollupRetention);
-        o.AlertRetention = Span(config, yaml, "retention:alerts", o.AlertRetention);
-        o.CommandRetention = Span(config, yaml, "retention:commands", o.CommandRetention);
-        o.SilenceRetention = Span(config, yaml, "retention:silences", o.SilenceRetention);
-        o.FileRetention = Span(config, yaml, "retention:files", o.FileRetention);
-        o.RequestsPerSecondPerCredential = Int(config, yaml, "rateLimits:requestsPerSecondPerCredential", o.RequestsPerSecondPerCredential, 1, 1_000_000);
-        o.EnrollmentsPerMinutePerAddress = Int(config, yaml, "rateLimits:enrollmentsPerMinutePerAddress", o.EnrollmentsPerMinutePerAddress, 1, 1_000_000);
-        o.FailedAuthPerMinutePerAddress = Int(config, yaml, "rateLimits:failedAuthPerMinutePerAddress", o.FailedAuthPerMinutePerAddress, 1, 1_000_000);
+        o.Urls = config.Text("urls") is { Length: > 0 } urls ? urls : o.Urls;
+        o.DataDirectory = config.Text("dataDir") is { Length: > 0 } dir ? dir : o.DataDirectory;
+        o.OfflineAfterMissedIntervals = config.Whole("offlineAfterMissedIntervals", o.OfflineAfterMissedIntervals, 1, 1000);
+        o.MaxRequestBodyBytes = config.Whole("maxRequestBodyBytes", o.MaxRequestBodyBytes, 1024, long.MaxValue);
+        o.MaxFileBytes = config.Whole("maxFileBytes", o.MaxFileBytes, 0, long.MaxValue);
+        o.HistoryRetention = config.Duration("historyRetention", o.HistoryRetention);
+        o.OfflineAlertGrace = config.Duration("offlineAlertGrace", o.OfflineAlertGrace);
+        o.MaxAgents = config.Whole("maxAgents", o.MaxAgents, 1, 10_000_000);
+        o.MaxClockSkew = config.Duration("maxClockSkew", o.MaxClockSkew);
+        o.MaxFileBytesPerAgent = config.Whole("files:maxBytesPerAgent", o.MaxFileBytesPerAgent, 0, long.MaxValue);
+        o.MaxFileStoreBytes = config.Whole("files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
+        o.UploadTtl = config.Duration("files:uploadTtl", o.UploadTtl);
+        o.SealAfter = config.Duration("history:sealAfter", o.SealAfter);
+        o.MinuteRollupRetention = config.Duration("retention:rollup1m", o.MinuteRollupRetention);
+        o.HourRollupRetention = config.Duration("retention:rollup1h", o.HourRollupRetention);
+        o.AlertRetention = config.Duration("retention:alerts", o.AlertRetention);
+        o.CommandRetention = config.Duration("retention:commands", o.CommandRetention);
+        o.SilenceRetention = config.Duration("retention:silences", o.SilenceRetention);
+        o.FileRetention = config.Duration("retention:files", o.FileRetention);
+        o.RequestsPerSecondPerCredential = config.Whole("rateLimits:requestsPerSecondPerCredential", o.RequestsPerSecondPerCredential, 1, 1_000_000);
+        o.EnrollmentsPerMinutePerAddress = config.Whole("rateLimits:enrollmentsPerMinutePerAddress", o.EnrollmentsPerMinutePerAddress, 1, 1_000_000);
+        o.FailedAuthPerMinutePerAddress = config.Whole("rateLimits:failedAuthPerMinutePerAddress", o.FailedAuthPerMinutePerAddress, 1, 1_000_000);
 
-        o.ThresholdsFile = config["thresholdsFile"] is { Length: > 0 } rules ? Path.GetFullPath(rules) : null;
-        o.CertificatePath = config["certificate:path"];
-        o.CertificatePassword = config["certificate:password"];
+        o.ThresholdsFile = config.Text("thresholdsFile") is { Length: > 0 } rules ? Path.GetFullPath(rules) : null;
+        o.CertificatePath = config.Text("certificate:path");
+        o.CertificatePassword = config.Text("certificate:password");
         return o;
     }
-
-    private static TimeSpan Span(IConfiguration config, YamlSettings? yaml, string key, TimeSpan fallback)
-    {
-        if (config[key] is not { Length: > 0 } text)
-        {
-            return fallback;
-        }
-
-        var pos = yaml?.PositionOf(key);
-        return Duration.Parse(text, key, yaml?.File, pos?.Line, pos?.Column);
-    }
-
-    private static long Int(IConfiguration config, YamlSettings? yaml, string key, long fallback, long min, long max)
-    {
-        var text = config[key];
-        if (string.IsNullOrEmpty(text))
-        {
-            return fallback;
-        }
-
-        if (!long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) || v < min || v > max)
-        {
-            var pos = yaml?.PositionOf(key);
-            throw new ConfigurationException($"'{text}' is not a whole number from {min} to {max}.", yaml?.File, key, pos?.Line, pos?.Column);
-        }
-
-        return v;
-    }
-
-    private static int Int(IConfiguration config, YamlSettings? yaml, string key, int fallback, int min, int max) =>
-        (int)Int(config, yaml, key, (long)fallback, min, max);
 }

@@ -1,6 +1,19 @@
 using Monitoring.Configuration;
 using Monitoring.Manager;
 
+// --help and --version answer before anything is created; a bad option is exit code 2.
+var commandLine = HostCommandLine.Parse(args, ManagerApp.Description, ManagerOptions.EnvironmentPrefix, ManagerOptions.Schema);
+if (commandLine.Error is { } usage)
+{
+    Console.Error.WriteLine($"Monitoring.Manager: {usage}");
+    return HostCommandLine.UsageError;
+}
+
+if (commandLine.IsInformational)
+{
+    return commandLine.PrintAndExit(Console.Out);
+}
+
 WebApplication app;
 try
 {
@@ -9,7 +22,7 @@ try
 catch (Exception ex) when (ex is ConfigurationException or InvalidOperationException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"Monitoring.Manager: {ex.Message}");
-    return 2;
+    return HostCommandLine.UsageError;
 }
 
 await app.RunAsync();

@@ -13,12 +13,15 @@ public sealed class FilePolicy
     /// <summary>The longest path accepted.</summary>
     public const int MaxPathLength = 4096;
 
+    /// <summary>The largest file moved by default (10 GiB), on the agent and in the manager's store.</summary>
+    public const long DefaultMaxFileBytes = 10L << 30;
+
     private readonly IReadOnlyList<string> _read;
     private readonly IReadOnlyList<string> _write;
 
     /// <summary>Creates a policy; roots are resolved now (a root that does not exist is refused).</summary>
     /// <exception cref="ArgumentException">A root is not an absolute path to an existing folder.</exception>
-    public FilePolicy(IEnumerable<string>? readRoots = null, IEnumerable<string>? writeRoots = null, long maxFileBytes = 10L << 30)
+    public FilePolicy(IEnumerable<string>? readRoots = null, IEnumerable<string>? writeRoots = null, long maxFileBytes = DefaultMaxFileBytes)
     {
         _read = [.. (readRoots ?? []).Select(r => ResolveRoot(r, "files.read"))];
         _write = [.. (writeRoots ?? []).Select(r => ResolveRoot(r, "files.write"))];

@@ -39,8 +39,22 @@ public sealed class ServerProcess : IDisposable
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static ServerProcess Start(string project, params string[] args)
+    /// <summary>
+    /// Environment variable naming a native agent executable (the NativeAOT build) that <see cref="Start"/> runs in
+    /// place of the agent's JIT build, so the same tests cover both.
+    /// </summary>
+    public const string AgentExecutableVariable = "MONITORING_TEST_AGENT_EXE";
+
+    public static ServerProcess Start(string project, params string[] args) => StartIn(null, project, args);
+
+    /// <summary>Runs a built executable of the solution with <paramref name="workingDirectory"/> as its current directory.</summary>
+    public static ServerProcess StartIn(string? workingDirectory, string project, params string[] args)
     {
+        if (project == "Monitoring.Agent" && Environment.GetEnvironmentVariable(AgentExecutableVariable) is { Length: > 0 } native)
+        {
+            return Launch(project, native, [], args, workingDirectory);
+        }
+
         var configuration = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "Configuration").Value!;
         var dll = Path.Combine(RepoRoot, project, "bin", configuration, "net10.0", project + ".dll");
@@ -49,18 +63,22 @@ public sealed class ServerProcess : IDisposable
             throw new FileNotFoundException($"{dll} is missing; build the solution ({configuration}) first.", dll);
         }
 
-        return StartDll(project, dll, args);
+        return Launch(project, "dotnet", [dll], args, workingDirectory);
     }
 
     /// <summary>Runs this test or benchmark assembly itself again as a separate process with other arguments.</summary>
     public static ServerProcess StartSelf(params string[] args) =>
-        StartDll(Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "self"), Assembly.GetEntryAssembly()!.Location, args);
+        Launch(Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "self"), "dotnet", [Assembly.GetEntryAssembly()!.Location], args, null);
 
-    private static ServerProcess StartDll(string project, string dll, string[] args)
+    private static ServerProcess Launch(string project, string program, string[] first, string[] args, string? workingDirectory)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
+
+        foreach (var arg in first.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+
+namespace Monitoring.AgentHost;
+
+/// <summary><c>--once</c>: one snapshot of this machine, as JSON or as a table, with nothing sent or written.</summary>
+internal static class OnceCommand
+{
+    /// <summary>How long the first interval lasts, over which CPU and network rates are measured.</summary>
+    public static readonly TimeSpan RateInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<int> RunAsync(bool table, TextWriter output)
+    {
+        using var collector = MetricCollector.CreateDefault(TimeProvider.System);
+        collector.Collect();
+        await Task.Delay(RateInterval);
+        var snapshot = collector.Collect();
+        if (table)
+        {
+            WriteTable(snapshot, output);
+        }
+        else
+        {
+            var options = new JsonSerializerOptions(MonitoringJsonContext.Default.Options) { WriteIndented = true };
+            output.WriteLine(JsonSerializer.Serialize(snapshot, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<MetricSnapshot>)options.GetTypeInfo(typeof(MetricSnapshot))));
+        }
+
+        return 0;
+    }
+
+    private static void WriteTable(MetricSnapshot s, TextWriter o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Format(c, "time       {0:O}", s.Timestamp));
+        o.WriteLine(string.Format(c, "cpu        {0,6:0.0} %  user {1:0.0} %  system {2:0.0} %  iowait {3:0.0} %  steal {4:0.0} %  ({5} cores: {6})",
+            s.Cpu.Percent, s.Cpu.UserPercent, s.Cpu.SystemPercent, s.Cpu.IoWaitPercent, s.Cpu.StealPercent, s.Cpu.LogicalCores,
+            string.Join(" ", s.Cpu.PerCore.Select(p => p.ToString("0", c)))));
+        if (s.Load is { } load)
+        {
+            o.WriteLine(string.Format(c, "load       {0:0.00} {1:0.00} {2:0.00}", load.OneMinute, load.FiveMinutes, load.FifteenMinutes));
+        }
+
+        o.WriteLine(string.Format(c, "memory     {0,6:0.0} %  {1} used of {2}, {3} available", s.Memory.Percent, Bytes(s.Memory.UsedBytes), Bytes(s.Memory.TotalBytes), Bytes(s.Memory.AvailableBytes)));
+        o.WriteLine(string.Format(c, "swap       {0,6:0.0} %  {1} used of {2}", s.Swap.Percent, Bytes(s.Swap.UsedBytes), Bytes(s.Swap.TotalBytes)));
+        foreach (var d in s.Disks)
+        {
+            o.WriteLine(string.Format(c, "disk       {0,6:0.0} %  {1} used of {2}  {3} ({4}, {5})", d.Percent, Bytes(d.UsedBytes), Bytes(d.TotalBytes), d.Mount, d.Device, d.FileSystem));
+        }
+
+        foreach (var n in s.Network)
+        {
+            o.WriteLine(string.Format(c, "network    {0}  rx {1}/s  tx {2}/s  errors {3}/{4}", n.Name, Bytes((long)n.RxBytesPerSec), Bytes((long)n.TxBytesPerSec), n.RxErrors, n.TxErrors));
+        }
+
+        o.WriteLine(string.Format(c, "uptime     {0}  (boot {1:O})", TimeSpan.FromSeconds(Math.Floor(s.UptimeSeconds)), s.BootTime));
+        o.WriteLine(string.Format(c, "processes  {0}", s.Processes.Count));
+    }
+
+    private static string Bytes(long value)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double v = value;
+        var i = 0;
+        while (Math.Abs(v) >= 1024 && i < units.Length - 1)
+        {
+            v /= 1024;
+            i++;
+        }
+
+        return v.ToString(i == 0 ? "0" : "0.0", CultureInfo.InvariantCulture) + " " + units[i];
+    }
+}
