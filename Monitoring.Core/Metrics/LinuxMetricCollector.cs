@@ -1,14 +1,31 @@
 namespace Monitoring.Metrics;
 
-/// <summary>Collects metrics from /proc and statvfs. Cheap: a handful of small file reads, no process objects.</summary>
+/// <summary>
+/// Collects metrics from /proc and statvfs. In steady state a snapshot allocates only the snapshot itself: the
+/// procfs files stay open and are read into reused buffers and parsed as bytes, interface and mount names are kept
+/// from the sample before, and processes are counted without listing them.
+/// </summary>
 public sealed class LinuxMetricCollector : IMetricCollector
 {
     private readonly string _procRoot;
     private readonly TimeProvider _time;
+    private readonly ProcFile _stat;
+    private readonly ProcFile _meminfo;
+    private readonly ProcFile _netDev;
+    private readonly ProcFile _loadavg;
+    private readonly ProcFile _uptime;
+    private readonly ProcFile _mounts;
+    private readonly ProcessCounter _processes;
+    private readonly List<CpuTimes> _cores = [];
+    private readonly List<NetworkCounters> _net = [];
+    private readonly List<DiskMetrics> _disks = [];
     private CpuTimes _previousCpu;
-    private List<CpuTimes> _previousCores;
-    private Dictionary<string, NetworkCounters>? _previousNet;
+    private readonly List<CpuTimes> _previousCores = [];
+    private readonly List<NetworkCounters> _previousNet = [];
+    private string[] _netNames = [];
     private long _previousTimestamp;
+    private byte[] _mountsText = [];
+    private (LinuxProc.MountEntry Entry, byte[] Path)[] _mountList = [];
 
     /// <summary>Creates a collector and takes the baseline the first sample's rates are measured against.</summary>
     /// <param name="procRoot">Where procfs is mounted; tests point it at captured files.</param>
@@ -17,8 +34,21 @@ public sealed class LinuxMetricCollector : IMetricCollector
     {
         _procRoot = procRoot;
         _time = timeProvider ?? TimeProvider.System;
-        (_previousCpu, _previousCores) = LinuxProc.ParseStat(Read("stat"));
-        _previousNet = NetworkCounters.ByName(LinuxProc.ParseNetDev(ReadOrEmpty("net/dev")));
+        _stat = new ProcFile(Path.Combine(procRoot, "stat"));
+        _meminfo = new ProcFile(Path.Combine(procRoot, "meminfo"));
+        _netDev = new ProcFile(Path.Combine(procRoot, "net", "dev"));
+        _loadavg = new ProcFile(Path.Combine(procRoot, "loadavg"));
+        _uptime = new ProcFile(Path.Combine(procRoot, "uptime"));
+        _mounts = new ProcFile(Path.Combine(procRoot, "mounts"));
+        _processes = new ProcessCounter(procRoot);
+        var stat = _stat.Read();
+        if (stat.IsEmpty)
+        {
+            throw new IOException($"Cannot read {Path.Combine(procRoot, "stat")}: is procfs mounted at {procRoot}?");
+        }
+
+        _previousCpu = LinuxProc.ParseStat(stat, _previousCores);
+        LinuxProc.ParseNetDev(_netDev.Read(), _previousNet, _netNames);
         _previousTimestamp = _time.GetTimestamp();
     }
 
@@ -28,81 +58,131 @@ public sealed class LinuxMetricCollector : IMetricCollector
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
 
-        var (cpu, cores) = LinuxProc.ParseStat(Read("stat"));
-        var perCore = new double[cores.Count];
-        for (var i = 0; i < cores.Count; i++)
+        var cpu = LinuxProc.ParseStat(_stat.Read(), _cores);
+        var perCore = new double[_cores.Count];
+        for (var i = 0; i < _cores.Count; i++)
         {
-            perCore[i] = i < _previousCores.Count ? cores[i].BusyPercentSince(_previousCores[i]) : 0;
+            perCore[i] = i < _previousCores.Count ? _cores[i].BusyPercentSince(_previousCores[i]) : 0;
         }
 
-        var cpuMetrics = cpu.PercentSince(_previousCpu, cores.Count, perCore);
-        var (memory, swap) = LinuxProc.MemoryFrom(LinuxProc.ParseMeminfo(Read("meminfo")));
-        var netCounters = LinuxProc.ParseNetDev(ReadOrEmpty("net/dev"));
-        var network = NetworkCounters.WithRates(netCounters, _previousNet, elapsed);
-        var uptime = LinuxProc.ParseUptime(ReadOrEmpty("uptime"));
+        var cpuMetrics = cpu.PercentSince(_previousCpu, _cores.Count, perCore);
+        var (memory, swap) = LinuxProc.MemoryFrom(LinuxProc.ParseMeminfo(_meminfo.Read()));
+        LinuxProc.ParseNetDev(_netDev.Read(), _net, _netNames);
+        var network = NetworkRates(elapsed);
+        var uptime = LinuxProc.ParseUptime(_uptime.Read());
         var wallClock = _time.GetUtcNow();
 
         _previousCpu = cpu;
-        _previousCores = cores;
-        _previousNet = NetworkCounters.ByName(netCounters);
+        _previousCores.Clear();
+        _previousCores.AddRange(_cores);
+        _previousNet.Clear();
+        _previousNet.AddRange(_net);
         _previousTimestamp = now;
 
         return new MetricSnapshot
         {
             Timestamp = wallClock,
             Cpu = cpuMetrics,
-            Load = LinuxProc.ParseLoadAvg(ReadOrEmpty("loadavg")),
+            Load = LinuxProc.ParseLoadAvg(_loadavg.Read()),
             Memory = memory,
             Swap = swap,
             Disks = CollectDisks(),
             Network = network,
             UptimeSeconds = uptime,
             BootTime = TruncateToSeconds(wallClock.AddSeconds(-uptime)),
-            Processes = new ProcessMetrics { Count = LinuxProc.CountProcesses(_procRoot) },
+            Processes = new ProcessMetrics { Count = _processes.Count() },
         };
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        _stat.Dispose();
+        _meminfo.Dispose();
+        _netDev.Dispose();
+        _loadavg.Dispose();
+        _uptime.Dispose();
+        _mounts.Dispose();
+        _processes.Dispose();
     }
 
-    private List<DiskMetrics> CollectDisks()
+    private NetworkInterfaceMetrics[] NetworkRates(double elapsed)
     {
-        var disks = new List<DiskMetrics>();
-        foreach (var mount in LinuxProc.ParseMounts(ReadOrEmpty("mounts")))
+        var result = new NetworkInterfaceMetrics[_net.Count];
+        var names = _netNames.Length == _net.Count ? _netNames : new string[_net.Count];
+        for (var i = 0; i < _net.Count; i++)
         {
-            try
+            var c = _net[i];
+            names[i] = c.Name;
+            // Usually the interface sits where it sat last time; look further only when it moved or is new.
+            var p = i < _previousNet.Count && ReferenceEquals(_previousNet[i].Name, c.Name) ? _previousNet[i] : Find(c.Name);
+            var hasPrevious = p.Name is not null && elapsed > 0;
+            result[i] = new NetworkInterfaceMetrics
             {
-                // DriveInfo calls statvfs on the mount point.
-                if (PortableMetrics.Disk(new DriveInfo(mount.MountPoint), mount.MountPoint, mount.Device, mount.FileSystem) is { } disk)
-                {
-                    disks.Add(disk);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+                Name = c.Name,
+                RxBytes = c.RxBytes,
+                TxBytes = c.TxBytes,
+                RxPackets = c.RxPackets,
+                TxPackets = c.TxPackets,
+                RxErrors = c.RxErrors,
+                TxErrors = c.TxErrors,
+                RxBytesPerSec = hasPrevious ? NetworkCounters.Rate(c.RxBytes, p.RxBytes, elapsed) : 0,
+                TxBytesPerSec = hasPrevious ? NetworkCounters.Rate(c.TxBytes, p.TxBytes, elapsed) : 0,
+                RxPacketsPerSec = hasPrevious ? NetworkCounters.Rate(c.RxPackets, p.RxPackets, elapsed) : 0,
+                TxPacketsPerSec = hasPrevious ? NetworkCounters.Rate(c.TxPackets, p.TxPackets, elapsed) : 0,
+            };
+        }
+
+        _netNames = names;
+        return result;
+    }
+
+    private NetworkCounters Find(string name)
+    {
+        foreach (var p in _previousNet)
+        {
+            if (p.Name == name)
             {
-                // A mount that vanished or that this user cannot stat is not this machine's disk to report.
+                return p;
             }
         }
 
-        return disks;
+        return default;
+    }
+
+    private DiskMetrics[] CollectDisks()
+    {
+        var text = _mounts.Read();
+        if (!text.SequenceEqual(_mountsText))
+        {
+            // Mounts changed (or first time): parse them again and prepare each mount point's path for statvfs.
+            _mountsText = text.ToArray();
+            _mountList = [.. LinuxProc.ParseMounts(text).Select(m => (m, System.Text.Encoding.UTF8.GetBytes(m.MountPoint + "\0")))];
+        }
+
+        _disks.Clear();
+        foreach (var (mount, path) in _mountList)
+        {
+            // A mount that vanished or that this user cannot stat is not this machine's disk to report.
+            if (FileSystemSpace.TryGet(mount.MountPoint, path, out var total, out var free, out var available) && total > 0)
+            {
+                var used = total - free;
+                _disks.Add(new DiskMetrics
+                {
+                    Mount = mount.MountPoint,
+                    Device = mount.Device,
+                    FileSystem = mount.FileSystem,
+                    TotalBytes = total,
+                    UsedBytes = used,
+                    FreeBytes = available,
+                    Percent = LinuxProc.Percent(used, used + available),
+                });
+            }
+        }
+
+        return [.. _disks];
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) =>
         new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-
-    private string Read(string relative) => File.ReadAllText(Path.Combine(_procRoot, relative));
-
-    private string ReadOrEmpty(string relative)
-    {
-        try
-        {
-            return Read(relative);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 }

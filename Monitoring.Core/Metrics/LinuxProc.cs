@@ -17,23 +17,36 @@ internal static class LinuxProc
 
     public static bool IsPseudoFileSystem(string type) => PseudoFileSystems.Contains(type);
 
-    /// <summary>Parses /proc/stat into the aggregate and per-core counters.</summary>
+    /// <summary>Parses /proc/stat into the aggregate and per-core counters (text form, for tests).</summary>
     public static (CpuTimes Total, List<CpuTimes> Cores) ParseStat(string text)
     {
-        CpuTimes total = default;
         var cores = new List<CpuTimes>();
-        foreach (var line in Lines(text))
+        return (ParseStat(Encoding.ASCII.GetBytes(text), cores), cores);
+    }
+
+    /// <summary>Parses /proc/stat: returns the aggregate and puts the per-core counters into <paramref name="cores"/> (cleared first).</summary>
+    public static CpuTimes ParseStat(ReadOnlySpan<byte> text, List<CpuTimes> cores)
+    {
+        CpuTimes total = default;
+        cores.Clear();
+        while (ProcText.NextLine(ref text, out var line))
         {
-            if (!line.StartsWith("cpu", StringComparison.Ordinal))
+            if (!line.StartsWith("cpu"u8))
             {
+                // The cpu lines come first; nothing after them is needed.
+                if (cores.Count > 0)
+                {
+                    break;
+                }
+
                 continue;
             }
 
-            var fields = Split(line);
+            var name = ProcText.NextField(ref line);
             var times = new CpuTimes(
-                Field(fields, 1), Field(fields, 2), Field(fields, 3), Field(fields, 4),
-                Field(fields, 5), Field(fields, 6), Field(fields, 7), Field(fields, 8));
-            if (fields[0] == "cpu")
+                ProcText.NextULong(ref line), ProcText.NextULong(ref line), ProcText.NextULong(ref line), ProcText.NextULong(ref line),
+                ProcText.NextULong(ref line), ProcText.NextULong(ref line), ProcText.NextULong(ref line), ProcText.NextULong(ref line));
+            if (name.Length == 3)
             {
                 total = times;
             }
@@ -43,47 +56,70 @@ internal static class LinuxProc
             }
         }
 
-        return (total, cores);
+        return total;
     }
 
-    /// <summary>Parses /proc/meminfo into bytes by key.</summary>
-    public static Dictionary<string, long> ParseMeminfo(string text)
+    /// <summary>The /proc/meminfo values the collector uses, in bytes.</summary>
+    public struct Meminfo
     {
-        var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in Lines(text))
+        public long MemTotal;
+        public long MemFree;
+        public long? MemAvailable;
+        public long Buffers;
+        public long Cached;
+        public long SReclaimable;
+        public long SwapTotal;
+        public long SwapFree;
+    }
+
+    /// <summary>Parses /proc/meminfo (text form, for tests).</summary>
+    public static Meminfo ParseMeminfo(string text) => ParseMeminfo(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Parses /proc/meminfo.</summary>
+    public static Meminfo ParseMeminfo(ReadOnlySpan<byte> text)
+    {
+        var info = default(Meminfo);
+        while (ProcText.NextLine(ref text, out var line))
         {
-            var colon = line.IndexOf(':');
+            var colon = line.IndexOf((byte)':');
             if (colon <= 0)
             {
                 continue;
             }
 
-            var fields = Split(line.Substring(colon + 1));
-            if (fields.Length == 0 || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            var key = line.Slice(0, colon);
+            var rest = line.Slice(colon + 1);
+            var number = ProcText.NextField(ref rest);
+            if (!System.Buffers.Text.Utf8Parser.TryParse(number, out long n, out _))
             {
                 continue;
             }
 
-            var multiplier = fields.Length > 1 && fields[1] == "kB" ? 1024L : 1L;
-            values[line.Substring(0, colon)] = n * multiplier;
+            var value = ProcText.NextField(ref rest).SequenceEqual("kB"u8) ? n * 1024 : n;
+            if (key.SequenceEqual("MemTotal"u8)) info.MemTotal = value;
+            else if (key.SequenceEqual("MemFree"u8)) info.MemFree = value;
+            else if (key.SequenceEqual("MemAvailable"u8)) info.MemAvailable = value;
+            else if (key.SequenceEqual("Buffers"u8)) info.Buffers = value;
+            else if (key.SequenceEqual("Cached"u8)) info.Cached = value;
+            else if (key.SequenceEqual("SReclaimable"u8)) info.SReclaimable = value;
+            else if (key.SequenceEqual("SwapTotal"u8)) info.SwapTotal = value;
+            else if (key.SequenceEqual("SwapFree"u8)) info.SwapFree = value;
         }
 
-        return values;
+        return info;
     }
 
     /// <summary>Turns /proc/meminfo values into memory and swap metrics.</summary>
-    public static (MemoryMetrics Memory, SwapMetrics Swap) MemoryFrom(Dictionary<string, long> info)
+    public static (MemoryMetrics Memory, SwapMetrics Swap) MemoryFrom(Meminfo info)
     {
-        var total = Get(info, "MemTotal");
-        var free = Get(info, "MemFree");
+        var total = info.MemTotal;
+        var free = info.MemFree;
         // MemAvailable exists since Linux 3.14; before it, free + buffers + page cache is the usual estimate.
-        var available = info.TryGetValue("MemAvailable", out var a)
-            ? a
-            : free + Get(info, "Buffers") + Get(info, "Cached") + Get(info, "SReclaimable");
+        var available = info.MemAvailable ?? free + info.Buffers + info.Cached + info.SReclaimable;
         available = Math.Min(available, total);
         var used = total - available;
-        var swapTotal = Get(info, "SwapTotal");
-        var swapFree = Math.Min(Get(info, "SwapFree"), swapTotal);
+        var swapTotal = info.SwapTotal;
+        var swapFree = Math.Min(info.SwapFree, swapTotal);
         var swapUsed = swapTotal - swapFree;
         return (
             new MemoryMetrics
@@ -103,36 +139,58 @@ internal static class LinuxProc
             });
     }
 
-    /// <summary>Parses /proc/net/dev.</summary>
+    /// <summary>Parses /proc/net/dev (text form, for tests).</summary>
     public static List<NetworkCounters> ParseNetDev(string text)
     {
         var result = new List<NetworkCounters>();
-        foreach (var line in Lines(text))
-        {
-            var colon = line.IndexOf(':');
-            if (colon <= 0 || line.IndexOf('|') >= 0)
-            {
-                continue;
-            }
-
-            var name = line.Substring(0, colon).Trim();
-            var f = Split(line.Substring(colon + 1));
-            if (f.Length < 11)
-            {
-                continue;
-            }
-
-            result.Add(new NetworkCounters(
-                name,
-                RxBytes: (long)Field(f, 0), RxPackets: (long)Field(f, 1), RxErrors: (long)Field(f, 2),
-                TxBytes: (long)Field(f, 8), TxPackets: (long)Field(f, 9), TxErrors: (long)Field(f, 10)));
-        }
-
+        ParseNetDev(Encoding.ASCII.GetBytes(text), result, []);
         return result;
+    }
+
+    /// <summary>
+    /// Parses /proc/net/dev into <paramref name="result"/> (cleared first); interface names equal to one of
+    /// <paramref name="knownNames"/> reuse that string.
+    /// </summary>
+    public static void ParseNetDev(ReadOnlySpan<byte> text, List<NetworkCounters> result, IReadOnlyList<string> knownNames)
+    {
+        result.Clear();
+        while (ProcText.NextLine(ref text, out var line))
+        {
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line.IndexOf((byte)'|') >= 0)
+            {
+                continue;
+            }
+
+            var nameBytes = ProcText.TrimSpaces(line.Slice(0, colon));
+            var f = line.Slice(colon + 1);
+            var rxBytes = ProcText.NextULong(ref f);
+            var rxPackets = ProcText.NextULong(ref f);
+            var rxErrors = ProcText.NextULong(ref f);
+            for (var i = 0; i < 5; i++)
+            {
+                ProcText.NextField(ref f);
+            }
+
+            var txBytes = ProcText.NextField(ref f);
+            if (txBytes.Length == 0)
+            {
+                continue;
+            }
+
+            System.Buffers.Text.Utf8Parser.TryParse(txBytes, out ulong tx, out _);
+            result.Add(new NetworkCounters(
+                ProcText.Intern(nameBytes, knownNames),
+                RxBytes: (long)rxBytes, RxPackets: (long)rxPackets, RxErrors: (long)rxErrors,
+                TxBytes: (long)tx, TxPackets: (long)ProcText.NextULong(ref f), TxErrors: (long)ProcText.NextULong(ref f)));
+        }
     }
 
     /// <summary>One line of /proc/mounts.</summary>
     public readonly record struct MountEntry(string Device, string MountPoint, string FileSystem);
+
+    /// <summary>Parses /proc/mounts and keeps each real filesystem once (bind mounts and repeats dropped).</summary>
+    public static List<MountEntry> ParseMounts(ReadOnlySpan<byte> text) => ParseMounts(Encoding.UTF8.GetString(text.ToArray()));
 
     /// <summary>Parses /proc/mounts and keeps each real filesystem once (bind mounts and repeats dropped).</summary>
     public static List<MountEntry> ParseMounts(string text)
@@ -167,19 +225,21 @@ internal static class LinuxProc
     }
 
     /// <summary>Parses /proc/loadavg.</summary>
-    public static LoadMetrics ParseLoadAvg(string text)
+    public static LoadMetrics ParseLoadAvg(string text) => ParseLoadAvg(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Parses /proc/loadavg.</summary>
+    public static LoadMetrics ParseLoadAvg(ReadOnlySpan<byte> text) => new()
     {
-        var f = Split(text);
-        return new LoadMetrics
-        {
-            OneMinute = Double(f, 0),
-            FiveMinutes = Double(f, 1),
-            FifteenMinutes = Double(f, 2),
-        };
-    }
+        OneMinute = ProcText.NextDouble(ref text),
+        FiveMinutes = ProcText.NextDouble(ref text),
+        FifteenMinutes = ProcText.NextDouble(ref text),
+    };
 
     /// <summary>Parses /proc/uptime into seconds since boot.</summary>
-    public static double ParseUptime(string text) => Double(Split(text), 0);
+    public static double ParseUptime(string text) => ParseUptime(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>Parses /proc/uptime into seconds since boot.</summary>
+    public static double ParseUptime(ReadOnlySpan<byte> text) => ProcText.NextDouble(ref text);
 
     /// <summary>Counts the numeric entries of procfs: one per process, without opening any of them.</summary>
     public static int CountProcesses(string procRoot)
@@ -253,12 +313,4 @@ internal static class LinuxProc
 
     private static string[] Split(string line) =>
         line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-
-    private static ulong Field(string[] fields, int index) =>
-        index < fields.Length && ulong.TryParse(fields[index], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
-
-    private static double Double(string[] fields, int index) =>
-        index < fields.Length && double.TryParse(fields[index], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0;
-
-    private static long Get(Dictionary<string, long> info, string key) => info.TryGetValue(key, out var v) ? v : 0;
 }

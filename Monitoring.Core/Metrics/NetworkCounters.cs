@@ -46,6 +46,6 @@ internal readonly record struct NetworkCounters(
     }
 
     // A counter reset (driver reload, 32-bit wrap) gives no rate rather than a negative one.
-    private static double Rate(long now, long before, double seconds) =>
+    public static double Rate(long now, long before, double seconds) =>
         now >= before ? Math.Round((now - before) / seconds, 2) : 0;
 }

@@ -1,0 +1,68 @@
+namespace Monitoring.Metrics;
+
+/// <summary>
+/// One procfs file kept open and read again from the start on each call into a buffer that is reused: no file
+/// handle, string or array per read in steady state (procfs regenerates the text on a read at offset 0).
+/// </summary>
+internal sealed class ProcFile : IDisposable
+{
+    private readonly string _path;
+    private byte[] _buffer = new byte[4096];
+#if NET
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
+#else
+    private FileStream? _handle;
+#endif
+
+    public ProcFile(string path) => _path = path;
+
+    /// <summary>The file's whole content now, valid until the next read; empty when it cannot be read.</summary>
+    public ReadOnlySpan<byte> Read()
+    {
+        try
+        {
+            return ReadCore();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Dispose();
+            return default;
+        }
+    }
+
+    private ReadOnlySpan<byte> ReadCore()
+    {
+        while (true)
+        {
+#if NET
+            _handle ??= File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = 0;
+            int n;
+            while ((n = RandomAccess.Read(_handle, _buffer.AsSpan(length), length)) > 0 && (length += n) < _buffer.Length)
+            {
+            }
+#else
+            _handle ??= new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            _handle.Position = 0;
+            var length = 0;
+            int n;
+            while ((n = _handle.Read(_buffer, length, _buffer.Length - length)) > 0 && (length += n) < _buffer.Length)
+            {
+            }
+#endif
+            if (length < _buffer.Length)
+            {
+                return _buffer.AsSpan(0, length);
+            }
+
+            // Filled the buffer: the file may be longer, read it again into a larger one.
+            _buffer = new byte[_buffer.Length * 2];
+        }
+    }
+
+    public void Dispose()
+    {
+        _handle?.Dispose();
+        _handle = null;
+    }
+}
