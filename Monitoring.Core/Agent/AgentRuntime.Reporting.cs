@@ -5,9 +5,16 @@ using Monitoring.Protocol;
 
 namespace Monitoring.Agent;
 
-/// <summary>The report path: collect a snapshot into the spool, send the spool in order, and track whether the manager answers.</summary>
+/// <summary>
+/// The report path: collect a snapshot, send it, and track whether the manager answers. A snapshot that cannot be
+/// sent at once (the manager is away or behind, or older ones wait) goes to the spool on disk, which is sent in order;
+/// while the manager answers, nothing touches the disk but the acknowledged sequence number.
+/// </summary>
 public sealed partial class AgentRuntime
 {
+    /// <summary>The snapshot collected this tick and not sent yet: in memory only until its send fails.</summary>
+    private MetricSnapshot? _fresh;
+
     private void Collect()
     {
         MetricSnapshot snapshot;
@@ -22,7 +29,8 @@ public sealed partial class AgentRuntime
         }
 
         _nextSeq = checked(_nextSeq + 1);
-        _spool!.Add(snapshot);
+        SpoolFresh();
+        _fresh = snapshot;
         ReloadRulesIfChanged();
         var transitions = _alerts.Evaluate(snapshot);
         if (transitions.Count > 0)
@@ -35,6 +43,18 @@ public sealed partial class AgentRuntime
             _alertFile.Outbox.AddRange(transitions);
             SaveAlerts();
         }
+    }
+
+    /// <summary>Puts the snapshot not sent yet into the spool, so it survives a restart and goes out in order.</summary>
+    private void SpoolFresh()
+    {
+        if (_fresh is not { } snapshot)
+        {
+            return;
+        }
+
+        _spool!.Add(snapshot);
+        _fresh = null;
         if (_spool.Dropped > 0)
         {
             _state.DroppedSnapshots += _spool.Dropped;
@@ -50,12 +70,21 @@ public sealed partial class AgentRuntime
     {
         if (_time.GetTimestamp() < _flushNotBefore)
         {
+            SpoolFresh();
             return;
         }
 
-        while (_spool!.Count > 0 && !ct.IsCancellationRequested)
+        while ((_fresh is not null || _spool!.Count > 0) && !ct.IsCancellationRequested)
         {
-            var batch = _spool.Peek(_options.BatchSize);
+            // The usual case: nothing waits in the spool, so the new snapshot goes straight from memory. Otherwise it
+            // joins the spool, which goes out oldest first.
+            var fromMemory = _fresh is not null && _spool!.Count == 0;
+            if (!fromMemory)
+            {
+                SpoolFresh();
+            }
+
+            var batch = fromMemory ? [_fresh!] : _spool!.Peek(_options.BatchSize);
             if (batch.Count == 0)
             {
                 continue;
@@ -66,10 +95,18 @@ public sealed partial class AgentRuntime
                 var ack = await _connection.ReportAsync(_options.AgentId, batch, ct).ConfigureAwait(false);
                 await RefreshCentralRulesAsync(ack.ThresholdsVersion, ct).ConfigureAwait(false);
                 var through = batch[batch.Count - 1].Seq;
-                _spool.RemoveThrough(through);
+                if (fromMemory)
+                {
+                    _fresh = null;
+                }
+                else
+                {
+                    _spool!.RemoveThrough(through);
+                }
+
                 _state.LastAckedSeq = Math.Max(_state.LastAckedSeq, Math.Max(ack.LastSeq, through));
                 _stateStore.Save(_state);
-                if (_lastFailure is not null && _spool.Count + batch.Count > 1)
+                if (_lastFailure is not null && _spool!.Count + batch.Count > 1)
                 {
                     _logger.LogInformation("Replayed {Count} spooled snapshot(s) to the manager", batch.Count);
                 }
@@ -78,11 +115,13 @@ public sealed partial class AgentRuntime
             }
             catch (MonitoringApiException ex) when (ex.StatusCode == 401)
             {
+                SpoolFresh();
                 Revoked();
                 return;
             }
             catch (MonitoringApiException ex) when (ex.Code == ErrorCodes.AgentPending)
             {
+                SpoolFresh();
                 LostRegistration();
                 return;
             }
@@ -92,16 +131,24 @@ public sealed partial class AgentRuntime
                 _logger.LogError(
                     "The manager refused snapshots {First}..{Last} and they were dropped: {Message}",
                     batch[0].Seq, batch[batch.Count - 1].Seq, ex.Message);
-                _spool.RemoveThrough(batch[batch.Count - 1].Seq);
+                if (fromMemory)
+                {
+                    _fresh = null;
+                }
+                else
+                {
+                    _spool!.RemoveThrough(batch[batch.Count - 1].Seq);
+                }
             }
             catch (MonitoringApiException ex)
             {
+                SpoolFresh();
                 if (ex.RetryAfter is { } wait)
                 {
                     _flushNotBefore = _time.GetTimestamp() + ToTimestamp(wait < MaxRetryAfter ? wait : MaxRetryAfter);
                 }
 
-                Failed($"{ex.Message} ({_spool.Count} snapshot(s) spooled, replayed when the manager is back)");
+                Failed($"{ex.Message} ({_spool!.Count} snapshot(s) spooled, replayed when the manager is back)");
                 return;
             }
         }

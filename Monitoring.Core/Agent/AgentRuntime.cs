@@ -82,7 +82,7 @@ public sealed partial class AgentRuntime : IDisposable
     public bool IsConnected { get; private set; }
 
     /// <summary>Snapshots waiting for the manager's acknowledgement.</summary>
-    public int SpooledCount => _spool?.Count ?? 0;
+    public int SpooledCount => (_spool?.Count ?? 0) + (_fresh is null ? 0 : 1);
 
     /// <summary>The highest sequence number the manager has acknowledged.</summary>
     public long LastAcknowledgedSeq => _state.LastAckedSeq;
@@ -143,6 +143,7 @@ public sealed partial class AgentRuntime : IDisposable
         }
 
         await commandLoop.ConfigureAwait(false);
+        SpoolFresh();
         _logger.LogInformation("Agent {AgentId} stopped; {Count} snapshot(s) spooled for the next run", _options.AgentId, SpooledCount);
     }
 
@@ -160,6 +161,10 @@ public sealed partial class AgentRuntime : IDisposable
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
             await FlushAlertsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            SpoolFresh();
         }
     }
 

@@ -1,4 +1,5 @@
 using Monitoring.Agent;
+using Monitoring.Tests;
 
 namespace Monitoring.Manager.Tests.Agent;
 
@@ -48,6 +49,33 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
         using var admin = _manager.AdminClient();
         var history = await admin.GetStatusHistoryAsync("rt1");
         Assert.Equal([6L, 5L, 4L, 3L, 2L, 1L], history.Select(s => s.Seq));
+        Assert.Equal(6, runtime.LastAcknowledgedSeq);
+    }
+
+    [Fact]
+    public async Task WhileTheManagerAnswers_SnapshotsGoStraightFromMemory_AndTheSpoolIsNotWritten()
+    {
+        using var runtime = new AgentRuntime(Options(_manager.EnrollmentToken));
+        await runtime.TickAsync(CancellationToken.None);
+        var spool = Path.Combine(_state, "spool");
+        using var watcher = new FileSystemWatcher(spool) { IncludeSubdirectories = true };
+        var created = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watcher.Created += (_, e) => created.Enqueue(e.Name!);
+        watcher.Renamed += (_, e) => created.Enqueue(e.Name!);
+        watcher.EnableRaisingEvents = true;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await runtime.TickAsync(CancellationToken.None);
+        }
+
+        // inotify delivers in order: once the marker's event is in, any spool write before it would be too.
+        await File.WriteAllTextAsync(Path.Combine(spool, "marker"), "");
+        await TestNet.WaitUntilAsync(() => Task.FromResult(created.Contains("marker")), TimeSpan.FromSeconds(10), "the marker's event");
+        Assert.Equal(["marker"], created);
+        File.Delete(Path.Combine(spool, "marker"));
+        using var admin = _manager.AdminClient();
+        Assert.Equal([6L, 5L, 4L, 3L, 2L, 1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
         Assert.Equal(6, runtime.LastAcknowledgedSeq);
     }
 
