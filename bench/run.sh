@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and rewrites their tables in docs/benchmarks.md (between <!-- bench:NAME --> markers).
 # Each benchmark runs at least three times and reports min/median/max beside a baseline measured in the same run.
-# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] (default: all four).
+# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] (default: all).
 #   FLEET_AGENTS (10000), FLEET_DURATION seconds (120; the goal run is 600), FLEET_RUNS (3), INGEST_SECONDS (10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet)
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot)
+# The baselines: wrk (ingest), prometheus-node-exporter (agent footprint), python3-psutil (snapshot cost).
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+/usr/bin/python3 -c "import psutil" 2>/dev/null || missing+=(python3-psutil)
+[ ${#missing[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
 
 dotnet build Monitoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+[[ " ${which[*]} " == *" agent "* ]] && eng/publish-agent.sh >/dev/null
 bench="dotnet tests/Monitoring.Benchmarks/bin/Release/net10.0/Monitoring.Benchmarks.dll"
 load="dotnet tests/Monitoring.LoadTest/bin/Release/net10.0/Monitoring.LoadTest.dll"
 out=$(mktemp -d)
@@ -40,7 +46,13 @@ for b in "${which[@]}"; do
                 for _ in $(seq 1 "$runs"); do $cmd; done
             } > "$out/raw"
             section fleet "$cmd   # run $runs times" "$out/raw" ;;
-        *) echo "Unknown benchmark '$b': ingest, commands, storage or fleet." >&2; exit 2 ;;
+        agent)
+            cmd="$bench agent --seconds 60 --warmup 10 --runs 3"
+            $cmd > "$out/raw"; section agent "$cmd" "$out/raw" ;;
+        snapshot)
+            cmd="$bench snapshot --count 2000 --runs 3"
+            $cmd > "$out/raw"; section snapshot "$cmd" "$out/raw" ;;
+        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent or snapshot." >&2; exit 2 ;;
     esac
 done
 
