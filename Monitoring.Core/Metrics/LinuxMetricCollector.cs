@@ -116,21 +116,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
             names[i] = c.Name;
             // Usually the interface sits where it sat last time; look further only when it moved or is new.
             var p = i < _previousNet.Count && ReferenceEquals(_previousNet[i].Name, c.Name) ? _previousNet[i] : Find(c.Name);
-            var hasPrevious = p.Name is not null && elapsed > 0;
-            result[i] = new NetworkInterfaceMetrics
-            {
-                Name = c.Name,
-                RxBytes = c.RxBytes,
-                TxBytes = c.TxBytes,
-                RxPackets = c.RxPackets,
-                TxPackets = c.TxPackets,
-                RxErrors = c.RxErrors,
-                TxErrors = c.TxErrors,
-                RxBytesPerSec = hasPrevious ? NetworkCounters.Rate(c.RxBytes, p.RxBytes, elapsed) : 0,
-                TxBytesPerSec = hasPrevious ? NetworkCounters.Rate(c.TxBytes, p.TxBytes, elapsed) : 0,
-                RxPacketsPerSec = hasPrevious ? NetworkCounters.Rate(c.RxPackets, p.RxPackets, elapsed) : 0,
-                TxPacketsPerSec = hasPrevious ? NetworkCounters.Rate(c.TxPackets, p.TxPackets, elapsed) : 0,
-            };
+            result[i] = c.ToMetrics(p, p.Name is not null && elapsed > 0, elapsed);
         }
 
         _netNames = names;

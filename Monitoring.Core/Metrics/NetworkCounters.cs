@@ -15,24 +15,27 @@ internal readonly record struct NetworkCounters(
         {
             NetworkCounters p = default;
             var hasPrevious = previous is not null && elapsedSeconds > 0 && previous.TryGetValue(c.Name, out p);
-            result.Add(new NetworkInterfaceMetrics
-            {
-                Name = c.Name,
-                RxBytes = c.RxBytes,
-                TxBytes = c.TxBytes,
-                RxPackets = c.RxPackets,
-                TxPackets = c.TxPackets,
-                RxErrors = c.RxErrors,
-                TxErrors = c.TxErrors,
-                RxBytesPerSec = hasPrevious ? Rate(c.RxBytes, p.RxBytes, elapsedSeconds) : 0,
-                TxBytesPerSec = hasPrevious ? Rate(c.TxBytes, p.TxBytes, elapsedSeconds) : 0,
-                RxPacketsPerSec = hasPrevious ? Rate(c.RxPackets, p.RxPackets, elapsedSeconds) : 0,
-                TxPacketsPerSec = hasPrevious ? Rate(c.TxPackets, p.TxPackets, elapsedSeconds) : 0,
-            });
+            result.Add(c.ToMetrics(p, hasPrevious, elapsedSeconds));
         }
 
         return result;
     }
+
+    /// <summary>These counters as metrics, with per-second rates against <paramref name="previous"/> when <paramref name="hasPrevious"/>.</summary>
+    public NetworkInterfaceMetrics ToMetrics(in NetworkCounters previous, bool hasPrevious, double elapsedSeconds) => new()
+    {
+        Name = Name,
+        RxBytes = RxBytes,
+        TxBytes = TxBytes,
+        RxPackets = RxPackets,
+        TxPackets = TxPackets,
+        RxErrors = RxErrors,
+        TxErrors = TxErrors,
+        RxBytesPerSec = hasPrevious ? Rate(RxBytes, previous.RxBytes, elapsedSeconds) : 0,
+        TxBytesPerSec = hasPrevious ? Rate(TxBytes, previous.TxBytes, elapsedSeconds) : 0,
+        RxPacketsPerSec = hasPrevious ? Rate(RxPackets, previous.RxPackets, elapsedSeconds) : 0,
+        TxPacketsPerSec = hasPrevious ? Rate(TxPackets, previous.TxPackets, elapsedSeconds) : 0,
+    };
 
     public static Dictionary<string, NetworkCounters> ByName(IEnumerable<NetworkCounters> counters)
     {
@@ -46,6 +49,6 @@ internal readonly record struct NetworkCounters(
     }
 
     // A counter reset (driver reload, 32-bit wrap) gives no rate rather than a negative one.
-    public static double Rate(long now, long before, double seconds) =>
+    private static double Rate(long now, long before, double seconds) =>
         now >= before ? Math.Round((now - before) / seconds, 2) : 0;
 }

@@ -32,12 +32,12 @@ internal static class AgentFootprint
         Console.WriteLine("|---|---|---|---|");
         foreach (var name in new[] { "node_exporter", "agent (JIT)", "agent (NativeAOT)" })
         {
-            Row($"{name} CPU, % of one core", rows.Select(r => r[name].Cpu), "0.00");
-            Row($"{name} RSS MiB", rows.Select(r => r[name].RssMiB), "0.0");
+            MarkdownTable.Row($"{name} CPU, % of one core", rows.Select(r => r[name].Cpu), "0.00");
+            MarkdownTable.Row($"{name} RSS MiB", rows.Select(r => r[name].RssMiB), "0.0");
         }
 
-        Row("agent (JIT) CPU / node_exporter", rows.Select(r => r["agent (JIT)"].Cpu / r["node_exporter"].Cpu), "0.00");
-        Row("agent (NativeAOT) CPU / node_exporter", rows.Select(r => r["agent (NativeAOT)"].Cpu / r["node_exporter"].Cpu), "0.00");
+        MarkdownTable.Row("agent (JIT) CPU / node_exporter", rows.Select(r => r["agent (JIT)"].Cpu / r["node_exporter"].Cpu), "0.00");
+        MarkdownTable.Row("agent (NativeAOT) CPU / node_exporter", rows.Select(r => r["agent (NativeAOT)"].Cpu / r["node_exporter"].Cpu), "0.00");
     }
 
     private static async Task<Dictionary<string, (double Cpu, double RssMiB)>> RunOnceAsync(string native, int seconds, int warmup)
@@ -118,9 +118,4 @@ internal static class AgentFootprint
     private static long RssKiB(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
-    private static void Row(string name, IEnumerable<double> values, string format)
-    {
-        var sorted = values.Order().ToArray();
-        Console.WriteLine($"| {name} | {sorted[0].ToString(format, CultureInfo.InvariantCulture)} | {sorted[sorted.Length / 2].ToString(format, CultureInfo.InvariantCulture)} | {sorted[^1].ToString(format, CultureInfo.InvariantCulture)} |");
-    }
 }

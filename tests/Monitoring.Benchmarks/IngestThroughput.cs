@@ -72,13 +72,13 @@ internal static partial class IngestThroughput
         Console.WriteLine();
         Console.WriteLine("| measure | min | median | max |");
         Console.WriteLine("|---|---|---|---|");
-        Row("trivial endpoint, requests/s", results.Select(r => r.Trivial));
-        Row("manager (durable), requests/s", results.Select(r => r.Manager));
-        Row("manager / trivial", results.Select(r => r.Manager / r.Trivial), "0.00");
-        Row("trivial p50 ms", results.Select(r => r.TrivialP50), "0.00");
-        Row("trivial p99 ms", results.Select(r => r.TrivialP99), "0.00");
-        Row("manager p50 ms", results.Select(r => r.ManagerP50), "0.00");
-        Row("manager p99 ms", results.Select(r => r.ManagerP99), "0.00");
+        MarkdownTable.Row("trivial endpoint, requests/s", results.Select(r => r.Trivial));
+        MarkdownTable.Row("manager (durable), requests/s", results.Select(r => r.Manager));
+        MarkdownTable.Row("manager / trivial", results.Select(r => r.Manager / r.Trivial), "0.00");
+        MarkdownTable.Row("trivial p50 ms", results.Select(r => r.TrivialP50), "0.00");
+        MarkdownTable.Row("trivial p99 ms", results.Select(r => r.TrivialP99), "0.00");
+        MarkdownTable.Row("manager p50 ms", results.Select(r => r.ManagerP50), "0.00");
+        MarkdownTable.Row("manager p99 ms", results.Select(r => r.ManagerP99), "0.00");
         Console.WriteLine();
         Console.WriteLine($"Stored {stored} snapshots ({distinct} distinct agent/seq pairs); non-2xx answers from the manager: {results.Sum(r => r.Non2xx)}.");
         Directory.Delete(root, recursive: true);
@@ -115,12 +115,6 @@ internal static partial class IngestThroughput
         var m = Regex.Match(output, @"^\s*" + Regex.Escape(label) + @"\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
         var v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         return m.Groups[2].Value switch { "us" => v / 1000, "s" => v * 1000, _ => v };
-    }
-
-    private static void Row(string name, IEnumerable<double> values, string format = "0")
-    {
-        var sorted = values.Order().ToArray();
-        Console.WriteLine($"| {name} | {sorted[0].ToString(format, CultureInfo.InvariantCulture)} | {sorted[sorted.Length / 2].ToString(format, CultureInfo.InvariantCulture)} | {sorted[^1].ToString(format, CultureInfo.InvariantCulture)} |");
     }
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]

@@ -56,10 +56,10 @@ internal static class SnapshotCost
         Console.WriteLine();
         Console.WriteLine("| measure | min | median | max |");
         Console.WriteLine("|---|---|---|---|");
-        Row("psutil, µs per snapshot", results.Select(r => r.Psutil), "0");
-        Row("collector, µs per snapshot", results.Select(r => r.Ours), "0");
-        Row("collector / psutil", results.Select(r => r.Ours / r.Psutil), "0.00");
-        Row("collector, bytes allocated per snapshot", results.Select(r => r.Allocated), "0");
+        MarkdownTable.Row("psutil, µs per snapshot", results.Select(r => r.Psutil), "0");
+        MarkdownTable.Row("collector, µs per snapshot", results.Select(r => r.Ours), "0");
+        MarkdownTable.Row("collector / psutil", results.Select(r => r.Ours / r.Psutil), "0.00");
+        MarkdownTable.Row("collector, bytes allocated per snapshot", results.Select(r => r.Allocated), "0");
     }
 
     private static async Task<double> PsutilAsync(string script, int count)
@@ -73,9 +73,4 @@ internal static class SnapshotCost
             : throw new InvalidOperationException("psutil failed: install python3-psutil (apt-get install python3-psutil).");
     }
 
-    private static void Row(string name, IEnumerable<double> values, string format)
-    {
-        var sorted = values.Order().ToArray();
-        Console.WriteLine($"| {name} | {sorted[0].ToString(format, CultureInfo.InvariantCulture)} | {sorted[sorted.Length / 2].ToString(format, CultureInfo.InvariantCulture)} | {sorted[^1].ToString(format, CultureInfo.InvariantCulture)} |");
-    }
 }

@@ -27,15 +27,9 @@ internal static class StorageSize
         Console.WriteLine();
         Console.WriteLine("| measure | min | median | max |");
         Console.WriteLine("|---|---|---|---|");
-        Row("one JSON row per snapshot (before), bytes/snapshot", results.Select(r => r.Rows), "0");
-        Row("compact chunks, bytes/snapshot", results.Select(r => r.Chunked), "0.0");
-        Row("chunks / rows", results.Select(r => r.Ratio), "0.000");
-    }
-
-    private static void Row(string name, IEnumerable<double> values, string format)
-    {
-        var sorted = values.Order().ToArray();
-        Console.WriteLine($"| {name} | {sorted[0].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} | {sorted[sorted.Length / 2].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} | {sorted[^1].ToString(format, System.Globalization.CultureInfo.InvariantCulture)} |");
+        MarkdownTable.Row("one JSON row per snapshot (before), bytes/snapshot", results.Select(r => r.Rows), "0");
+        MarkdownTable.Row("compact chunks, bytes/snapshot", results.Select(r => r.Chunked), "0.0");
+        MarkdownTable.Row("chunks / rows", results.Select(r => r.Ratio), "0.000");
     }
 
     public static async Task<(double Chunked, double Rows, double Ratio)> RunAsync(int snapshots)
