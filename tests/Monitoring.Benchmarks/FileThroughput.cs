@@ -13,7 +13,7 @@ namespace Monitoring.Benchmarks;
 /// </summary>
 internal static class FileThroughput
 {
-    public static async Task RunAsync(long size)
+    public static async Task RunAsync(long size, bool plainHttp)
     {
         var root = Directory.CreateTempSubdirectory("monitoring-bench-").FullName;
         try
@@ -25,17 +25,17 @@ internal static class FileThroughput
             TestFiles.Generate(source, size);
 
             var port = TestNet.FreePort();
-            var url = $"https://127.0.0.1:{port}";
+            var url = $"{(plainHttp ? "http" : "https")}://127.0.0.1:{port}";
             var data = Path.Combine(root, "manager");
             using var manager = ServerProcess.Start("Monitoring.Manager", "--urls", url, "--data-dir", data);
             await manager.WaitForOutputAsync("Monitoring manager started", TimeSpan.FromSeconds(60));
             using var admin = ManagerClient.FromConnectionFile(Path.Combine(data, "admin.json"));
             var config = Path.Combine(root, "agent.yaml");
             File.WriteAllText(config, $"files:\n  read: [{outbox}]\n  write: [{inbox}]\n");
+            string[] pin = plainHttp ? [] : ["--certificate-thumbprint", admin.Options.CertificateThumbprint!];
             using var agent = ServerProcess.Start(
-                "Monitoring.Agent", "--manager", url, "--enrollment-token-file", Path.Combine(data, "enrollment.token"),
-                "--certificate-thumbprint", admin.Options.CertificateThumbprint!, "--state-dir", Path.Combine(root, "agent"),
-                "--id", "bench", "--interval", "10s", "--config", config);
+                "Monitoring.Agent", ["--manager", url, "--enrollment-token-file", Path.Combine(data, "enrollment.token"), .. pin,
+                "--state-dir", Path.Combine(root, "agent"), "--id", "bench", "--interval", "10s", "--config", config]);
             await TestNet.WaitUntilAsync(async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "bench"), TimeSpan.FromSeconds(60), "the agent");
             var timeout = TimeSpan.FromMinutes(10);
 
@@ -66,7 +66,7 @@ internal static class FileThroughput
             }
 
             var mib = size / (1024.0 * 1024);
-            Console.WriteLine($"File transfer, one {mib:0} MiB file over HTTPS on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores)");
+            Console.WriteLine($"File transfer, one {mib:0} MiB file over {(plainHttp ? "plain HTTP" : "HTTPS")} on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores)");
             Console.WriteLine();
             Console.WriteLine("| leg | seconds | MiB/s | vs baseline |");
             Console.WriteLine("|---|---|---|---|");
