@@ -31,18 +31,7 @@ public sealed partial class AgentRuntime
         _nextSeq = checked(_nextSeq + 1);
         SpoolFresh();
         _fresh = snapshot;
-        ReloadRulesIfChanged();
-        var transitions = _alerts.Evaluate(snapshot);
-        if (transitions.Count > 0)
-        {
-            foreach (var t in transitions)
-            {
-                _logger.LogWarning("Alert {State}: {Message}", t.State.ToString().ToLowerInvariant(), t.Message);
-            }
-
-            _alertFile.Outbox.AddRange(transitions);
-            SaveAlerts();
-        }
+        _alerts!.Observe(snapshot);
     }
 
     /// <summary>Puts the snapshot not sent yet into the spool, so it survives a restart and goes out in order.</summary>
@@ -93,7 +82,7 @@ public sealed partial class AgentRuntime
             try
             {
                 var ack = await _connection.ReportAsync(_options.AgentId, batch, ct).ConfigureAwait(false);
-                await RefreshCentralRulesAsync(ack.ThresholdsVersion, ct).ConfigureAwait(false);
+                await _alerts!.RefreshCentralRulesAsync(ack.ThresholdsVersion, ct).ConfigureAwait(false);
                 var through = batch[batch.Count - 1].Seq;
                 if (fromMemory)
                 {

@@ -25,13 +25,7 @@ public sealed partial class AgentRuntime : IDisposable
     private readonly object _collectorGate = new();
     private IMetricCollector? _collector;
     private CommandRunner? _commands;
-    private AlertEvaluator _alerts = null!;
-    private AlertOutbox? _alertStore;
-    private AlertFile _alertFile = new();
-    private IReadOnlyList<ThresholdRule> _localRules = [];
-    private IReadOnlyList<ThresholdRule> _centralRules = [];
-    private string? _centralVersion;
-    private DateTime _rulesWrittenAt;
+    private AlertPipeline? _alerts;
     private TaskCompletionSource<bool> _registeredSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SnapshotSpool? _spool;
     private AgentState _state = new();
@@ -160,7 +154,10 @@ public sealed partial class AgentRuntime : IDisposable
         if (_registered)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
-            await FlushAlertsAsync(cancellationToken).ConfigureAwait(false);
+            if (await _alerts!.FlushAsync(cancellationToken).ConfigureAwait(false) is { } unreachable)
+            {
+                Failed(unreachable);
+            }
         }
         else
         {
@@ -314,13 +311,7 @@ public sealed partial class AgentRuntime : IDisposable
             .ToList();
         _commands = new CommandRunner(_options, _poll, handlers, CollectNow, _logger);
 
-        _alerts = new AlertEvaluator(_time);
-        _alertStore = new AlertOutbox(_options.StateDirectory);
-        _alertFile = _alertStore.Load();
-        _alerts.Restore(_alertFile.Tracking);
-        _localRules = _options.ThresholdsFile is { } rulesFile ? ThresholdRules.Load(rulesFile) : _options.Thresholds ?? ThresholdRules.Defaults;
-        _rulesWrittenAt = _options.ThresholdsFile is { } f ? File.GetLastWriteTimeUtc(f) : default;
-        ApplyRules();
+        _alerts = new AlertPipeline(_options, _connection, _logger);
     }
 
     private long ToTimestamp(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
