@@ -13,7 +13,41 @@ namespace Monitoring.Benchmarks;
 /// </summary>
 internal static class FileThroughput
 {
-    public static async Task RunAsync(long size, bool plainHttp)
+    private static readonly string[] Legs =
+    [
+        "baseline: curl from nginx to disk (HTTP, no hashing)",
+        "agent → manager (send_file: hash, upload, verify)",
+        "manager → admin (SDK download: Range, verify)",
+        "admin → manager (SDK upload: hash, upload, verify)",
+        "manager → agent (receive_file: download, verify)",
+    ];
+
+    public static async Task RunAsync(long size, bool plainHttp, int runs)
+    {
+        var mib = size / (1024.0 * 1024);
+        var results = new List<(TimeSpan[] Legs, long ManagerRss, long AgentRss, long AdminRss)>();
+        for (var run = 0; run < runs; run++)
+        {
+            results.Add(await RunOnceAsync(size, plainHttp));
+        }
+
+        Console.WriteLine($"{runs} runs, each moving one {mib:0} MiB file through every leg over {(plainHttp ? "plain HTTP" : "HTTPS")} on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores), beside curl downloading the same file from nginx in the same run; the received file is written to disk on every leg.");
+        Console.WriteLine();
+        Console.WriteLine("| leg | MiB/s min | median | max | share of the baseline's MiB/s (median) |");
+        Console.WriteLine("|---|---|---|---|---|");
+        for (var leg = 0; leg < Legs.Length; leg++)
+        {
+            var rates = results.Select(r => mib / r.Legs[leg].TotalSeconds).Order().ToArray();
+            var share = results.Select(r => r.Legs[0].TotalSeconds / r.Legs[leg].TotalSeconds).Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {Legs[leg]} | {rates[0]:0} | {rates[rates.Length / 2]:0} | {rates[^1]:0} | {share[share.Length / 2]:0.00} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Peak RSS (largest run): manager {results.Max(r => r.ManagerRss) >> 20} MiB, agent {results.Max(r => r.AgentRss) >> 20} MiB, admin (the benchmark process) {results.Max(r => r.AdminRss) >> 20} MiB.");
+    }
+
+    private static async Task<(TimeSpan[] Legs, long ManagerRss, long AgentRss, long AdminRss)> RunOnceAsync(long size, bool plainHttp)
     {
         var root = Directory.CreateTempSubdirectory("monitoring-bench-").FullName;
         try
@@ -65,21 +99,10 @@ internal static class FileThroughput
                 throw new InvalidOperationException($"A transfer failed: {sent.Error} {received.Error}");
             }
 
-            var mib = size / (1024.0 * 1024);
-            Console.WriteLine($"File transfer, one {mib:0} MiB file over {(plainHttp ? "plain HTTP" : "HTTPS")} on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores)");
-            Console.WriteLine();
-            Console.WriteLine("| leg | seconds | MiB/s | vs baseline |");
-            Console.WriteLine("|---|---|---|---|");
-            Row("baseline: curl from nginx (HTTP, no hashing)", baseline, mib, baseline);
-            Row("agent → manager (send_file: hash, upload, verify)", agentToManager, mib, baseline);
-            Row("manager → admin (SDK download: Range, verify)", managerToAdmin, mib, baseline);
-            Row("admin → manager (SDK upload: hash, upload, verify)", adminToManager, mib, baseline);
-            Row("manager → agent (receive_file: download, verify)", managerToAgent, mib, baseline);
-            Console.WriteLine();
-            Console.WriteLine($"Peak RSS: manager {TestFiles.PeakRss(manager.Id) >> 20} MiB, agent {TestFiles.PeakRss(agent.Id) >> 20} MiB, admin (this process) {TestFiles.PeakRss(Environment.ProcessId) >> 20} MiB");
-
+            var rss = (TestFiles.PeakRss(manager.Id), TestFiles.PeakRss(agent.Id), TestFiles.PeakRss(Environment.ProcessId));
             await agent.StopAsync(TimeSpan.FromSeconds(15));
             await manager.StopAsync(TimeSpan.FromSeconds(15));
+            return ([baseline, agentToManager, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
         }
         finally
         {
@@ -135,8 +158,4 @@ internal static class FileThroughput
         return p.ExitCode;
     }
 
-
-    private static void Row(string name, TimeSpan elapsed, double mib, TimeSpan baseline) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {elapsed.TotalSeconds:0.00} | {mib / elapsed.TotalSeconds:0} | {elapsed.TotalSeconds / baseline.TotalSeconds:0.0}x |"));
 }

@@ -1,7 +1,7 @@
 using Monitoring.Benchmarks;
 
 // Benchmarks run the real manager and agent processes on loopback and print Markdown for docs/benchmarks.md.
-// Usage: Monitoring.Benchmarks commands [--count N] | files [--mib N] [--http] | ingest [--agents N] [--seconds S] [--connections C] [--runs R]
+// Usage: Monitoring.Benchmarks commands [--count N] | files [--mib N] [--http] [--runs R] | ingest [--agents N] [--seconds S] [--connections C] [--runs R]
 //        | agent [--seconds S] [--warmup S] [--runs R] | snapshot [--count N] [--runs R] | storage [--snapshots N] [--runs R]
 var which = args.FirstOrDefault() ?? "commands";
 var count = args.SkipWhile(a => a != "--count").Skip(1).Select(int.Parse).FirstOrDefault(500);
@@ -26,7 +26,7 @@ switch (which)
         await SnapshotCost.RunAsync(Arg("--count", 2000), Arg("--runs", 3));
         return 0;
     case "files":
-        await FileThroughput.RunAsync(args.SkipWhile(a => a != "--mib").Skip(1).Select(long.Parse).FirstOrDefault(1024) << 20, args.Contains("--http"));
+        await FileThroughput.RunAsync(args.SkipWhile(a => a != "--mib").Skip(1).Select(long.Parse).FirstOrDefault(1024) << 20, args.Contains("--http"), Arg("--runs", 3));
         return 0;
     default:
         Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: agent, commands, files, ingest, snapshot, storage.");
