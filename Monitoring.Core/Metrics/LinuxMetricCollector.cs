@@ -16,6 +16,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
     private readonly ProcFile _uptime;
     private readonly ProcFile _mounts;
     private readonly ProcessCounter _processes;
+    private readonly FileSystemSpace _space = new();
     private readonly List<CpuTimes> _cores = [];
     private readonly List<NetworkCounters> _net = [];
     private readonly List<DiskMetrics> _disks = [];
@@ -150,7 +151,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         foreach (var (mount, path) in _mountList)
         {
             // A mount that vanished or that this user cannot stat is not this machine's disk to report.
-            if (FileSystemSpace.TryGet(mount.MountPoint, path, out var total, out var free, out var available) && total > 0)
+            if (_space.TryGet(mount.MountPoint, path, out var total, out var free, out var available) && total > 0)
             {
                 var used = total - free;
                 _disks.Add(new DiskMetrics

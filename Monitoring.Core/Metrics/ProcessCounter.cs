@@ -12,14 +12,26 @@ internal sealed unsafe class ProcessCounter : IDisposable
     private readonly string _procRoot;
     private int _fd = -1;
     private byte* _buffer;
+    private bool _nativeUnavailable;
 
     public ProcessCounter(string procRoot) => _procRoot = procRoot;
 
     public int Count()
     {
-        if (IntPtr.Size == 8 && RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && TryCountNative(out var count))
+        if (!_nativeUnavailable && IntPtr.Size == 8 && RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
         {
-            return count;
+            try
+            {
+                if (TryCountNative(out var count))
+                {
+                    return count;
+                }
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // A C library without these entry points: list the directory instead from now on.
+                _nativeUnavailable = true;
+            }
         }
 
         return LinuxProc.CountProcesses(_procRoot);
@@ -33,7 +45,8 @@ internal sealed unsafe class ProcessCounter : IDisposable
             var path = System.Text.Encoding.UTF8.GetBytes(_procRoot + "\0");
             fixed (byte* p = path)
             {
-                _fd = open(p, ORdOnly | ODirectory | OCloexec);
+                // No O_DIRECTORY: its value differs between architectures; getdents64 refuses anything else anyway.
+                _fd = open(p, ORdOnly | OCloexec);
             }
 
             if (_fd < 0)
@@ -110,7 +123,6 @@ internal sealed unsafe class ProcessCounter : IDisposable
     }
 
     private const int ORdOnly = 0;
-    private const int ODirectory = 0x10000;
     private const int OCloexec = 0x80000;
     private const byte DtUnknown = 0;
     private const byte DtDir = 4;
@@ -126,4 +138,6 @@ internal sealed unsafe class ProcessCounter : IDisposable
 
     [DllImport("libc")]
     private static extern int close(int fd);
+
+    // O_RDONLY and O_CLOEXEC have the same values on x86-64 and arm64.
 }
