@@ -43,11 +43,9 @@ internal sealed class HostCommandLine
         var options = new List<(Setting Setting, Option<string> Option)>();
         foreach (var setting in schema.Where(s => s.Switch is not null))
         {
-            // The colon form (--rateLimits:requestsPerSecondPerCredential) is what .NET configuration took; it stays an alias.
-            string[] aliases = setting.Key.Contains(':') || !setting.Switch!.Equals("--" + setting.Key, StringComparison.Ordinal)
-                ? ["--" + setting.Key]
-                : [];
-            var option = new Option<string>(setting.Switch!, aliases.Where(a => a != setting.Switch).ToArray())
+            // The key itself (--dataDir, --rateLimits:requestsPerSecondPerCredential) is what .NET configuration took; it stays an alias.
+            var keyForm = "--" + setting.Key;
+            var option = new Option<string>(setting.Switch!, keyForm == setting.Switch ? [] : [keyForm])
             {
                 Description = $"{setting.Description}{(setting.DefaultText is { } d ? $" Default: {d}." : "")} YAML: {setting.Key}; environment: {setting.EnvironmentVariable(environmentPrefix)}.",
                 HelpName = "value",

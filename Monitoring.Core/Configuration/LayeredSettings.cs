@@ -54,7 +54,7 @@ internal sealed class LayeredSettings
                 {
                     var known = schema.Where(s => s.Key != "config").Select(s => s.Key).ToList();
                     var hint = Suggestions.Closest(key, known) is { } near ? $" Did you mean '{near}'?" : "";
-                    throw yaml.ErrorAt(key, $"unknown key.{hint} {host} knows: {string.Join(", ", known)}.");
+                    throw yaml.ErrorAt(key, $"unknown key.{hint} Keys {host} knows: {string.Join(", ", known)}.");
                 }
             }
         }

@@ -42,13 +42,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         _uptime = new ProcFile(Path.Combine(procRoot, "uptime"));
         _mounts = new ProcFile(Path.Combine(procRoot, "mounts"));
         _processes = new ProcessCounter(procRoot);
-        var stat = _stat.Read();
-        if (stat.IsEmpty)
-        {
-            throw new IOException($"Cannot read {Path.Combine(procRoot, "stat")}: is procfs mounted at {procRoot}?");
-        }
-
-        _previousCpu = LinuxProc.ParseStat(stat, _previousCores);
+        _previousCpu = LinuxProc.ParseStat(_stat.Read(required: true), _previousCores);
         LinuxProc.ParseNetDev(_netDev.Read(), _previousNet, _netNames);
         _previousTimestamp = _time.GetTimestamp();
     }
@@ -59,7 +53,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_previousTimestamp, now).TotalSeconds;
 
-        var cpu = LinuxProc.ParseStat(_stat.Read(), _cores);
+        var cpu = LinuxProc.ParseStat(_stat.Read(required: true), _cores);
         var perCore = new double[_cores.Count];
         for (var i = 0; i < _cores.Count; i++)
         {
@@ -67,7 +61,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         }
 
         var cpuMetrics = cpu.PercentSince(_previousCpu, _cores.Count, perCore);
-        var (memory, swap) = LinuxProc.MemoryFrom(LinuxProc.ParseMeminfo(_meminfo.Read()));
+        var (memory, swap) = LinuxProc.MemoryFrom(LinuxProc.ParseMeminfo(_meminfo.Read(required: true)));
         LinuxProc.ParseNetDev(_netDev.Read(), _net, _netNames);
         var network = NetworkRates(elapsed);
         var uptime = LinuxProc.ParseUptime(_uptime.Read());

@@ -16,8 +16,12 @@ internal sealed class ProcFile : IDisposable
 
     public ProcFile(string path) => _path = path;
 
-    /// <summary>The file's whole content now, valid until the next read; empty when it cannot be read.</summary>
-    public ReadOnlySpan<byte> Read()
+    /// <summary>
+    /// The file's whole content now, valid until the next read. When it cannot be read: empty, or for a
+    /// <paramref name="required"/> file an <see cref="IOException"/> naming it (the snapshot is skipped rather than
+    /// reported with zeros).
+    /// </summary>
+    public ReadOnlySpan<byte> Read(bool required = false)
     {
         try
         {
@@ -26,7 +30,7 @@ internal sealed class ProcFile : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Dispose();
-            return default;
+            return required ? throw new IOException($"Cannot read {_path}: {ex.Message}", ex) : default;
         }
     }
 

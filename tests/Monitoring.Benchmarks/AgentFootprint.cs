@@ -27,9 +27,7 @@ internal static class AgentFootprint
         }
 
         Console.WriteLine($"{runs} runs; in each, the three run at once for {warmup} s of warm-up and {seconds} s measured (CPU from /proc/PID/stat, RSS from /proc/PID/status at the end); the agents report every 1 s over HTTPS to a manager on loopback, node_exporter is scraped every 1 s.");
-        Console.WriteLine();
-        Console.WriteLine("| measure | min | median | max |");
-        Console.WriteLine("|---|---|---|---|");
+        MarkdownTable.Header();
         foreach (var name in new[] { "node_exporter", "agent (JIT)", "agent (NativeAOT)" })
         {
             MarkdownTable.Row($"{name} CPU, % of one core", rows.Select(r => r[name].Cpu), "0.00");

@@ -57,29 +57,18 @@ internal static class CommandLatency
         }
 
         Console.WriteLine($"{runs} runs of {count} sequential get_process_count commands over HTTPS on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores), each beside an authenticated GET of the same agent on the same client.");
-        Console.WriteLine();
-        Console.WriteLine("| measure | min | median | max |");
-        Console.WriteLine("|---|---|---|---|");
-        Stats("baseline GET p50 ms", results.Select(r => r.BaseP50));
-        Stats("baseline GET p99 ms", results.Select(r => r.BaseP99));
-        Stats("command round trip p50 ms", results.Select(r => r.CmdP50));
-        Stats("command round trip p99 ms", results.Select(r => r.CmdP99));
-        Stats("ratio p50 command / baseline", results.Select(r => r.CmdP50 / r.BaseP50));
-        Stats("ratio p99 command / baseline", results.Select(r => r.CmdP99 / r.BaseP99));
+        MarkdownTable.Header();
+        MarkdownTable.Row("baseline GET p50 ms", results.Select(r => r.BaseP50), "0.00");
+        MarkdownTable.Row("baseline GET p99 ms", results.Select(r => r.BaseP99), "0.00");
+        MarkdownTable.Row("command round trip p50 ms", results.Select(r => r.CmdP50), "0.00");
+        MarkdownTable.Row("command round trip p99 ms", results.Select(r => r.CmdP99), "0.00");
+        MarkdownTable.Row("ratio p50 command / baseline", results.Select(r => r.CmdP50 / r.BaseP50), "0.00");
+        MarkdownTable.Row("ratio p99 command / baseline", results.Select(r => r.CmdP99 / r.BaseP99), "0.00");
 
         await agent.StopAsync(TimeSpan.FromSeconds(15));
         await manager.StopAsync(TimeSpan.FromSeconds(60));
         Directory.Delete(root, recursive: true);
     }
-
-    private static void Stats(string name, IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        Console.WriteLine($"| {name} | {sorted[0]:0.00} | {sorted[sorted.Length / 2]:0.00} | {sorted[^1]:0.00} |");
-    }
-
-    private static void Row(string name, double[] sorted) =>
-        Console.WriteLine($"| {name} | {P(sorted, 50):0.00} | {P(sorted, 90):0.00} | {P(sorted, 99):0.00} | {sorted[^1]:0.00} |");
 
     private static double P(double[] sorted, int percentile) =>
         sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1)];

@@ -69,9 +69,7 @@ internal static partial class IngestThroughput
         var (stored, distinct) = CountStored(Path.Combine(data, "monitoring.db"));
 
         Console.WriteLine($"Durable status ingest: wrk, {connections} connections, {agents} agents, {seconds} s per run, {runs} runs interleaved with the trivial endpoint; plain HTTP on loopback, {Environment.ProcessorCount} cores shared by wrk and the server");
-        Console.WriteLine();
-        Console.WriteLine("| measure | min | median | max |");
-        Console.WriteLine("|---|---|---|---|");
+        MarkdownTable.Header();
         MarkdownTable.Row("trivial endpoint, requests/s", results.Select(r => r.Trivial));
         MarkdownTable.Row("manager (durable), requests/s", results.Select(r => r.Manager));
         MarkdownTable.Row("manager / trivial", results.Select(r => r.Manager / r.Trivial), "0.00");

@@ -5,6 +5,14 @@ namespace Monitoring.Benchmarks;
 /// <summary>The rows every benchmark prints: a measure with the min, median and max of its runs.</summary>
 internal static class MarkdownTable
 {
+    /// <summary>The header of a min/median/max table.</summary>
+    public static void Header()
+    {
+        Console.WriteLine();
+        Console.WriteLine("| measure | min | median | max |");
+        Console.WriteLine("|---|---|---|---|");
+    }
+
     public static void Row(string name, IEnumerable<double> values, string format = "0")
     {
         var sorted = values.Order().ToArray();

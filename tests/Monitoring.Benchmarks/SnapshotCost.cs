@@ -53,9 +53,7 @@ internal static class SnapshotCost
 
         File.Delete(script);
         Console.WriteLine($"{runs} runs of {count} snapshots each, the collector and psutil interleaved (after 2000 snapshots of warm-up for the collector and 50 for psutil).");
-        Console.WriteLine();
-        Console.WriteLine("| measure | min | median | max |");
-        Console.WriteLine("|---|---|---|---|");
+        MarkdownTable.Header();
         MarkdownTable.Row("psutil, µs per snapshot", results.Select(r => r.Psutil), "0");
         MarkdownTable.Row("collector, µs per snapshot", results.Select(r => r.Ours), "0");
         MarkdownTable.Row("collector / psutil", results.Select(r => r.Ours / r.Psutil), "0.00");

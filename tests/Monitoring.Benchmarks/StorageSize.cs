@@ -24,9 +24,7 @@ internal static class StorageSize
         }
 
         Console.WriteLine($"{runs} runs of {snapshots} snapshots (a day at 10 s) of one agent, sealed every 10 minutes of simulated time and merged by the hour, against the same day as one JSON row per snapshot with a time index; bytes of the database file after a WAL checkpoint, indexes and free pages included, divided by the snapshots stored.");
-        Console.WriteLine();
-        Console.WriteLine("| measure | min | median | max |");
-        Console.WriteLine("|---|---|---|---|");
+        MarkdownTable.Header();
         MarkdownTable.Row("one JSON row per snapshot (before), bytes/snapshot", results.Select(r => r.Rows), "0");
         MarkdownTable.Row("compact chunks, bytes/snapshot", results.Select(r => r.Chunked), "0.0");
         MarkdownTable.Row("chunks / rows", results.Select(r => r.Ratio), "0.000");
