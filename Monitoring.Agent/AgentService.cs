@@ -3,7 +3,7 @@ using Monitoring.Agent;
 namespace Monitoring.AgentHost;
 
 /// <summary>Hosts the SDK's <see cref="AgentRuntime"/> for the life of the process.</summary>
-internal sealed class AgentService(AgentRuntimeOptions options, ILogger<AgentRuntime> logger, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed partial class AgentService(AgentRuntimeOptions options, ILogger<AgentRuntime> logger, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,9 +14,12 @@ internal sealed class AgentService(AgentRuntimeOptions options, ILogger<AgentRun
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
-            logger.LogCritical("The agent cannot run: {Reason}", ex.Message);
+            LogCannotRun(logger, ex.Message);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The agent cannot run: {Reason}")]
+    private static partial void LogCannotRun(ILogger logger, string reason);
 }

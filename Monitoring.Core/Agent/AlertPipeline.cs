@@ -9,7 +9,7 @@ namespace Monitoring.Agent;
 /// The agent's alert pipeline: threshold rules (local, reloaded when their file changes, and the manager's central
 /// ones), their evaluation on each snapshot, and the outbox of transitions sent to the manager, kept on disk.
 /// </summary>
-internal sealed class AlertPipeline
+internal sealed partial class AlertPipeline
 {
     private const int AlertBatch = 500;
 
@@ -54,7 +54,7 @@ internal sealed class AlertPipeline
 
         foreach (var t in transitions)
         {
-            _logger.LogWarning("Alert {State}: {Message}", t.State.ToString().ToLowerInvariant(), t.Message);
+            LogTransition(_logger, t.State.ToString().ToLowerInvariant(), t.Message);
         }
 
         _file.Outbox.AddRange(transitions);
@@ -75,11 +75,11 @@ internal sealed class AlertPipeline
             _centralRules = ThresholdRules.Parse(document.Yaml, "the manager's thresholds");
             _centralVersion = document.Version;
             ApplyRules();
-            _logger.LogInformation("Applied the manager's threshold rules (version {Version})", document.Version);
+            LogCentralApplied(_logger, document.Version);
         }
         catch (Exception ex) when (ex is MonitoringApiException or Configuration.ConfigurationException)
         {
-            _logger.LogWarning("Cannot apply the manager's threshold rules: {Reason}", ex.Message);
+            LogCentralFailed(_logger, ex.Message);
         }
     }
 
@@ -100,7 +100,7 @@ internal sealed class AlertPipeline
         }
         catch (MonitoringApiException ex) when (ex.StatusCode is 400 or 413)
         {
-            _logger.LogError("The manager refused {Count} alert transition(s), dropped: {Reason}", batch.Count, ex.Message);
+            LogRefused(_logger, batch.Count, ex.Message);
             _file.Outbox.RemoveRange(0, batch.Count);
             Save();
         }
@@ -142,11 +142,11 @@ internal sealed class AlertPipeline
         {
             _localRules = ThresholdRules.Load(path);
             ApplyRules();
-            _logger.LogInformation("Reloaded {Count} threshold rule(s) from {Path}", _localRules.Count, path);
+            LogReloaded(_logger, _localRules.Count, path);
         }
         catch (Configuration.ConfigurationException ex)
         {
-            _logger.LogError("Kept the last good threshold rules: {Reason}", ex.Message);
+            LogReloadFailed(_logger, ex.Message);
         }
     }
 
@@ -155,4 +155,22 @@ internal sealed class AlertPipeline
         _file.Tracking = _alerts.State.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         _store.Save(_file);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {State}: {Message}")]
+    private static partial void LogTransition(ILogger logger, string state, string? message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied the manager's threshold rules (version {Version})")]
+    private static partial void LogCentralApplied(ILogger logger, string? version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot apply the manager's threshold rules: {Reason}")]
+    private static partial void LogCentralFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The manager refused {Count} alert transition(s), dropped: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {Count} threshold rule(s) from {Path}")]
+    private static partial void LogReloaded(ILogger logger, int count, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kept the last good threshold rules: {Reason}")]
+    private static partial void LogReloadFailed(ILogger logger, string reason);
 }

@@ -13,7 +13,7 @@ namespace Monitoring.Agent;
 /// The agent's command channel: keeps a long-poll open to the manager, runs each delivered command at most once
 /// (remembered in the state directory), and reports its result.
 /// </summary>
-internal sealed class CommandRunner
+internal sealed partial class CommandRunner
 {
     public const int MaxResultBytes = 1024 * 1024;
 
@@ -55,7 +55,7 @@ internal sealed class CommandRunner
 
         if (!ExecutedCommandStore.IsValidId(delivery.Id))
         {
-            _logger.LogError("The manager sent a command with a malformed id '{Id}'; ignored", delivery.Id);
+            LogMalformedId(_logger, delivery.Id);
             return true;
         }
 
@@ -74,7 +74,7 @@ internal sealed class CommandRunner
                 _store.Save(previous with { Id = delivery.Id, Name = delivery.Name, Result = result });
             }
 
-            _logger.LogInformation("Command {CommandId} ({Name}) was delivered again; answering with its stored outcome", delivery.Id, delivery.Name);
+            LogRedelivered(_logger, delivery.Id, delivery.Name);
             Track(delivery.Id, ReportAsync(delivery, result, null, ct));
             return true;
         }
@@ -117,11 +117,11 @@ internal sealed class CommandRunner
         _store.Save(started with { Result = result }, durable: false);
         if (result.Success)
         {
-            _logger.LogInformation("Command {CommandId} ({Name}) succeeded in {Ms} ms", delivery.Id, delivery.Name, watch.ElapsedMilliseconds);
+            LogSucceeded(_logger, delivery.Id, delivery.Name, watch.ElapsedMilliseconds);
         }
         else
         {
-            _logger.LogWarning("Command {CommandId} ({Name}) failed: {Error}", delivery.Id, delivery.Name, result.Error);
+            LogFailed(_logger, delivery.Id, delivery.Name, result.Error);
         }
 
         await ReportAsync(delivery, result, outcome?.AfterReply, ct).ConfigureAwait(false);
@@ -164,7 +164,7 @@ internal sealed class CommandRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "Command {CommandId} ({Name}) threw", delivery.Id, delivery.Name);
+            LogThrew(_logger, ex, delivery.Id, delivery.Name);
             return (Failure($"'{delivery.Name}' failed on agent '{_options.AgentId}': {ex.Message}"), null);
         }
     }
@@ -175,13 +175,13 @@ internal sealed class CommandRunner
         {
             if (!await _connection.PostCommandResultAsync(_options.AgentId, delivery.Id, result, ct).ConfigureAwait(false))
             {
-                _logger.LogInformation("The manager already has an outcome for command {CommandId} ({Name}); this result was not recorded", delivery.Id, delivery.Name);
+                LogAlreadyAnswered(_logger, delivery.Id, delivery.Name);
             }
         }
         catch (MonitoringApiException ex)
         {
             // Kept in the state directory: the manager delivers the command again and gets this stored result.
-            _logger.LogWarning("Cannot report the result of command {CommandId} yet: {Reason}", delivery.Id, ex.Message);
+            LogReportFailed(_logger, delivery.Id, ex.Message);
         }
 
         if (afterReply is not null)
@@ -191,4 +191,25 @@ internal sealed class CommandRunner
     }
 
     private static CommandResult Failure(string error) => new() { Success = false, Error = error };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The manager sent a command with a malformed id '{Id}'; ignored")]
+    private static partial void LogMalformedId(ILogger logger, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} ({Name}) was delivered again; answering with its stored outcome")]
+    private static partial void LogRedelivered(ILogger logger, string commandId, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} ({Name}) succeeded in {Ms} ms")]
+    private static partial void LogSucceeded(ILogger logger, string commandId, string name, long ms);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} ({Name}) failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string commandId, string name, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {CommandId} ({Name}) threw")]
+    private static partial void LogThrew(ILogger logger, Exception ex, string commandId, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The manager already has an outcome for command {CommandId} ({Name}); this result was not recorded")]
+    private static partial void LogAlreadyAnswered(ILogger logger, string commandId, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot report the result of command {CommandId} yet: {Reason}")]
+    private static partial void LogReportFailed(ILogger logger, string commandId, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Monitoring.Client;
+using Monitoring.Internal;
 using Monitoring.Protocol;
 
 namespace Monitoring.Files;
@@ -62,7 +63,7 @@ internal static class FileTransfer
             }
             catch (MonitoringApiException ex) when ((ex.IsTransient || ex.Code == ErrorCodes.OffsetMismatch) && ++attempt < MaxAttempts)
             {
-                await Delay(time, TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+                await time.DelayAsync(TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
                 record = await transport.SendAsync(HttpMethod.Get, ApiRoutes.ForFile(record.Id), null, MonitoringJsonContext.Default.FileRecord, null, ct).ConfigureAwait(false);
                 meter = new ProgressMeter(record.Size, record.Received, progress, time);
             }
@@ -146,7 +147,7 @@ internal static class FileTransfer
                 catch (Exception ex) when (IsTransient(ex) && ++attempt < MaxAttempts && !ct.IsCancellationRequested)
                 {
                     hashed = -1;
-                    await Delay(time, TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+                    await time.DelayAsync(TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
                 }
             }
 
@@ -226,11 +227,4 @@ internal static class FileTransfer
 
     private static bool IsTransient(Exception ex) =>
         ex is MonitoringApiException { IsTransient: true } or IOException or HttpRequestException;
-
-    private static Task Delay(TimeProvider time, TimeSpan delay, CancellationToken ct) =>
-#if NET
-        Task.Delay(delay, time, ct);
-#else
-        time.Delay(delay, ct);
-#endif
 }

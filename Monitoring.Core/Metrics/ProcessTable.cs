@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Monitoring.Commands;
+using Monitoring.Internal;
 
 namespace Monitoring.Metrics;
 
@@ -48,11 +49,7 @@ public static class ProcessTable
         var linux = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
         var before = linux ? LinuxProcesses.Sample("/proc") : PortableSample();
         var start = timeProvider.GetTimestamp();
-#if NET
-        await Task.Delay(window, timeProvider, cancellationToken).ConfigureAwait(false);
-#else
-        await timeProvider.Delay(window, cancellationToken).ConfigureAwait(false);
-#endif
+        await timeProvider.DelayAsync(window, cancellationToken).ConfigureAwait(false);
         var after = linux ? LinuxProcesses.Sample("/proc") : PortableSample();
         var seconds = Math.Max(0.001, timeProvider.GetElapsedTime(start).TotalSeconds);
         var users = linux ? LinuxProcesses.Users() : [];

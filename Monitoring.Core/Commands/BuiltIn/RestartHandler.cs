@@ -9,7 +9,7 @@ namespace Monitoring.Commands.BuiltIn;
 /// <c>restart</c>: restarts the machine with the configured command, after the manager has the answer. Refused
 /// unless the agent's own configuration sets <c>allowRestart: true</c>.
 /// </summary>
-internal sealed class RestartHandler(CommandHandlerOptions options, ILogger logger) : ICommandHandler
+internal sealed partial class RestartHandler(CommandHandlerOptions options, ILogger logger) : ICommandHandler
 {
     public CommandDefinition Definition { get; } = new()
     {
@@ -31,7 +31,7 @@ internal sealed class RestartHandler(CommandHandlerOptions options, ILogger logg
             return Task.FromResult(CommandOutcome.Fail($"restart is allowed on agent '{context.AgentId}' but restartCommand is empty; set it in agent.yaml."));
         }
 
-        logger.LogWarning("Command {CommandId}: restarting the machine with '{Command}' once the manager has the answer", context.CommandId, string.Join(" ", command));
+        LogRestarting(logger, context.CommandId, string.Join(" ", command));
         return Task.FromResult(CommandOutcome.Ok(new RestartResult { Command = command }, MonitoringJsonContext.Default.RestartResult, ct => RunAsync(command, ct)));
     }
 
@@ -49,12 +49,21 @@ internal sealed class RestartHandler(CommandHandlerOptions options, ILogger logg
 #endif
             if (process.ExitCode != 0)
             {
-                logger.LogError("The restart command '{Command}' exited with {Code}", string.Join(" ", command), process.ExitCode);
+                LogExitCode(logger, string.Join(" ", command), process.ExitCode);
             }
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            logger.LogError("Cannot run the restart command '{Command}': {Reason}. Fix restartCommand in agent.yaml.", string.Join(" ", command), ex.Message);
+            LogCannotRun(logger, string.Join(" ", command), ex.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId}: restarting the machine with '{Command}' once the manager has the answer")]
+    private static partial void LogRestarting(ILogger logger, string commandId, string command);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The restart command '{Command}' exited with {Code}")]
+    private static partial void LogExitCode(ILogger logger, string command, int code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot run the restart command '{Command}': {Reason}. Fix restartCommand in agent.yaml.")]
+    private static partial void LogCannotRun(ILogger logger, string command, string reason);
 }

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Client;
+using Monitoring.Internal;
+using Monitoring.Protocol;
+
+namespace Monitoring.Agent;
+
+/// <summary>
+/// Keeps the command long-poll going while the agent is registered: backs off with jitter when the manager is away
+/// (honouring Retry-After up to a limit), and stops registration when the manager rejects the agent.
+/// </summary>
+internal sealed partial class CommandLoop
+{
+    private readonly CommandRunner _runner;
+    private readonly AgentRegistration _registration;
+    private readonly TimeSpan _pollWait;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _jitter = new();
+
+    public CommandLoop(CommandRunner runner, AgentRegistration registration, TimeSpan pollWait, TimeProvider time, ILogger logger)
+    {
+        _runner = runner;
+        _registration = registration;
+        _pollWait = pollWait;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Polls until <paramref name="ct"/> is cancelled, then waits for the commands still running.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        string? lastError = null;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await _registration.WhenRegisteredAsync(ct).ConfigureAwait(false);
+                TimeSpan? retryAfter;
+                try
+                {
+                    await _runner.PollOnceAsync(_pollWait, ct).ConfigureAwait(false);
+                    backoff = TimeSpan.FromSeconds(1);
+                    lastError = null;
+                    continue;
+                }
+                catch (MonitoringApiException ex) when (ex.StatusCode == 401)
+                {
+                    _registration.Revoked();
+                    continue;
+                }
+                catch (MonitoringApiException ex) when (ex.Code == ErrorCodes.AgentPending)
+                {
+                    _registration.Lost();
+                    continue;
+                }
+                catch (MonitoringApiException ex)
+                {
+                    retryAfter = ex.RetryAfter;
+                    if (ex.Message != lastError)
+                    {
+                        LogChannelDown(_logger, ex.Message);
+                        lastError = ex.Message;
+                    }
+                }
+
+                // Jittered over the backoff window: after a manager restart a fleet comes back spread out, not in the same second.
+                var wait = TimeSpan.FromTicks((long)(backoff.Ticks * (0.1 + (0.9 * _jitter.NextDouble()))));
+                if (retryAfter is { } asked && asked > wait)
+                {
+                    wait = asked < SnapshotReporter.MaxRetryAfter ? asked : SnapshotReporter.MaxRetryAfter;
+                }
+
+                await _time.DelayAsync(wait, ct).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        await _runner.DrainAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The command channel is down: {Reason}; retrying")]
+    private static partial void LogChannelDown(ILogger logger, string reason);
+}
