@@ -46,17 +46,17 @@ public sealed partial class AgentRuntime : IDisposable
             BaseAddress = options.ManagerUrl,
             CertificateThumbprint = options.CertificateThumbprint,
             TimeProvider = options.TimeProvider,
-            // The spool is the agent's retry: keep single calls short so a tick is never held up for long.
-            MaxRetryAttempts = 1,
+            // The spool is the agent's retry: one short attempt per call, so a tick is never held up for long.
+            MaxRetryAttempts = 0,
             AttemptTimeout = TimeSpan.FromSeconds(Math.Max(5, Math.Min(30, options.Interval.TotalSeconds))),
-        });
+        }, pipeline: null);
         _poll = new AgentConnection(new ManagerConnectionOptions
         {
             BaseAddress = options.ManagerUrl,
             CertificateThumbprint = options.CertificateThumbprint,
             TimeProvider = options.TimeProvider,
             MaxRetryAttempts = 0,
-        });
+        }, pipeline: null);
         _health = new ConnectionHealth(options.ManagerUrl, _logger);
         _registration = new AgentRegistration(options, _connection, _poll, _health, _logger);
     }
@@ -127,6 +127,7 @@ public sealed partial class AgentRuntime : IDisposable
 
         await commandLoop.ConfigureAwait(false);
         _reports!.SpoolFresh();
+        _registration.Save();
         LogStopped(_logger, _options.AgentId, SpooledCount);
     }
 

@@ -24,7 +24,11 @@ internal sealed partial class SnapshotReporter
     private readonly Func<MetricSnapshot> _collect;
     private readonly ILogger _logger;
     private readonly SnapshotSpool _spool;
+
+    /// <summary>The first sequence number this run gave out: snapshots from it on were never sent before the first registration.</summary>
+    private readonly long _firstSeqOfRun;
     private long _nextSeq;
+    private bool _registeredThisRun;
 
     /// <summary>The snapshot collected this tick and not sent yet: in memory only until its send fails.</summary>
     private MetricSnapshot? _fresh;
@@ -50,6 +54,7 @@ internal sealed partial class SnapshotReporter
         _logger = logger;
         _spool = new SnapshotSpool(Path.Combine(options.StateDirectory, "spool"), options.SpoolCapacity, logger);
         _nextSeq = Math.Max(registration.State.LastAckedSeq, _spool.MaxSeq) + 1;
+        _firstSeqOfRun = _nextSeq;
     }
 
     /// <summary>Snapshots waiting for the manager's acknowledgement.</summary>
@@ -99,16 +104,36 @@ internal sealed partial class SnapshotReporter
     /// <summary>
     /// The manager registered the agent and said the last sequence number it holds: number new snapshots after it.
     /// After a fresh enrollment of an id the manager has history for, spooled snapshots are numbered after it too,
-    /// or the manager would take them for replays and drop them.
+    /// or the manager would take them for replays and drop them. The same holds at the first registration of a run
+    /// for the snapshots this run collected before it: the acknowledged number is saved lazily (not on every report),
+    /// so after a crash the run may have started from an older one; those snapshots were never sent, so new numbers
+    /// cannot duplicate anything.
     /// </summary>
     public void Registered(long managerLastSeq, bool enrolled)
     {
+        var firstOfRun = _registeredThisRun ? long.MaxValue : _firstSeqOfRun;
+        _registeredThisRun = true;
+        var renumbered = true;
         if (enrolled && _spool.Count > 0 && _spool.Peek(1)[0].Seq <= managerLastSeq)
         {
             _nextSeq = _spool.Renumber(managerLastSeq + 1);
         }
+        else if (firstOfRun <= managerLastSeq && _nextSeq > firstOfRun)
+        {
+            _nextSeq = _spool.Renumber(managerLastSeq + 1, fromSeq: firstOfRun);
+        }
+        else
+        {
+            renumbered = false;
+        }
 
         _nextSeq = Math.Max(_nextSeq, checked(managerLastSeq + 1));
+        if (_fresh is { } fresh && (renumbered || fresh.Seq <= managerLastSeq))
+        {
+            // This tick's snapshot was never sent (it is in memory only until a send fails): it goes after the rest.
+            _fresh = fresh with { Seq = _nextSeq };
+            _nextSeq = checked(_nextSeq + 1);
+        }
     }
 
     /// <summary>Sends the fresh snapshot, or the spool oldest first, until everything is acknowledged or a send fails.</summary>
@@ -142,9 +167,10 @@ internal sealed partial class SnapshotReporter
                 var ack = await _connection.ReportAsync(_options.AgentId, batch, ct).ConfigureAwait(false);
                 await _alerts.RefreshCentralRulesAsync(ack.ThresholdsVersion, ct).ConfigureAwait(false);
                 Remove(fromMemory, through);
+                // Kept in memory and saved when the agent stops: after a crash the first registration renumbers what
+                // this run collected (see Registered), so a write and fsync per report buys nothing.
                 var state = _registration.State;
                 state.LastAckedSeq = Math.Max(state.LastAckedSeq, Math.Max(ack.LastSeq, through));
-                _registration.Save();
                 if (_health.IsRecovering && _spool.Count + batch.Count > 1)
                 {
                     LogReplayed(_logger, batch.Count);

@@ -108,11 +108,14 @@ internal sealed partial class SnapshotSpool
         }
     }
 
-    /// <summary>Gives every spooled snapshot a new sequence number from <paramref name="firstSeq"/>, keeping order.</summary>
-    public long Renumber(long firstSeq)
+    /// <summary>
+    /// Gives the spooled snapshots numbered <paramref name="fromSeq"/> or above (all of them by default) new sequence
+    /// numbers from <paramref name="firstSeq"/>, keeping order; returns the number after the last one given.
+    /// </summary>
+    public long Renumber(long firstSeq, long fromSeq = long.MinValue)
     {
         var next = firstSeq;
-        var all = Peek(int.MaxValue);
+        var all = Peek(int.MaxValue).Where(s => s.Seq >= fromSeq).ToList();
         foreach (var snapshot in all)
         {
             Remove(snapshot.Seq);

@@ -11,13 +11,17 @@ public sealed class AgentConnection : IDisposable
 
     /// <summary>Creates a connection; <see cref="ManagerConnectionOptions.Token"/> is the agent token once enrolled.</summary>
     public AgentConnection(ManagerConnectionOptions options)
+        : this(options, ApiTransport.BuildPipeline(options ?? throw new ArgumentNullException(nameof(options))))
     {
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
+    }
 
-        _transport = new ApiTransport(options) { Token = options.Token };
+    /// <summary>
+    /// A connection whose requests go through <paramref name="pipeline"/>, or without one are sent once within the
+    /// attempt timeout: what the agent runtime uses, since its spool is its retry.
+    /// </summary>
+    internal AgentConnection(ManagerConnectionOptions options, Polly.ResiliencePipeline<HttpResponseMessage>? pipeline)
+    {
+        _transport = new ApiTransport(options, pipeline) { Token = options.Token };
         Options = options;
     }
 

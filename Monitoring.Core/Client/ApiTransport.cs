@@ -15,10 +15,15 @@ namespace Monitoring.Client;
 internal sealed class ApiTransport : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ResiliencePipeline<HttpResponseMessage>? _pipeline;
     private readonly ManagerConnectionOptions _options;
 
-    public ApiTransport(ManagerConnectionOptions options)
+    /// <summary>
+    /// Creates the transport. Requests go through <paramref name="pipeline"/> (retries and per-attempt timeouts, see
+    /// <see cref="BuildPipeline"/>) or, without one, are sent once within <see cref="ManagerConnectionOptions.AttemptTimeout"/>:
+    /// the agent's own runtime retries through its spool and does not carry the pipeline's code.
+    /// </summary>
+    public ApiTransport(ManagerConnectionOptions options, ResiliencePipeline<HttpResponseMessage>? pipeline)
     {
         _options = options;
         var handler = options.Handler ?? CreateHandler(options.CertificateThumbprint);
@@ -29,7 +34,7 @@ internal sealed class ApiTransport : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Monitoring", ApiVersion.SdkVersion));
-        _pipeline = BuildPipeline(options);
+        _pipeline = pipeline;
     }
 
     public string? Token { get; set; }
@@ -116,7 +121,7 @@ internal sealed class ApiTransport : IDisposable
         HttpResponseMessage response;
         try
         {
-            if (once is { } timeout)
+            if ((once ?? (_pipeline is null ? _options.AttemptTimeout : null)) is { } timeout)
             {
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 cts.CancelAfter(timeout);
@@ -131,7 +136,7 @@ internal sealed class ApiTransport : IDisposable
             }
             else
             {
-                response = await _pipeline.ExecuteAsync(SendAsync, cancellationToken).ConfigureAwait(false);
+                response = await _pipeline!.ExecuteAsync(SendAsync, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
@@ -228,7 +233,8 @@ internal sealed class ApiTransport : IDisposable
         };
     }
 
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ManagerConnectionOptions options)
+    /// <summary>The retry (transient failures, with jittered exponential backoff) and per-attempt timeout of <paramref name="options"/>.</summary>
+    public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ManagerConnectionOptions options)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
         if (options.MaxRetryAttempts > 0)

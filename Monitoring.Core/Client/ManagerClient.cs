@@ -30,7 +30,7 @@ public sealed partial class ManagerClient : IDisposable
                 nameof(options));
         }
 
-        _transport = new ApiTransport(options) { Token = options.Token };
+        _transport = new ApiTransport(options, ApiTransport.BuildPipeline(options)) { Token = options.Token };
         Options = options;
     }
 

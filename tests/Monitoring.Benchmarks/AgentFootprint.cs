@@ -20,25 +20,26 @@ internal static class AgentFootprint
             throw new FileNotFoundException("Run eng/publish-agent.sh first: the NativeAOT agent is missing.", native);
         }
 
-        var rows = new List<Dictionary<string, (double Cpu, double RssMiB)>>();
+        var rows = new List<Dictionary<string, (double Cpu, double RssMiB, double AnonMiB)>>();
         for (var run = 0; run < runs; run++)
         {
             rows.Add(await RunOnceAsync(native, seconds, warmup));
         }
 
-        Console.WriteLine($"{runs} runs; in each, the three run at once for {warmup} s of warm-up and {seconds} s measured (CPU from /proc/PID/stat, RSS from /proc/PID/status at the end); the agents report every 1 s over HTTPS to a manager on loopback, node_exporter is scraped every 1 s.");
+        Console.WriteLine($"{runs} runs; in each, the three run at once for {warmup} s of warm-up and {seconds} s measured (CPU from /proc/PID/stat, RSS and its anonymous part from /proc/PID/status at the end); the agents report every 1 s over HTTPS to a manager on loopback, node_exporter is scraped every 1 s.");
         MarkdownTable.Header();
         foreach (var name in new[] { "node_exporter", "agent (JIT)", "agent (NativeAOT)" })
         {
             MarkdownTable.Row($"{name} CPU, % of one core", rows.Select(r => r[name].Cpu), "0.00");
             MarkdownTable.Row($"{name} RSS MiB", rows.Select(r => r[name].RssMiB), "0.0");
+            MarkdownTable.Row($"{name} private (anonymous) MiB", rows.Select(r => r[name].AnonMiB), "0.0");
         }
 
         MarkdownTable.Row("agent (JIT) CPU / node_exporter", rows.Select(r => r["agent (JIT)"].Cpu / r["node_exporter"].Cpu), "0.00");
         MarkdownTable.Row("agent (NativeAOT) CPU / node_exporter", rows.Select(r => r["agent (NativeAOT)"].Cpu / r["node_exporter"].Cpu), "0.00");
     }
 
-    private static async Task<Dictionary<string, (double Cpu, double RssMiB)>> RunOnceAsync(string native, int seconds, int warmup)
+    private static async Task<Dictionary<string, (double Cpu, double RssMiB, double AnonMiB)>> RunOnceAsync(string native, int seconds, int warmup)
     {
         var root = Directory.CreateTempSubdirectory("monitoring-footprint-").FullName;
         var url = $"https://127.0.0.1:{TestNet.FreePort()}";
@@ -77,7 +78,7 @@ internal static class AgentFootprint
         var elapsed = clock.Elapsed.TotalSeconds;
         var result = pids.ToDictionary(
             p => p.Key,
-            p => ((CpuTicks(p.Value) - before[p.Key]) / 100.0 / elapsed * 100, RssKiB(p.Value) / 1024.0));
+            p => ((CpuTicks(p.Value) - before[p.Key]) / 100.0 / elapsed * 100, Status(p.Value, "VmRSS:") / 1024.0, Status(p.Value, "RssAnon:") / 1024.0));
 
         await stop.CancelAsync();
         await scraper;
@@ -113,7 +114,7 @@ internal static class AgentFootprint
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static long RssKiB(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-
+    /// <summary>A kB figure from /proc/PID/status: VmRSS (all resident pages) or RssAnon (the private, anonymous part: heaps and stacks, not the mapped code and libraries).</summary>
+    private static long Status(int pid, string field) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

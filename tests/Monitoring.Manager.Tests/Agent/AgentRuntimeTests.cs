@@ -129,6 +129,36 @@ public sealed class AgentRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterACrash_TheAcknowledgedNumberItDidNotSave_CostsNoSnapshot()
+    {
+        // The acknowledged sequence number is saved when the agent stops, not on every report; a crash loses it.
+        using (var first = new AgentRuntime(Options(_manager.EnrollmentToken)))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await first.TickAsync(CancellationToken.None);
+            }
+
+            Assert.Equal(3, first.LastAcknowledgedSeq);
+        }
+
+        // The restarted agent starts from the older number: one snapshot spools while the manager is away, the next
+        // is collected as it comes back. Both were never sent, so both get numbers after the manager's.
+        await _manager.StopAsync();
+        using var second = new AgentRuntime(Options(null));
+        await second.TickAsync(CancellationToken.None);
+        Assert.Equal(1, second.SpooledCount);
+        await _manager.StartAgainAsync();
+        await second.TickAsync(CancellationToken.None);
+
+        Assert.True(second.IsConnected);
+        Assert.Equal(0, second.SpooledCount);
+        using var admin = _manager.AdminClient();
+        Assert.Equal([5L, 4L, 3L, 2L, 1L], (await admin.GetStatusHistoryAsync("rt1")).Select(s => s.Seq));
+        Assert.Equal(5, second.LastAcknowledgedSeq);
+    }
+
+    [Fact]
     public async Task RevokedToken_StopsReportingWithOneClearError_InsteadOfReEnrolling()
     {
         var log = new ListLogger();
