@@ -3,7 +3,9 @@ namespace Monitoring.Metrics;
 /// <summary>
 /// Collects metrics from /proc and statvfs. In steady state a snapshot allocates only the snapshot itself: the
 /// procfs files stay open and are read into reused buffers and parsed as bytes, interface and mount names are kept
-/// from the sample before, and processes are counted without listing them.
+/// from the sample before, and processes are counted without listing them. The parts of a snapshot that did not
+/// change since the previous one (an idle interface, a disk nobody wrote to, swap, the load average between the
+/// kernel's updates, the process count) are that snapshot's immutable records, shared rather than copied.
 /// </summary>
 public sealed class LinuxMetricCollector : IMetricCollector
 {
@@ -15,6 +17,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
     private readonly ProcFile _loadavg;
     private readonly ProcFile _uptime;
     private readonly ProcFile _mounts;
+    private readonly bool _mountsSignalChanges;
     private readonly ProcessCounter _processes;
     private readonly FileSystemSpace _space = new();
     private readonly List<CpuTimes> _cores = [];
@@ -26,6 +29,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
     private string[] _netNames = [];
     private long _previousTimestamp;
     private byte[] _mountsText = [];
+    private MetricSnapshot? _last;
     private (LinuxProc.MountEntry Entry, byte[] Path)[] _mountList = [];
 
     /// <summary>Creates a collector and takes the baseline the first sample's rates are measured against.</summary>
@@ -41,6 +45,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         _loadavg = new ProcFile(Path.Combine(procRoot, "loadavg"));
         _uptime = new ProcFile(Path.Combine(procRoot, "uptime"));
         _mounts = new ProcFile(Path.Combine(procRoot, "mounts"));
+        _mountsSignalChanges = procRoot == "/proc";
         _processes = new ProcessCounter(procRoot);
         _previousCpu = LinuxProc.ParseStat(_stat.Read(required: true), _previousCores);
         LinuxProc.ParseNetDev(_netDev.Read(), _previousNet, _netNames);
@@ -61,7 +66,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         }
 
         var cpuMetrics = cpu.PercentSince(_previousCpu, _cores.Count, perCore);
-        var (memory, swap) = LinuxProc.MemoryFrom(LinuxProc.ParseMeminfo(_meminfo.Read(required: true)));
+        var (memory, swap) = LinuxProc.MemoryFrom(LinuxProc.ParseMeminfo(_meminfo.Read(required: true)), _last?.Swap);
         LinuxProc.ParseNetDev(_netDev.Read(), _net, _netNames);
         var network = NetworkRates(elapsed);
         var uptime = LinuxProc.ParseUptime(_uptime.Read());
@@ -74,18 +79,19 @@ public sealed class LinuxMetricCollector : IMetricCollector
         _previousNet.AddRange(_net);
         _previousTimestamp = now;
 
-        return new MetricSnapshot
+        var processes = _processes.Count();
+        return _last = new MetricSnapshot
         {
             Timestamp = wallClock,
             Cpu = cpuMetrics,
-            Load = LinuxProc.ParseLoadAvg(_loadavg.Read()),
+            Load = LinuxProc.ParseLoadAvg(_loadavg.Read(), _last?.Load),
             Memory = memory,
             Swap = swap,
             Disks = CollectDisks(),
             Network = network,
             UptimeSeconds = uptime,
             BootTime = TruncateToSeconds(wallClock.AddSeconds(-uptime)),
-            Processes = new ProcessMetrics { Count = _processes.Count() },
+            Processes = _last?.Processes is { } p && p.Count == processes ? p : new ProcessMetrics { Count = processes },
         };
     }
 
@@ -101,21 +107,33 @@ public sealed class LinuxMetricCollector : IMetricCollector
         _processes.Dispose();
     }
 
-    private NetworkInterfaceMetrics[] NetworkRates(double elapsed)
+    private IReadOnlyList<NetworkInterfaceMetrics> NetworkRates(double elapsed)
     {
+        var last = _last?.Network;
         var result = new NetworkInterfaceMetrics[_net.Count];
         var names = _netNames.Length == _net.Count ? _netNames : new string[_net.Count];
+        var allShared = last is not null && last.Count == _net.Count;
         for (var i = 0; i < _net.Count; i++)
         {
             var c = _net[i];
             names[i] = c.Name;
             // Usually the interface sits where it sat last time; look further only when it moved or is new.
             var p = i < _previousNet.Count && ReferenceEquals(_previousNet[i].Name, c.Name) ? _previousNet[i] : Find(c.Name);
+            var before = last is not null && i < last.Count && ReferenceEquals(last[i].Name, c.Name) ? last[i] : null;
+            if (before is not null && p.Name is not null && c == p && before.RxBytes == c.RxBytes && before.TxBytes == c.TxBytes
+                && before.RxPacketsPerSec == 0 && before.TxPacketsPerSec == 0 && before.RxBytesPerSec == 0 && before.TxBytesPerSec == 0)
+            {
+                // Idle since the last sample, and idle then too: the same record, rates zero.
+                result[i] = before;
+                continue;
+            }
+
+            allShared = false;
             result[i] = c.ToMetrics(p, p.Name is not null && elapsed > 0, elapsed);
         }
 
         _netNames = names;
-        return result;
+        return allShared ? last! : result;
     }
 
     private NetworkCounters Find(string name)
@@ -131,9 +149,10 @@ public sealed class LinuxMetricCollector : IMetricCollector
         return default;
     }
 
-    private DiskMetrics[] CollectDisks()
+    private IReadOnlyList<DiskMetrics> CollectDisks()
     {
-        var text = _mounts.Read();
+        // The real mount table says when it changed; captured files (tests) are read every time.
+        var text = _mountsSignalChanges && _mountsText.Length > 0 && !_mounts.ChangedSinceLastPoll() ? _mountsText : _mounts.Read();
         if (!text.SequenceEqual(_mountsText))
         {
             // Mounts changed (or first time): parse them again and prepare each mount point's path for statvfs.
@@ -142,12 +161,23 @@ public sealed class LinuxMetricCollector : IMetricCollector
         }
 
         _disks.Clear();
+        var last = _last?.Disks;
+        var allShared = true;
         foreach (var (mount, path) in _mountList)
         {
             // A mount that vanished or that this user cannot stat is not this machine's disk to report.
             if (_space.TryGet(mount.MountPoint, path, out var total, out var free, out var available) && total > 0)
             {
                 var used = total - free;
+                var i = _disks.Count;
+                if (last is not null && i < last.Count && ReferenceEquals(last[i].Mount, mount.MountPoint)
+                    && last[i].TotalBytes == total && last[i].UsedBytes == used && last[i].FreeBytes == available)
+                {
+                    _disks.Add(last[i]);
+                    continue;
+                }
+
+                allShared = false;
                 _disks.Add(new DiskMetrics
                 {
                     Mount = mount.MountPoint,
@@ -161,7 +191,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
             }
         }
 
-        return [.. _disks];
+        return allShared && last is not null && last.Count == _disks.Count ? last : [.. _disks];
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) =>

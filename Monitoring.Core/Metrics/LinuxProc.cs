@@ -110,7 +110,9 @@ internal static class LinuxProc
     }
 
     /// <summary>Turns /proc/meminfo values into memory and swap metrics.</summary>
-    public static (MemoryMetrics Memory, SwapMetrics Swap) MemoryFrom(Meminfo info)
+    /// <param name="info">Parsed /proc/meminfo.</param>
+    /// <param name="previousSwap">The previous sample's swap, returned again (not copied) when nothing changed.</param>
+    public static (MemoryMetrics Memory, SwapMetrics Swap) MemoryFrom(Meminfo info, SwapMetrics? previousSwap = null)
     {
         var total = info.MemTotal;
         var free = info.MemFree;
@@ -121,6 +123,7 @@ internal static class LinuxProc
         var swapTotal = info.SwapTotal;
         var swapFree = Math.Min(info.SwapFree, swapTotal);
         var swapUsed = swapTotal - swapFree;
+        var swapUnchanged = previousSwap is not null && previousSwap.TotalBytes == swapTotal && previousSwap.FreeBytes == swapFree;
         return (
             new MemoryMetrics
             {
@@ -130,7 +133,7 @@ internal static class LinuxProc
                 UsedBytes = used,
                 Percent = Percent(used, total),
             },
-            new SwapMetrics
+            swapUnchanged ? previousSwap! : new SwapMetrics
             {
                 TotalBytes = swapTotal,
                 FreeBytes = swapFree,
@@ -227,13 +230,16 @@ internal static class LinuxProc
     /// <summary>Parses /proc/loadavg.</summary>
     public static LoadMetrics ParseLoadAvg(string text) => ParseLoadAvg(Encoding.ASCII.GetBytes(text));
 
-    /// <summary>Parses /proc/loadavg.</summary>
-    public static LoadMetrics ParseLoadAvg(ReadOnlySpan<byte> text) => new()
+    /// <summary>Parses /proc/loadavg; returns <paramref name="previous"/> itself when the kernel has not updated it since.</summary>
+    public static LoadMetrics ParseLoadAvg(ReadOnlySpan<byte> text, LoadMetrics? previous = null)
     {
-        OneMinute = ProcText.NextDouble(ref text),
-        FiveMinutes = ProcText.NextDouble(ref text),
-        FifteenMinutes = ProcText.NextDouble(ref text),
-    };
+        var one = ProcText.NextDouble(ref text);
+        var five = ProcText.NextDouble(ref text);
+        var fifteen = ProcText.NextDouble(ref text);
+        return previous is not null && previous.OneMinute == one && previous.FiveMinutes == five && previous.FifteenMinutes == fifteen
+            ? previous
+            : new LoadMetrics { OneMinute = one, FiveMinutes = five, FifteenMinutes = fifteen };
+    }
 
     /// <summary>Parses /proc/uptime into seconds since boot.</summary>
     public static double ParseUptime(string text) => ParseUptime(Encoding.ASCII.GetBytes(text));

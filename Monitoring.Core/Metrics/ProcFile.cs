@@ -1,13 +1,19 @@
+using System.Runtime.InteropServices;
+
 namespace Monitoring.Metrics;
 
 /// <summary>
 /// One procfs file kept open and read again from the start on each call into a buffer that is reused: no file
 /// handle, string or array per read in steady state (procfs regenerates the text on a read at offset 0).
 /// </summary>
-internal sealed class ProcFile : IDisposable
+internal sealed unsafe class ProcFile : IDisposable
 {
     private readonly string _path;
+    private const short PollPri = 0x002;
+    private const short PollErr = 0x008;
+
     private byte[] _buffer = new byte[4096];
+    private bool _canPoll = true;
 #if NET
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
 #else
@@ -31,6 +37,36 @@ internal sealed class ProcFile : IDisposable
         {
             Dispose();
             return required ? throw new IOException($"Cannot read {_path}: {ex.Message}", ex) : default;
+        }
+    }
+
+    /// <summary>
+    /// For the mount table, which signals changes instead of having to be read to find them (a mount or unmount
+    /// raises POLLPRI on every descriptor open on <c>/proc/self/mounts</c>): true when it changed since the last call
+    /// or since it was opened, and also whenever that cannot be told (not open yet, no <c>poll</c> here), so that the
+    /// caller reads it. Only meaningful on procfs: a regular file never signals.
+    /// </summary>
+    public bool ChangedSinceLastPoll()
+    {
+        if (_handle is null || !_canPoll)
+        {
+            return true;
+        }
+
+#if NET
+        var handle = _handle;
+#else
+        var handle = _handle.SafeFileHandle;
+#endif
+        var fd = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = PollPri };
+        try
+        {
+            return poll(&fd, 1, 0) != 0 || (fd.Revents & (PollPri | PollErr)) != 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _canPoll = false;
+            return true;
         }
     }
 
@@ -68,5 +104,16 @@ internal sealed class ProcFile : IDisposable
     {
         _handle?.Dispose();
         _handle = null;
+    }
+
+    [DllImport("libc")]
+    private static extern int poll(PollFd* fds, nuint count, int timeout);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
     }
 }

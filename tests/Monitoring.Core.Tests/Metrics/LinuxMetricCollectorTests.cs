@@ -12,20 +12,7 @@ public sealed class LinuxMetricCollectorTests : IDisposable
     [Fact]
     public void Collect_FromCapturedProcFiles_ComputesRatesOverTheElapsedTime()
     {
-        var fixtures = Path.Combine(AppContext.BaseDirectory, "Metrics", "Fixtures", "proc");
-        Directory.CreateDirectory(Path.Combine(_proc, "net"));
-        foreach (var name in new[] { "stat", "meminfo", "loadavg", "uptime", "mounts", "net/dev" })
-        {
-            File.Copy(Path.Combine(fixtures, name), Path.Combine(_proc, name));
-        }
-
-        foreach (var pid in new[] { "1", "42", "4242" })
-        {
-            Directory.CreateDirectory(Path.Combine(_proc, pid));
-        }
-
-        Directory.CreateDirectory(Path.Combine(_proc, "self"));
-        Directory.CreateDirectory(Path.Combine(_proc, "sys"));
+        var fixtures = CopyFixtures();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
         using var collector = new LinuxMetricCollector(_proc, time);
 
@@ -51,6 +38,44 @@ public sealed class LinuxMetricCollectorTests : IDisposable
         Assert.Equal(0.45, snapshot.Load!.OneMinute);
         // The fixture's mount points do not exist here, so statvfs fails and no disk is invented.
         Assert.DoesNotContain(snapshot.Disks, d => d.Mount == "/mnt/my data");
+    }
+
+    [Fact]
+    public void Collect_SharesWhatDidNotChange_WithThePreviousSnapshot()
+    {
+        var fixtures = CopyFixtures();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        using var collector = new LinuxMetricCollector(_proc, time);
+        File.WriteAllBytes(Path.Combine(_proc, "net/dev"), File.ReadAllBytes(Path.Combine(fixtures, "net/dev.later")));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var first = collector.Collect();
+        time.Advance(TimeSpan.FromSeconds(2));
+        var second = collector.Collect();
+        time.Advance(TimeSpan.FromSeconds(2));
+        var third = collector.Collect();
+
+        // lo was idle throughout: one record. eth0 moved before the first sample, so the second has new rates (zero),
+        // and from then on it is idle too.
+        Assert.Same(first.Network.Single(n => n.Name == "lo"), second.Network.Single(n => n.Name == "lo"));
+        Assert.NotSame(first.Network.Single(n => n.Name == "eth0"), second.Network.Single(n => n.Name == "eth0"));
+        Assert.Equal(1000, first.Network.Single(n => n.Name == "eth0").RxBytesPerSec);
+        Assert.Equal(0, second.Network.Single(n => n.Name == "eth0").RxBytesPerSec);
+        Assert.Same(second.Network, third.Network);
+        Assert.Same(first.Swap, third.Swap);
+        Assert.Same(first.Load, third.Load);
+        Assert.Same(first.Processes, third.Processes);
+        Assert.NotSame(second, third);
+
+        // What changes is new, and a shared record never changes under an earlier snapshot.
+        File.WriteAllText(Path.Combine(_proc, "loadavg"), "2.50 1.00 0.75 2/345 6789\n");
+        Directory.CreateDirectory(Path.Combine(_proc, "4343"));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var fourth = collector.Collect();
+        Assert.Equal(2.5, fourth.Load!.OneMinute);
+        Assert.Equal(0.45, third.Load!.OneMinute);
+        Assert.Equal(4, fourth.Processes.Count);
+        Assert.Equal(3, third.Processes.Count);
+        Assert.Same(third.Swap, fourth.Swap);
     }
 
     [Fact]
@@ -114,8 +139,29 @@ public sealed class LinuxMetricCollectorTests : IDisposable
         }
 
         var perSnapshot = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
-        // The snapshot's own objects: about 100 bytes per interface and filesystem and 600 for the rest (it was 133 KB
-        // when /proc was read into strings); the files, names, buffers and the process count allocate nothing.
+        // At most the snapshot's own objects: about 100 bytes per interface and filesystem and 600 for the rest (it was
+        // 133 KB when /proc was read into strings), less what is shared with the snapshot before; the files, names,
+        // buffers and the process count allocate nothing.
         Assert.InRange(perSnapshot, 1, 700 + (120 * (last.Network.Count + last.Disks.Count)));
+    }
+
+    /// <summary>Copies the captured /proc files into the test's own procfs root; returns where the later samples are.</summary>
+    private string CopyFixtures()
+    {
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Metrics", "Fixtures", "proc");
+        Directory.CreateDirectory(Path.Combine(_proc, "net"));
+        foreach (var name in new[] { "stat", "meminfo", "loadavg", "uptime", "mounts", "net/dev" })
+        {
+            File.Copy(Path.Combine(fixtures, name), Path.Combine(_proc, name));
+        }
+
+        foreach (var pid in new[] { "1", "42", "4242" })
+        {
+            Directory.CreateDirectory(Path.Combine(_proc, pid));
+        }
+
+        Directory.CreateDirectory(Path.Combine(_proc, "self"));
+        Directory.CreateDirectory(Path.Combine(_proc, "sys"));
+        return fixtures;
     }
 }
