@@ -211,16 +211,7 @@ internal static class FileTransfer
 #else
         using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-        var buffer = new byte[BufferSize];
-        int read;
-        while ((read = await source.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
-        {
-            await target.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
-            sha.AppendData(buffer, 0, read);
-            offset += read;
-            meter.Add(read);
-        }
-
+        offset += await HashingCopy.CopyAsync(source, target, long.MaxValue, sha, n => meter.Add(n), ct).ConfigureAwait(false);
         await target.FlushAsync(ct).ConfigureAwait(false);
         return offset;
     }

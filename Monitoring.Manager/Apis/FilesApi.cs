@@ -16,8 +16,6 @@ namespace Monitoring.Manager.Apis;
 /// </summary>
 internal static class FilesApi
 {
-    private const int CopyBuffer = 256 * 1024;
-
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(ApiRoutes.Files, CreateAsync)
@@ -217,7 +215,7 @@ internal static class FilesApi
             // The chunk that completes the file is hashed as it is written, so the file is not read again to verify it.
             using var sha = to == record.Size - 1 ? await FileHash.ResumeSha256Async(files.PartPath(fileId), from, ct) : null;
             long written;
-            await using (var part = new FileStream(files.PartPath(fileId), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, CopyBuffer, FileOptions.Asynchronous))
+            await using (var part = new FileStream(files.PartPath(fileId), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 part.Seek(from, SeekOrigin.Begin);
                 written = await CopyAsync(http.Request.Body, part, expected, sha, ct);
@@ -306,17 +304,10 @@ internal static class FilesApi
 
     private static async Task<long> CopyAsync(Stream source, Stream target, long max, System.Security.Cryptography.IncrementalHash? sha, CancellationToken ct)
     {
-        var buffer = new byte[CopyBuffer];
         long total = 0;
         try
         {
-            int read;
-            while (total < max && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, max - total)), ct)) > 0)
-            {
-                await target.WriteAsync(buffer.AsMemory(0, read), ct);
-                sha?.AppendData(buffer, 0, read);
-                total += read;
-            }
+            await HashingCopy.CopyAsync(source, target, max, sha, n => total += n, ct);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
         {

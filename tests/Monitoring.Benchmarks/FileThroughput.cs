@@ -16,7 +16,9 @@ internal static class FileThroughput
     private static readonly string[] Legs =
     [
         "baseline: curl from nginx to disk (HTTP, no hashing)",
+        "baseline, then fsync of the file (as every leg below does)",
         "agent → manager (send_file: hash, upload, verify)",
+        "manager → curl (the same download without the SDK: no hashing, no fsync)",
         "manager → admin (SDK download: Range, verify)",
         "admin → manager (SDK upload: hash, upload, verify)",
         "manager → agent (receive_file: download, verify)",
@@ -33,14 +35,15 @@ internal static class FileThroughput
 
         Console.WriteLine($"{runs} runs, each moving one {mib:0} MiB file through every leg over {(plainHttp ? "plain HTTP" : "HTTPS")} on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores), beside curl downloading the same file from nginx in the same run; the received file is written to disk on every leg.");
         Console.WriteLine();
-        Console.WriteLine("| leg | MiB/s min | median | max | share of the baseline's MiB/s (median) |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine("| leg | MiB/s min | median | max | share of the baseline's MiB/s (median) | share of the baseline with fsync (median) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         for (var leg = 0; leg < Legs.Length; leg++)
         {
             var rates = results.Select(r => mib / r.Legs[leg].TotalSeconds).Order().ToArray();
             var share = results.Select(r => r.Legs[0].TotalSeconds / r.Legs[leg].TotalSeconds).Order().ToArray();
+            var synced = results.Select(r => r.Legs[1].TotalSeconds / r.Legs[leg].TotalSeconds).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {Legs[leg]} | {rates[0]:0} | {rates[rates.Length / 2]:0} | {rates[^1]:0} | {share[share.Length / 2]:0.00} |"));
+                $"| {Legs[leg]} | {rates[0]:0} | {rates[rates.Length / 2]:0} | {rates[^1]:0} | {share[share.Length / 2]:0.00} | {synced[synced.Length / 2]:0.00} |"));
         }
 
         Console.WriteLine();
@@ -73,23 +76,39 @@ internal static class FileThroughput
             await TestNet.WaitUntilAsync(async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "bench"), TimeSpan.FromSeconds(60), "the agent");
             var timeout = TimeSpan.FromMinutes(10);
 
-            var baseline = await CurlFromNginxAsync(source, root);
+            // Each leg starts with no dirty pages left by the one before: writeback of an earlier gigabyte would
+            // otherwise throttle the writes of the next one (it swung single legs by 3x here).
+            await SyncAsync();
+            var (baseline, baselineSynced) = await CurlFromNginxAsync(source, root);
 
+            await SyncAsync();
             var sw = Stopwatch.StartNew();
             var sent = await admin.InvokeCommandAsync("bench", CommandNames.SendFile, [new("path", source)], timeout);
             var agentToManager = sw.Elapsed;
             var fileId = System.Text.Json.JsonSerializer.Deserialize(sent.Result!.Value, MonitoringJsonContext.Default.SendFileResult)!.FileId;
 
+            // The manager's side of a download alone: curl fetching the same file from it, over the same scheme.
+            await SyncAsync();
+            sw.Restart();
+            await RunAsync(
+                "curl", "-sfk", "-H", $"Authorization: Bearer {admin.Options.Token}", "-o", Path.Combine(local, "curl.bin"),
+                $"{url}{ApiRoutes.ForFileContent(fileId)}");
+            var managerToCurl = sw.Elapsed;
+            File.Delete(Path.Combine(local, "curl.bin"));
+
+            await SyncAsync();
             sw.Restart();
             await admin.DownloadFileAsync(fileId, Path.Combine(local, "from-agent.bin"));
             var managerToAdmin = sw.Elapsed;
 
             var upload = Path.Combine(local, "to-agent.bin");
             TestFiles.Generate(upload, size, seed: 7);
+            await SyncAsync();
             sw.Restart();
             var stored = await admin.UploadFileAsync(upload);
             var adminToManager = sw.Elapsed;
 
+            await SyncAsync();
             sw.Restart();
             var received = await admin.InvokeCommandAsync(
                 "bench", CommandNames.ReceiveFile, [new("fileId", stored.Id), new("path", Path.Combine(inbox, "to-agent.bin"))], timeout);
@@ -102,7 +121,7 @@ internal static class FileThroughput
             var rss = (TestFiles.PeakRss(manager.Id), TestFiles.PeakRss(agent.Id), TestFiles.PeakRss(Environment.ProcessId));
             await agent.StopAsync(TimeSpan.FromSeconds(15));
             await manager.StopAsync(TimeSpan.FromSeconds(15));
-            return ([baseline, agentToManager, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
+            return ([baseline, baselineSynced, agentToManager, managerToCurl, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
         }
         finally
         {
@@ -110,7 +129,15 @@ internal static class FileThroughput
         }
     }
 
-    private static async Task<TimeSpan> CurlFromNginxAsync(string file, string root)
+    /// <summary>Runs sync(1): every dirty page goes to disk before the next leg is timed.</summary>
+    private static async Task SyncAsync()
+    {
+        using var sync = Process.Start("sync")!;
+        await sync.WaitForExitAsync();
+    }
+
+    /// <summary>Times curl downloading <paramref name="file"/> from nginx to disk, and the same followed by an fsync of what it wrote.</summary>
+    private static async Task<(TimeSpan Written, TimeSpan Synced)> CurlFromNginxAsync(string file, string root)
     {
         var port = TestNet.FreePort();
         var conf = Path.Combine(root, "nginx.conf");
@@ -140,9 +167,11 @@ internal static class FileThroughput
                 TimeSpan.FromSeconds(20), "nginx");
             var sw = Stopwatch.StartNew();
             await RunAsync("curl", "-sf", "-o", Path.Combine(root, "curl.bin"), $"http://127.0.0.1:{port}/{Path.GetFileName(file)}");
-            var elapsed = sw.Elapsed;
+            var written = sw.Elapsed;
+            await RunAsync("sync", Path.Combine(root, "curl.bin"));
+            var synced = sw.Elapsed;
             File.Delete(Path.Combine(root, "curl.bin"));
-            return elapsed;
+            return (written, synced);
         }
         finally
         {
@@ -157,5 +186,4 @@ internal static class FileThroughput
         await p.WaitForExitAsync();
         return p.ExitCode;
     }
-
 }
