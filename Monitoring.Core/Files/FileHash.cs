@@ -20,13 +20,7 @@ public static class FileHash
     public static async Task<string> Sha256Async(Stream stream, CancellationToken cancellationToken = default)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-        }
-
+        await HashingCopy.HashAsync(stream, sha, long.MaxValue, cancellationToken).ConfigureAwait(false);
         return Hex.Encode(sha.GetHashAndReset()).ToLowerInvariant();
     }
 
@@ -39,22 +33,17 @@ public static class FileHash
             return sha;
         }
 
-        using var stream = SafeFileAccess.OpenRead(path, roots: null, allowHardLinks: true);
-        var buffer = new byte[1 << 20];
-        var left = length;
-        while (left > 0)
+        try
         {
-            var read = await stream.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, left), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            sha.AppendData(buffer, 0, read);
-            left -= read;
+            using var stream = SafeFileAccess.OpenRead(path, roots: null, allowHardLinks: true);
+            await HashingCopy.HashAsync(stream, sha, length, cancellationToken).ConfigureAwait(false);
+            return sha;
         }
-
-        return sha;
+        catch
+        {
+            sha.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The hash so far as lowercase hex.</summary>

@@ -7,7 +7,8 @@ namespace Monitoring.Files;
 /// The copy under every file leg that lands on disk: network to file, hashing what it writes. A read from TLS
 /// returns one record (16 KiB) at a time, so the copy fills a 1 MiB chunk before it writes and hashes it, and it reads
 /// the next chunk from the network while a worker writes and hashes the one before, so that decrypting, writing and
-/// hashing overlap instead of taking turns.
+/// hashing overlap instead of taking turns. Hashing a file that is already on disk overlaps reading and hashing the
+/// same way.
 /// </summary>
 internal static class HashingCopy
 {
@@ -31,11 +32,9 @@ internal static class HashingCopy
         {
             var chunk = current;
             var count = length;
-            var drain = Task.Run(() =>
-            {
-                target.Write(chunk, 0, count);
-                sha?.AppendData(chunk, 0, count);
-            });
+            // Writing and hashing read the same chunk and do not depend on each other: they run side by side.
+            var write = Task.Run(() => target.Write(chunk, 0, count));
+            var drain = sha is null ? write : Task.WhenAll(write, Task.Run(() => sha.AppendData(chunk, 0, count)));
             var remaining = max - total - count;
             length = 0;
             if (failure is null && remaining > 0)
@@ -59,6 +58,33 @@ internal static class HashingCopy
         }
 
         // What was read before the source failed is written: the caller keeps it (a resumed transfer starts after it).
+        failure?.Throw();
+        return total;
+    }
+
+    /// <summary>
+    /// Appends at most <paramref name="max"/> bytes of <paramref name="source"/> to <paramref name="sha"/>, reading the
+    /// next chunk while the one before is hashed; returns how many bytes were hashed.
+    /// </summary>
+    public static async Task<long> HashAsync(Stream source, IncrementalHash sha, long max, CancellationToken ct)
+    {
+        var current = new byte[(int)Math.Min(ChunkSize, Math.Max(1, max))];
+        var next = new byte[current.Length];
+        long total = 0;
+        var (length, failure) = await FillAsync(source, current, (int)Math.Min(current.Length, max), ct).ConfigureAwait(false);
+        while (length > 0)
+        {
+            var remaining = max - total - length;
+            var buffer = next;
+            var read = failure is null && remaining > 0
+                ? Task.Run(() => FillAsync(source, buffer, (int)Math.Min(buffer.Length, remaining), ct), ct)
+                : Task.FromResult<(int, ExceptionDispatchInfo?)>((0, failure));
+            sha.AppendData(current, 0, length);
+            total += length;
+            (length, failure) = await read.ConfigureAwait(false);
+            (current, next) = (next, current);
+        }
+
         failure?.Throw();
         return total;
     }

@@ -54,6 +54,22 @@ public sealed class HashingCopyTests
         Assert.Equal(SHA256.HashData(target.ToArray()), sha.GetHashAndReset());
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(1_500_000L)]
+    public async Task Hash_ReadingAheadInTrickles_MatchesTheHashOfTheBytes(long max)
+    {
+        var data = RandomBytes((2 * HashingCopy.ChunkSize) + 777);
+        using var source = new TrickleStream(data, readSize: 16 * 1024, failAfter: null);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        var hashed = await HashingCopy.HashAsync(source, sha, max, CancellationToken.None);
+
+        var expected = (int)Math.Min(max, data.Length);
+        Assert.Equal(expected, hashed);
+        Assert.Equal(SHA256.HashData(data.AsSpan(0, expected)), sha.GetHashAndReset());
+    }
+
     private static byte[] RandomBytes(int count)
     {
         var data = new byte[count];
