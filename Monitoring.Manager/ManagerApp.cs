@@ -108,6 +108,7 @@ public static class ManagerApp
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<Commands.CommandBroker>();
         builder.Services.AddSingleton<Files.FileStore>();
+        builder.Services.AddSingleton<Files.FileService>();
         builder.Services.AddSingleton<Alerts.AlertService>();
         builder.Services.AddSingleton(new Alerts.CentralThresholds(options));
         builder.Services.AddHostedService<Alerts.ThresholdsFileWatcher>();
