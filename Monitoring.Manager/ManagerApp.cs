@@ -12,7 +12,7 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager;
 
 /// <summary>Builds the manager: configuration, security, storage, the fleet and the v1 API.</summary>
-public static class ManagerApp
+public static partial class ManagerApp
 {
     /// <summary>What <c>--help</c> says the manager is.</summary>
     public const string Description =
@@ -180,17 +180,13 @@ public static class ManagerApp
             {
                 if (address.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !IsLoopback(address))
                 {
-                    logger.LogWarning(
-                        "Listening on {Address} over plain HTTP on a non-loopback address: tokens and metrics cross the network unencrypted. Use https:// unless a TLS proxy fronts the manager.",
-                        address);
+                    LogPlainHttp(logger, address);
                 }
             }
 
-            logger.LogInformation("Monitoring manager started on {Urls}; data in {DataDir}", string.Join(", ", bound), options.DataDirectory);
-            logger.LogInformation("Admin connection file: {AdminFile}", secrets.AdminConnectionPath);
-            logger.LogInformation(
-                "Enroll an agent with: Monitoring.Agent --manager {Url} --enrollment-token-file {TokenFile}{Pin}",
-                adminUrl, secrets.EnrollmentTokenPath, thumbprint is null ? "" : " --certificate-thumbprint " + thumbprint);
+            LogStarted(logger, string.Join(", ", bound), options.DataDirectory);
+            LogAdminFile(logger, secrets.AdminConnectionPath);
+            LogHowToEnroll(logger, adminUrl, secrets.EnrollmentTokenPath, thumbprint is null ? "" : " --certificate-thumbprint " + thumbprint);
         });
         return app;
     }
@@ -216,4 +212,16 @@ public static class ManagerApp
     /// <summary>Kestrel's "any address" forms (http://*:5000, http://+:5000) as a URL System.Uri can parse.</summary>
     private static string WithoutWildcard(string address) =>
         address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening on {Address} over plain HTTP on a non-loopback address: tokens and metrics cross the network unencrypted. Use https:// unless a TLS proxy fronts the manager.")]
+    private static partial void LogPlainHttp(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitoring manager started on {Urls}; data in {DataDir}")]
+    private static partial void LogStarted(ILogger logger, string urls, string dataDir);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Admin connection file: {AdminFile}")]
+    private static partial void LogAdminFile(ILogger logger, string adminFile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enroll an agent with: Monitoring.Agent --manager {Url} --enrollment-token-file {TokenFile}{Pin}")]
+    private static partial void LogHowToEnroll(ILogger logger, string url, string tokenFile, string pin);
 }

@@ -8,7 +8,7 @@ namespace Monitoring.Manager.Alerts;
 /// Records alert transitions (from agents and the manager's own offline alerts): marks those an active silence
 /// covers, stores each once, and logs it on the console.
 /// </summary>
-internal sealed class AlertService(IAlertStore store, TimeProvider time, ILogger<AlertService> logger)
+internal sealed partial class AlertService(IAlertStore store, TimeProvider time, ILogger<AlertService> logger)
 {
     private volatile IReadOnlyList<Silence> _silences = [];
 
@@ -20,8 +20,7 @@ internal sealed class AlertService(IAlertStore store, TimeProvider time, ILogger
     {
         await store.InsertSilenceAsync(silence, ct);
         await LoadAsync(ct);
-        logger.LogInformation("Silence {Id} until {Until:u} for agents {Agent}, rules {Rule} by {By}: {Reason}",
-            silence.Id, silence.Until, silence.Agent ?? "*", silence.Rule ?? "*", silence.CreatedBy, silence.Reason);
+        LogSilenced(logger, silence.Id, silence.Until, silence.Agent ?? "*", silence.Rule ?? "*", silence.CreatedBy, silence.Reason);
         return silence;
     }
 
@@ -57,4 +56,7 @@ internal sealed class AlertService(IAlertStore store, TimeProvider time, ILogger
 
         return stored;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silence {Id} until {Until:u} for agents {Agent}, rules {Rule} by {By}: {Reason}")]
+    private static partial void LogSilenced(ILogger logger, string id, DateTimeOffset until, string agent, string rule, string? by, string? reason);
 }

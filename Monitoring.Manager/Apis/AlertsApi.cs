@@ -9,7 +9,7 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager.Apis;
 
 /// <summary>Alerts: transitions posted by agents, the list admins read, acknowledgements, silences and central rules.</summary>
-internal static class AlertsApi
+internal static partial class AlertsApi
 {
     public const int MaxBatch = 1000;
 
@@ -154,7 +154,7 @@ internal static class AlertsApi
         try
         {
             var document = thresholds.Replace(yaml);
-            loggers.CreateLogger("Monitoring.Manager.Alerts").LogInformation("Central threshold rules replaced (version {Version})", document.Version);
+            LogRulesReplaced(loggers.CreateLogger("Monitoring.Manager.Alerts"), document.Version);
             return TypedResults.Ok(document);
         }
         catch (ConfigurationException ex)
@@ -166,4 +166,7 @@ internal static class AlertsApi
             return problem;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Central threshold rules replaced (version {Version})")]
+    private static partial void LogRulesReplaced(ILogger logger, string? version);
 }

@@ -10,7 +10,7 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager.Apis;
 
 /// <summary>Commands: admins queue them and read the audit trail; agents long-poll for them and post results.</summary>
-internal static class CommandsApi
+internal static partial class CommandsApi
 {
     public const int DefaultTimeoutSeconds = 30;
     public const int MaxTimeoutSeconds = 3600;
@@ -113,8 +113,7 @@ internal static class CommandsApi
         };
         var outcome = broker.Outcome(record.Id);
         await store.InsertCommandAsync(record, ct, visible: () => broker.NotifyWork(id));
-        loggers.CreateLogger("Monitoring.Manager.Commands").LogInformation(
-            "Command {CommandId} ({Name}) for agent {AgentId} queued by {RequestedBy}", record.Id, record.Name, id, record.RequestedBy);
+        LogQueued(loggers.CreateLogger("Monitoring.Manager.Commands"), record.Id, record.Name, id, record.RequestedBy);
 
         var location = ApiRoutes.ForCommand(record.Id);
         if (request.Wait == false)
@@ -308,12 +307,18 @@ internal static class CommandsApi
 
         broker.Completed(completed);
         var elapsed = (completed.CompletedAt - (completed.DeliveredAt ?? completed.CreatedAt))?.TotalMilliseconds;
-        loggers.CreateLogger("Monitoring.Manager.Commands").LogInformation(
-            "Command {CommandId} ({Name}) on agent {AgentId} {Status} in {Ms:0} ms{Error}",
+        LogFinished(
+            loggers.CreateLogger("Monitoring.Manager.Commands"),
             commandId, completed.Name, id, CommandStatuses.ToWire(completed.Status), elapsed, completed.Error is null ? "" : ": " + completed.Error);
         return TypedResults.Ok(completed);
     }
 
     private static ProblemHttpResult CommandNotFound(string commandId) =>
         Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.CommandNotFound, $"No command '{commandId}'. List an agent's commands with GET {ApiRoutes.AgentCommands}.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} ({Name}) for agent {AgentId} queued by {RequestedBy}")]
+    private static partial void LogQueued(ILogger logger, string commandId, string name, string agentId, string? requestedBy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId} ({Name}) on agent {AgentId} {Status} in {Ms:0} ms{Error}")]
+    private static partial void LogFinished(ILogger logger, string commandId, string name, string agentId, string status, double? ms, string error);
 }

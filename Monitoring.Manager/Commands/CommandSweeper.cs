@@ -3,7 +3,7 @@ using Monitoring.Manager.Storage;
 namespace Monitoring.Manager.Commands;
 
 /// <summary>Once a second, expires undelivered commands past their time-to-live and times out unanswered ones.</summary>
-internal sealed class CommandSweeper(ICommandStore store, CommandBroker broker, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
+internal sealed partial class CommandSweeper(ICommandStore store, CommandBroker broker, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
 {
     /// <summary>Time allowed beyond a command's timeout for its result to travel back.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
@@ -15,10 +15,12 @@ internal sealed class CommandSweeper(ICommandStore store, CommandBroker broker, 
         {
             foreach (var command in await store.ExpireCommandsAsync(time.GetUtcNow(), Grace, stoppingToken))
             {
-                logger.LogWarning("Command {CommandId} ({Name}) for agent {AgentId} {Status}: {Error}",
-                    command.Id, command.Name, command.AgentId, CommandStatuses.ToWire(command.Status), command.Error);
+                LogExpired(logger, command.Id, command.Name, command.AgentId, CommandStatuses.ToWire(command.Status), command.Error);
                 broker.Completed(command);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} ({Name}) for agent {AgentId} {Status}: {Error}")]
+    private static partial void LogExpired(ILogger logger, string commandId, string name, string agentId, string status, string? error);
 }

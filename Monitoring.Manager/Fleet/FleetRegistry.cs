@@ -9,7 +9,7 @@ namespace Monitoring.Manager.Fleet;
 /// The fleet in memory: every agent with its token hash, last contact and latest snapshot, so listing agents and
 /// authenticating them never touch the database.
 /// </summary>
-internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, ILogger<FleetRegistry> logger)
+internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions options, ILogger<FleetRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, Entry> _agents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _byTokenHash = new(StringComparer.Ordinal);
@@ -121,9 +121,7 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
                 if (entry.Logged == AgentState.Online && state == AgentState.Offline)
                 {
                     entry.Logged = AgentState.Offline;
-                    logger.LogWarning(
-                        "Agent {AgentId} is offline: no report since {LastSeen:u} ({Missed} intervals of {Interval}s missed)",
-                        entry.Agent.Id, entry.Agent.LastSeen, options.OfflineAfterMissedIntervals, entry.Agent.IntervalSeconds);
+                    LogOffline(logger, entry.Agent.Id, entry.Agent.LastSeen, options.OfflineAfterMissedIntervals, entry.Agent.IntervalSeconds);
                 }
 
                 if (state == AgentState.Offline && !entry.OfflineAlertOpen && now >= alertsFrom)
@@ -175,7 +173,7 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
             if (entry.Logged == AgentState.Offline && StateOf(entry.Agent) == AgentState.Online)
             {
                 entry.Logged = AgentState.Online;
-                logger.LogInformation("Agent {AgentId} is online again", entry.Agent.Id);
+                LogOnline(logger, entry.Agent.Id);
             }
         }
     }
@@ -217,4 +215,10 @@ internal sealed class FleetRegistry(TimeProvider time, ManagerOptions options, I
             };
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {AgentId} is offline: no report since {LastSeen:u} ({Missed} intervals of {Interval}s missed)")]
+    private static partial void LogOffline(ILogger logger, string agentId, DateTimeOffset? lastSeen, int missed, double interval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} is online again")]
+    private static partial void LogOnline(ILogger logger, string agentId);
 }
