@@ -17,7 +17,12 @@ command -v nginx >/dev/null || missing+=(nginx-light)
 [ ${#missing[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
 
 dotnet build Monitoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-[[ " ${which[*]} " == *" agent "* ]] && eng/publish-agent.sh >/dev/null
+if [[ " ${which[*]} " == *" agent "* ]]; then
+    eng/publish-agent.sh >/dev/null
+    # The agent footprint's floor: a program that only posts over HTTPS, JIT and NativeAOT (bench/HttpsFloor).
+    dotnet build bench/HttpsFloor -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+    dotnet publish bench/HttpsFloor -c Release -r linux-x64 -o artifacts/floor/linux-x64 -nologo -v quiet -clp:ErrorsOnly -p:StripSymbols=true >/dev/null
+fi
 bench="dotnet tests/Monitoring.Benchmarks/bin/Release/net10.0/Monitoring.Benchmarks.dll"
 load="dotnet tests/Monitoring.LoadTest/bin/Release/net10.0/Monitoring.LoadTest.dll"
 out=$(mktemp -d)

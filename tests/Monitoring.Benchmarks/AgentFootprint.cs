@@ -7,8 +7,10 @@ namespace Monitoring.Benchmarks;
 
 /// <summary>
 /// What an agent costs its machine: CPU (share of one core) and RSS of the JIT agent and the NativeAOT agent, each
-/// reporting every second to a real manager, beside Debian's prometheus-node-exporter scraped every second, all three
-/// running at once; measured over a window after a warm-up, each run with fresh processes.
+/// reporting every second to a real manager, beside Debian's prometheus-node-exporter scraped every second and the
+/// floor (bench/HttpsFloor: a program that only POSTs a small JSON body to the manager over HTTPS every second, built
+/// with the agent's settings, JIT and NativeAOT), all running at once; measured over a window after a warm-up, each run
+/// with fresh processes.
 /// </summary>
 internal static class AgentFootprint
 {
@@ -20,15 +22,22 @@ internal static class AgentFootprint
             throw new FileNotFoundException("Run eng/publish-agent.sh first: the NativeAOT agent is missing.", native);
         }
 
+        var floorNative = Path.Combine(ServerProcess.RepoRoot, "artifacts", "floor", "linux-x64", "HttpsFloor");
+        var floorJit = Path.Combine(ServerProcess.RepoRoot, "bench", "HttpsFloor", "bin", "Release", "net10.0", "HttpsFloor.dll");
+        if (!File.Exists(floorNative) || !File.Exists(floorJit))
+        {
+            throw new FileNotFoundException("Run bench/run.sh agent: it builds and publishes bench/HttpsFloor, the floor this benchmark compares with.", floorNative);
+        }
+
         var rows = new List<Dictionary<string, (double Cpu, double RssMiB, double AnonMiB)>>();
         for (var run = 0; run < runs; run++)
         {
-            rows.Add(await RunOnceAsync(native, seconds, warmup));
+            rows.Add(await RunOnceAsync(native, floorJit, floorNative, seconds, warmup));
         }
 
-        Console.WriteLine($"{runs} runs; in each, the three run at once for {warmup} s of warm-up and {seconds} s measured (CPU from /proc/PID/stat, RSS and its anonymous part from /proc/PID/status at the end); the agents report every 1 s over HTTPS to a manager on loopback, node_exporter is scraped every 1 s.");
+        Console.WriteLine($"{runs} runs; in each, the three run at once for {warmup} s of warm-up and {seconds} s measured (CPU from /proc/PID/stat, RSS and its anonymous part from /proc/PID/status at the end); the agents report every 1 s over HTTPS to a manager on loopback, node_exporter is scraped every 1 s, and the HTTPS floors post every 1 s to the same manager.");
         MarkdownTable.Header();
-        foreach (var name in new[] { "node_exporter", "agent (JIT)", "agent (NativeAOT)" })
+        foreach (var name in new[] { "node_exporter", "HTTPS floor (JIT)", "agent (JIT)", "HTTPS floor (NativeAOT)", "agent (NativeAOT)" })
         {
             MarkdownTable.Row($"{name} CPU, % of one core", rows.Select(r => r[name].Cpu), "0.00");
             MarkdownTable.Row($"{name} RSS MiB", rows.Select(r => r[name].RssMiB), "0.0");
@@ -37,9 +46,12 @@ internal static class AgentFootprint
 
         MarkdownTable.Row("agent (JIT) CPU / node_exporter", rows.Select(r => r["agent (JIT)"].Cpu / r["node_exporter"].Cpu), "0.00");
         MarkdownTable.Row("agent (NativeAOT) CPU / node_exporter", rows.Select(r => r["agent (NativeAOT)"].Cpu / r["node_exporter"].Cpu), "0.00");
+        MarkdownTable.Row("agent (JIT) RSS / its floor", rows.Select(r => r["agent (JIT)"].RssMiB / r["HTTPS floor (JIT)"].RssMiB), "0.00");
+        MarkdownTable.Row("agent (NativeAOT) RSS / its floor", rows.Select(r => r["agent (NativeAOT)"].RssMiB / r["HTTPS floor (NativeAOT)"].RssMiB), "0.00");
     }
 
-    private static async Task<Dictionary<string, (double Cpu, double RssMiB, double AnonMiB)>> RunOnceAsync(string native, int seconds, int warmup)
+    private static async Task<Dictionary<string, (double Cpu, double RssMiB, double AnonMiB)>> RunOnceAsync(
+        string native, string floorJit, string floorNative, int seconds, int warmup)
     {
         var root = Directory.CreateTempSubdirectory("monitoring-footprint-").FullName;
         var url = $"https://127.0.0.1:{TestNet.FreePort()}";
@@ -53,25 +65,30 @@ internal static class AgentFootprint
             "--certificate-thumbprint", admin.Options.CertificateThumbprint!, "--state-dir", Path.Combine(root, id), "--id", id, "--interval", "1s",
         ];
         using var jit = ServerProcess.Start("Monitoring.Agent", AgentArgs("jit"));
-        using var aot = Process.Start(new ProcessStartInfo(native, AgentArgs("aot")) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        aot.OutputDataReceived += (_, _) => { };
-        aot.ErrorDataReceived += (_, _) => { };
-        aot.BeginOutputReadLine();
-        aot.BeginErrorReadLine();
+        using var aot = Quiet(Process.Start(new ProcessStartInfo(native, AgentArgs("aot")) { RedirectStandardOutput = true, RedirectStandardError = true })!);
+        // The floors post to the health endpoint, which answers 405 to a POST: a full request and answer over TLS.
+        string[] floorArgs = [url + Monitoring.Protocol.ApiRoutes.Health, admin.Options.CertificateThumbprint!];
+        using var floorJitProcess = Quiet(Process.Start(new ProcessStartInfo("dotnet", [floorJit, .. floorArgs]) { RedirectStandardOutput = true, RedirectStandardError = true })!);
+        using var floorAotProcess = Quiet(Process.Start(new ProcessStartInfo(floorNative, floorArgs) { RedirectStandardOutput = true, RedirectStandardError = true })!);
         var exporterPort = TestNet.FreePort();
-        using var exporter = Process.Start(new ProcessStartInfo("prometheus-node-exporter", [$"--web.listen-address=127.0.0.1:{exporterPort}"])
+        using var exporter = Quiet(Process.Start(new ProcessStartInfo("prometheus-node-exporter", [$"--web.listen-address=127.0.0.1:{exporterPort}"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
-        })!;
-        exporter.ErrorDataReceived += (_, _) => { };
-        exporter.BeginErrorReadLine();
+        })!);
         using var stop = new CancellationTokenSource();
         var scraper = ScrapeAsync($"http://127.0.0.1:{exporterPort}/metrics", stop.Token);
         await TestNet.WaitUntilAsync(async () => (await admin.GetAgentsAsync()).Count(a => a.Id is "jit" or "aot") == 2, TimeSpan.FromSeconds(60), "both agents");
 
         await Task.Delay(TimeSpan.FromSeconds(warmup));
-        var pids = new Dictionary<string, int> { ["node_exporter"] = exporter.Id, ["agent (JIT)"] = jit.Id, ["agent (NativeAOT)"] = aot.Id };
+        var pids = new Dictionary<string, int>
+        {
+            ["node_exporter"] = exporter.Id,
+            ["agent (JIT)"] = jit.Id,
+            ["agent (NativeAOT)"] = aot.Id,
+            ["HTTPS floor (JIT)"] = floorJitProcess.Id,
+            ["HTTPS floor (NativeAOT)"] = floorAotProcess.Id,
+        };
         var before = pids.ToDictionary(p => p.Key, p => CpuTicks(p.Value));
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
@@ -84,10 +101,21 @@ internal static class AgentFootprint
         await scraper;
         exporter.Kill();
         aot.Kill();
+        floorJitProcess.Kill();
+        floorAotProcess.Kill();
         await jit.StopAsync(TimeSpan.FromSeconds(15));
         await manager.StopAsync(TimeSpan.FromSeconds(30));
         Directory.Delete(root, recursive: true);
         return result;
+    }
+
+    private static Process Quiet(Process process)
+    {
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static async Task ScrapeAsync(string url, CancellationToken ct)
