@@ -9,6 +9,9 @@ public sealed class AgentConnection : IDisposable
 {
     private readonly ApiTransport _transport;
 
+    /// <summary>The report's body buffer, kept from one report to the next.</summary>
+    private readonly ReusableJsonBody _reportBody = new();
+
     /// <summary>Creates a connection; <see cref="ManagerConnectionOptions.Token"/> is the agent token once enrolled.</summary>
     public AgentConnection(ManagerConnectionOptions options)
         : this(options, ApiTransport.BuildPipeline(options ?? throw new ArgumentNullException(nameof(options))))
@@ -49,16 +52,29 @@ public sealed class AgentConnection : IDisposable
             cancellationToken);
 
     /// <summary>Posts snapshots; the answer comes once they are durable. Replayed sequence numbers are ignored by the manager.</summary>
-    public Task<StatusAck> ReportAsync(string agentId, IReadOnlyList<MetricSnapshot> snapshots, CancellationToken cancellationToken = default)
+    public async Task<StatusAck> ReportAsync(string agentId, IReadOnlyList<MetricSnapshot> snapshots, CancellationToken cancellationToken = default)
     {
         var batch = snapshots as List<MetricSnapshot> ?? [.. snapshots];
-        return _transport.SendAsync(
-            HttpMethod.Post,
-            ApiRoutes.ForAgentStatus(agentId),
-            () => ApiTransport.Json(batch, MonitoringJsonContext.Default.ListMetricSnapshot),
-            MonitoringJsonContext.Default.StatusAck,
-            null,
-            cancellationToken);
+        var reuse = _reportBody.TryAcquire();
+        try
+        {
+            return await _transport.SendAsync(
+                HttpMethod.Post,
+                ApiRoutes.ForAgentStatus(agentId),
+                () => reuse
+                    ? _reportBody.Content(batch, MonitoringJsonContext.Default.ListMetricSnapshot)
+                    : ApiTransport.Json(batch, MonitoringJsonContext.Default.ListMetricSnapshot),
+                MonitoringJsonContext.Default.StatusAck,
+                null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (reuse)
+            {
+                _reportBody.Release();
+            }
+        }
     }
 
     /// <summary>Posts alert transitions.</summary>
