@@ -46,6 +46,12 @@ internal static partial class AgentProcess
             LogCannotRun(logger, ex.Message);
             return 1;
         }
+        catch (IOException ex)
+        {
+            // The state directory could not be made or read (a file in its place, a read-only or full disk).
+            LogCannotRun(logger, $"{ex.Message.TrimEnd('.')}. Check that the state directory {Path.GetFullPath(options.StateDirectory)} is a folder this user can write, or choose another with --state-dir.");
+            return 1;
+        }
         finally
         {
             systemd.Notify("STOPPING=1");

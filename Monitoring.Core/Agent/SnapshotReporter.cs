@@ -33,8 +33,8 @@ internal sealed partial class SnapshotReporter
     /// <summary>The snapshot collected this tick and not sent yet: in memory only until its send fails.</summary>
     private MetricSnapshot? _fresh;
 
-    /// <summary>The manager asked to wait (Retry-After): no report is sent before this timestamp; snapshots keep spooling.</summary>
-    private long _notBefore;
+    /// <summary>The manager asked to wait (Retry-After): no report is sent before this time; snapshots keep spooling.</summary>
+    private DateTimeOffset _notBefore;
 
     public SnapshotReporter(
         AgentRuntimeOptions options,
@@ -139,7 +139,7 @@ internal sealed partial class SnapshotReporter
     /// <summary>Sends the fresh snapshot, or the spool oldest first, until everything is acknowledged or a send fails.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
-        if (_options.TimeProvider.GetTimestamp() < _notBefore)
+        if (_options.TimeProvider.GetUtcNow() < _notBefore)
         {
             SpoolFresh();
             return;
@@ -201,8 +201,7 @@ internal sealed partial class SnapshotReporter
                 SpoolFresh();
                 if (ex.RetryAfter is { } wait)
                 {
-                    var time = _options.TimeProvider;
-                    _notBefore = time.GetTimestamp() + (long)((wait < MaxRetryAfter ? wait : MaxRetryAfter).TotalSeconds * time.TimestampFrequency);
+                    _notBefore = _options.TimeProvider.GetUtcNow() + (wait < MaxRetryAfter ? wait : MaxRetryAfter);
                 }
 
                 _health.Failed($"{ex.Message} ({_spool.Count} snapshot(s) spooled, replayed when the manager is back)");

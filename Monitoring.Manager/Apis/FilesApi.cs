@@ -88,11 +88,11 @@ internal static class FilesApi
     internal static async Task<Results<Ok<FileRecord>, ProblemHttpResult>> PutContentAsync(
         string fileId, HttpContext http, ClaimsPrincipal user, FileService files, CancellationToken ct)
     {
-        var range = ContentRangeHeaderValue.TryParse(http.Request.Headers.ContentRange.ToString(), out var parsed)
-            && parsed.Unit == "bytes" && parsed is { From: { } from, To: { } to, Length: { } length }
-            ? (from, to, length)
-            : (-1L, -1L, -1L);
-        var checkedChunk = await files.CheckChunkAsync(fileId, user, range.Item1, range.Item2, range.Item3, ct);
+        var (from, to, length) = ContentRangeHeaderValue.TryParse(http.Request.Headers.ContentRange.ToString(), out var parsed)
+            && parsed.Unit == "bytes" && parsed is { From: { } f, To: { } t, Length: { } l }
+            ? (f, t, l)
+            : (-1L, -1L, -1L); // A missing or malformed header: the service answers what to send instead.
+        var checkedChunk = await files.CheckChunkAsync(fileId, user, from, to, length, ct);
         if (checkedChunk is { Problem: { } refused })
         {
             return Problem(refused);
@@ -106,10 +106,10 @@ internal static class FilesApi
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = range.Item2 - range.Item1 + 1;
+            limit.MaxRequestBodySize = to - from + 1;
         }
 
-        var outcome = await files.ReceiveChunkAsync(record, range.Item1, range.Item2, http.Request.Body, ct);
+        var outcome = await files.ReceiveChunkAsync(record, from, to, http.Request.Body, ct);
         return outcome.Problem is { } problem ? Problem(problem) : TypedResults.Ok(outcome.Record!);
     }
 
