@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Monitoring.Internal;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 
@@ -42,33 +43,19 @@ internal static class OnceCommand
             o.WriteLine(string.Format(c, "load       {0:0.00} {1:0.00} {2:0.00}", load.OneMinute, load.FiveMinutes, load.FifteenMinutes));
         }
 
-        o.WriteLine(string.Format(c, "memory     {0,6:0.0} %  {1} used of {2}, {3} available", s.Memory.Percent, Bytes(s.Memory.UsedBytes), Bytes(s.Memory.TotalBytes), Bytes(s.Memory.AvailableBytes)));
-        o.WriteLine(string.Format(c, "swap       {0,6:0.0} %  {1} used of {2}", s.Swap.Percent, Bytes(s.Swap.UsedBytes), Bytes(s.Swap.TotalBytes)));
+        o.WriteLine(string.Format(c, "memory     {0,6:0.0} %  {1} used of {2}, {3} available", s.Memory.Percent, ByteSize.Format(s.Memory.UsedBytes), ByteSize.Format(s.Memory.TotalBytes), ByteSize.Format(s.Memory.AvailableBytes)));
+        o.WriteLine(string.Format(c, "swap       {0,6:0.0} %  {1} used of {2}", s.Swap.Percent, ByteSize.Format(s.Swap.UsedBytes), ByteSize.Format(s.Swap.TotalBytes)));
         foreach (var d in s.Disks)
         {
-            o.WriteLine(string.Format(c, "disk       {0,6:0.0} %  {1} used of {2}  {3} ({4}, {5})", d.Percent, Bytes(d.UsedBytes), Bytes(d.TotalBytes), d.Mount, d.Device, d.FileSystem));
+            o.WriteLine(string.Format(c, "disk       {0,6:0.0} %  {1} used of {2}  {3} ({4}, {5})", d.Percent, ByteSize.Format(d.UsedBytes), ByteSize.Format(d.TotalBytes), d.Mount, d.Device, d.FileSystem));
         }
 
         foreach (var n in s.Network)
         {
-            o.WriteLine(string.Format(c, "network    {0}  rx {1}/s  tx {2}/s  errors {3}/{4}", n.Name, Bytes((long)n.RxBytesPerSec), Bytes((long)n.TxBytesPerSec), n.RxErrors, n.TxErrors));
+            o.WriteLine(string.Format(c, "network    {0}  rx {1}/s  tx {2}/s  errors {3}/{4}", n.Name, ByteSize.Format((long)n.RxBytesPerSec), ByteSize.Format((long)n.TxBytesPerSec), n.RxErrors, n.TxErrors));
         }
 
         o.WriteLine(string.Format(c, "uptime     {0}  (boot {1:O})", TimeSpan.FromSeconds(Math.Floor(s.UptimeSeconds)), s.BootTime));
         o.WriteLine(string.Format(c, "processes  {0}", s.Processes.Count));
-    }
-
-    private static string Bytes(long value)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-        double v = value;
-        var i = 0;
-        while (Math.Abs(v) >= 1024 && i < units.Length - 1)
-        {
-            v /= 1024;
-            i++;
-        }
-
-        return v.ToString(i == 0 ? "0" : "0.0", CultureInfo.InvariantCulture) + " " + units[i];
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Monitoring.Files;
+using Monitoring.Internal;
 
 namespace Monitoring.PowerShell;
 
@@ -10,7 +11,7 @@ internal sealed class TransferProgressBridge(int activityId, string activity, Ac
     {
         var record = new ProgressRecord(activityId, activity, value.Completed
             ? "Done"
-            : $"{Size(value.BytesTransferred)} of {Size(value.TotalBytes)} at {Size((long)value.BytesPerSecond)}/s")
+            : $"{ByteSize.Format(value.BytesTransferred)} of {ByteSize.Format(value.TotalBytes)} at {ByteSize.Format((long)value.BytesPerSecond)}/s")
         {
             PercentComplete = (int)Math.Min(100, value.Percent),
             RecordType = value.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
@@ -25,10 +26,4 @@ internal sealed class TransferProgressBridge(int activityId, string activity, Ac
 
     public void Start(string status) =>
         onPipeline(() => write(new ProgressRecord(activityId, activity, status)));
-
-    private static string Size(long bytes) =>
-        bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.0} GiB"
-        : bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.0} MiB"
-        : bytes >= 1 << 10 ? $"{bytes / 1024.0:0.0} KiB"
-        : $"{bytes} B";
 }
