@@ -47,6 +47,10 @@ public static partial class ManagerApp
         builder.Logging.AddConsole(o => o.FormatterName = Logging.EscapingConsoleFormatter.FormatterName)
             .AddConsoleFormatter<Logging.EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Off altogether (it logs only request starts and ends, below Warning): while it is enabled at any level,
+        // hosting gives every request an Activity and a log scope, which ten thousand agents' long-polls hold for
+        // their whole wait. Errors are logged by the exception handler's own category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // Data protection is pulled in by authentication but protects nothing here: bearer tokens are not cookies.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         // One line per rejected token would let a flood of bad requests flood the log: AuthFailureLog summarises them.

@@ -47,8 +47,8 @@ for b in "${which[@]}"; do
             agents=${FLEET_AGENTS:-10000}; duration=${FLEET_DURATION:-120}; runs=${FLEET_RUNS:-3}
             cmd="$load --agents $agents --interval 10 --duration $duration --commands-per-second 5 --markdown"
             {
-                echo "| agents | interval | duration | reports/s | ingest p50 ms | ingest p99 ms | commands | delivery p50 ms | delivery p99 ms | lost | duplicated | errors | manager peak RSS MiB |"
-                echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+                echo "| agents | interval | duration | reports/s | ingest p50 ms | ingest p99 ms | ingest p99 ms, generator not paused | commands | delivery p50 ms | delivery p99 ms | delivery p99 ms, generator not paused | lost | duplicated | errors | manager peak RSS MiB |"
+                echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
                 for _ in $(seq 1 "$runs"); do $cmd; done
             } > "$out/raw"
             section fleet "$cmd   # run $runs times" "$out/raw" ;;

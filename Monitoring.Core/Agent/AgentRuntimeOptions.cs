@@ -59,8 +59,8 @@ public sealed class AgentRuntimeOptions
     public int MaxConcurrentCommands { get; set; } = 4;
 
     /// <summary>How long one long-poll for commands waits before it is renewed.</summary>
-    /// <value>Defaults to 25 seconds.</value>
-    public TimeSpan CommandPollWait { get; set; } = TimeSpan.FromSeconds(25);
+    /// <value>Defaults to 50 seconds (<see cref="Protocol.ApiRoutes.DefaultPollWaitSeconds"/>).</value>
+    public TimeSpan CommandPollWait { get; set; } = TimeSpan.FromSeconds(Protocol.ApiRoutes.DefaultPollWaitSeconds);
 
     /// <summary>The agent's version as reported to the manager.</summary>
     public string AgentVersion { get; set; } = Protocol.ApiVersion.SdkVersion;
@@ -96,9 +96,9 @@ public sealed class AgentRuntimeOptions
             throw new ArgumentException("SpoolCapacity, BatchSize and MaxConcurrentCommands must be at least 1.");
         }
 
-        if (CommandPollWait < TimeSpan.FromSeconds(1) || CommandPollWait > TimeSpan.FromSeconds(60))
+        if (CommandPollWait < TimeSpan.FromSeconds(1) || CommandPollWait > TimeSpan.FromSeconds(Protocol.ApiRoutes.MaxPollWaitSeconds))
         {
-            throw new ArgumentException($"CommandPollWait {CommandPollWait} is out of range: use 1 to 60 seconds.", nameof(CommandPollWait));
+            throw new ArgumentException($"CommandPollWait {CommandPollWait} is out of range: use 1 to {Protocol.ApiRoutes.MaxPollWaitSeconds} seconds.", nameof(CommandPollWait));
         }
 
         if (string.IsNullOrWhiteSpace(StateDirectory))

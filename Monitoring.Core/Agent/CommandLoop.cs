@@ -27,6 +27,16 @@ internal sealed partial class CommandLoop
         _logger = logger;
     }
 
+    /// <summary>
+    /// The configured wait less up to a fifth, at random: agents that started polling together (after a manager
+    /// restart, or a fleet started at once) drift apart instead of renewing their polls in the same second for ever.
+    /// </summary>
+    private TimeSpan JitteredPollWait()
+    {
+        var wait = TimeSpan.FromTicks((long)(_pollWait.Ticks * (0.8 + (0.2 * _jitter.NextDouble()))));
+        return wait < TimeSpan.FromSeconds(1) ? _pollWait : wait;
+    }
+
     /// <summary>Polls until <paramref name="ct"/> is cancelled, then waits for the commands still running.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -40,7 +50,7 @@ internal sealed partial class CommandLoop
                 TimeSpan? retryAfter;
                 try
                 {
-                    await _runner.PollOnceAsync(_pollWait, ct).ConfigureAwait(false);
+                    await _runner.PollOnceAsync(JitteredPollWait(), ct).ConfigureAwait(false);
                     backoff = TimeSpan.FromSeconds(1);
                     lastError = null;
                     continue;

@@ -66,6 +66,15 @@ public static class ApiRoutes
     /// <summary>GET (agents): long-poll for the next command. Query: <c>wait</c> seconds, <c>running</c> ids.</summary>
     public const string NextCommand = Prefix + "/agents/{id}/commands/next";
 
+    /// <summary>
+    /// How long a long-poll waits when it names no <c>wait</c>, and the agent's default: under the 60 s idle limit
+    /// of common proxies and load balancers, and long enough that renewing ten thousand agents' polls stays cheap.
+    /// </summary>
+    public const int DefaultPollWaitSeconds = 50;
+
+    /// <summary>The longest <c>wait</c> a long-poll may ask for.</summary>
+    public const int MaxPollWaitSeconds = 60;
+
     /// <summary>POST (agents): the result of a command. Template parameters: <c>id</c>, <c>commandId</c>.</summary>
     public const string CommandResult = Prefix + "/agents/{id}/commands/{commandId}/result";
 

@@ -16,7 +16,6 @@ internal static partial class CommandsApi
     public const int MaxTimeoutSeconds = 3600;
     public const int DefaultTtlSeconds = 900;
     public const int MaxTtlSeconds = 7 * 24 * 3600;
-    public const int MaxPollSeconds = 60;
 
     /// <summary>What an agent that advertised no commands (an older SDK) is taken to have.</summary>
     private static readonly IReadOnlyList<CommandDefinition> BuiltInDefinitions =
@@ -204,15 +203,15 @@ internal static partial class CommandsApi
             return Problems.AgentMismatch(user.Who(), id);
         }
 
-        if (wait is < 0 or > MaxPollSeconds)
+        if (wait is < 0 or > ApiRoutes.MaxPollWaitSeconds)
         {
-            return Problems.BadRequest($"wait must be from 0 to {MaxPollSeconds} seconds; got {wait}.");
+            return Problems.BadRequest($"wait must be from 0 to {ApiRoutes.MaxPollWaitSeconds} seconds; got {wait}.");
         }
 
         var skip = string.IsNullOrEmpty(running)
             ? (IReadOnlyCollection<string>)[]
             : running.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(1000).ToHashSet(StringComparer.Ordinal);
-        var deadline = time.GetUtcNow().AddSeconds(wait ?? 25);
+        var deadline = time.GetUtcNow().AddSeconds(wait ?? ApiRoutes.DefaultPollWaitSeconds);
         var poll = broker.BeginPoll(id);
         // The poll ends when the request does, when a newer poll of the agent replaces it, or when the manager stops
         // (the agent polls the restarted manager; a stop never waits for a poll's 25 s).

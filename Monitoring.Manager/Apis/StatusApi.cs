@@ -59,14 +59,15 @@ internal static class StatusApi
 
         var snapshots = parsed.Snapshots!;
         // Serialized here, on the request's thread, so the single writer only binds bytes.
-        var json = new ReadOnlyMemory<byte>[snapshots.Count];
+        var json = new byte[snapshots.Count][];
         for (var i = 0; i < json.Length; i++)
         {
             json[i] = JsonSerializer.SerializeToUtf8Bytes(snapshots[i], MonitoringJsonContext.Default.MetricSnapshot);
         }
 
-        var result = await store.AppendSnapshotsAsync(id, snapshots, json, time.GetUtcNow(), http.Connection.RemoteIpAddress?.ToString(), ct);
-        fleet.Reported(id, snapshots, result.LastSeq, http.Connection.RemoteIpAddress?.ToString());
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var result = await store.AppendSnapshotsAsync(id, snapshots, json, time.GetUtcNow(), address, ct);
+        fleet.Reported(id, snapshots, json, result.LastSeq, address);
         return TypedResults.Ok(new StatusAck
         {
             Accepted = result.Accepted,

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using System.Text.Json;
 using System.Collections.Concurrent;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
@@ -17,31 +19,99 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
     /// <summary>The rule name of the alert the manager raises for an agent that stopped reporting.</summary>
     public const string OfflineRule = "agent-offline";
 
+    /// <summary>
+    /// One agent. A report changes fields in place and copies the newest snapshot's JSON into a buffer the entry
+    /// keeps: ten thousand agents' snapshots allocated anew and held for an interval each were most of what every
+    /// garbage collection had to copy (see docs/benchmarks.md, "Fleet").
+    /// </summary>
     private sealed class Entry(StoredAgent agent)
     {
         public StoredAgent Agent = agent;
-        public MetricSnapshot? Latest;
+        public DateTimeOffset? LastSeen = agent.LastSeen;
+        public long LastSeq = agent.LastSeq;
+        public long LatestSeq;
+        public long Dropped;
         public AgentState Logged = AgentState.Online;
         public bool OfflineAlertOpen;
         public readonly Lock Gate = new();
+
+        /// <summary>The principal built for <see cref="PrincipalFor"/>, reused by every request while the agent's record is that one.</summary>
+        public (StoredAgent For, ClaimsPrincipal Principal)? Principal;
+        private byte[]? _latest;
+        private int _latestLength;
+        private MetricSnapshot? _parsed;
+
+        public bool HasLatest => _latest is not null;
+
+        public void SetLatest(MetricSnapshot? snapshot, ReadOnlySpan<byte> json)
+        {
+            if (snapshot is null)
+            {
+                return;
+            }
+
+            if (_latest is null || _latest.Length < json.Length)
+            {
+                // Room to grow, so a snapshot a little larger than the last does not allocate again.
+                _latest = new byte[json.Length + (json.Length / 4)];
+            }
+
+            json.CopyTo(_latest);
+            _latestLength = json.Length;
+            LatestSeq = snapshot.Seq;
+            Dropped = snapshot.DroppedSnapshots ?? 0;
+            _parsed = null;
+        }
+
+        /// <summary>The newest snapshot, parsed on first use after each report (listing reads it, reporting does not).</summary>
+        public MetricSnapshot? Latest() =>
+            _parsed ??= _latest is null ? null : JsonSerializer.Deserialize(_latest.AsSpan(0, _latestLength), MonitoringJsonContext.Default.MetricSnapshot);
     }
 
     public void Load(IEnumerable<(StoredAgent Agent, MetricSnapshot? Latest)> agents, IReadOnlySet<string> openOfflineAlerts)
     {
         foreach (var (agent, latest) in agents)
         {
-            var entry = new Entry(agent) { Latest = latest, OfflineAlertOpen = openOfflineAlerts.Contains(agent.Id) };
-            entry.Logged = StateOf(agent);
+            var entry = new Entry(agent) { OfflineAlertOpen = openOfflineAlerts.Contains(agent.Id) };
+            if (latest is not null)
+            {
+                entry.SetLatest(latest, JsonSerializer.SerializeToUtf8Bytes(latest, MonitoringJsonContext.Default.MetricSnapshot));
+            }
+            entry.Logged = StateOf(entry);
             _agents[agent.Id] = entry;
             _byTokenHash[agent.TokenHash] = agent.Id;
         }
     }
 
-    /// <summary>The agent holding this token, unless an admin reset it (its token is revoked then).</summary>
-    public StoredAgent? FindByTokenHash(string hash) =>
-        _byTokenHash.TryGetValue(hash, out var id) && _agents.TryGetValue(id, out var e) && e.Agent.TokenHash == hash && e.Agent.Enrollment != AgentEnrollment.Reset
-            ? e.Agent
-            : null;
+    /// <summary>
+    /// The principal of the agent holding this token, unless an admin reset it (its token is revoked then), built by
+    /// <paramref name="create"/> once per change of the agent's record and shared by its requests after that: a
+    /// long-poll holds its principal for the whole wait, and ten thousand agents renew theirs all the time.
+    /// </summary>
+    public ClaimsPrincipal? AgentPrincipal(string hash, Func<StoredAgent, ClaimsPrincipal> create)
+    {
+        if (!_byTokenHash.TryGetValue(hash, out var id) || !_agents.TryGetValue(id, out var e))
+        {
+            return null;
+        }
+
+        lock (e.Gate)
+        {
+            var agent = e.Agent;
+            if (agent.TokenHash != hash || agent.Enrollment == AgentEnrollment.Reset)
+            {
+                return null;
+            }
+
+            if (e.Principal is not { } cached || !ReferenceEquals(cached.For, agent))
+            {
+                cached = (agent, create(agent));
+                e.Principal = cached;
+            }
+
+            return cached.Principal;
+        }
+    }
 
     /// <summary>How many agents are enrolled (any state).</summary>
     public int Count => _agents.Count;
@@ -60,6 +130,12 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
             }
 
             entry.Agent = agent;
+            if (agent.LastSeen > entry.LastSeen || entry.LastSeen is null)
+            {
+                entry.LastSeen = agent.LastSeen;
+            }
+
+            entry.LastSeq = Math.Max(entry.LastSeq, agent.LastSeq);
             _byTokenHash[agent.TokenHash] = agent.Id;
         }
 
@@ -77,23 +153,39 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         return true;
     }
 
-    /// <summary>Records an accepted report: last contact, address, and the newest snapshot of the batch.</summary>
-    public void Reported(string id, IReadOnlyList<MetricSnapshot> snapshots, long lastSeq, string? address)
+    /// <summary>
+    /// Records an accepted report: last contact, address, and the newest snapshot of the batch, given with its JSON
+    /// (<paramref name="json"/>[i] is <paramref name="snapshots"/>[i] serialized).
+    /// </summary>
+    public void Reported(string id, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]> json, long lastSeq, string? address)
     {
         if (!_agents.TryGetValue(id, out var entry))
         {
             return;
         }
 
+        var newest = -1;
+        for (var i = 0; i < snapshots.Count; i++)
+        {
+            if (newest < 0 || snapshots[i].Seq > snapshots[newest].Seq)
+            {
+                newest = i;
+            }
+        }
+
         lock (entry.Gate)
         {
-            var newest = snapshots.Count == 0 ? null : snapshots.MaxBy(s => s.Seq);
-            if (newest is not null && (entry.Latest is null || newest.Seq > entry.Latest.Seq))
+            if (newest >= 0 && (!entry.HasLatest || snapshots[newest].Seq > entry.LatestSeq))
             {
-                entry.Latest = newest;
+                entry.SetLatest(snapshots[newest], json[newest]);
             }
 
-            entry.Agent = entry.Agent with { LastSeen = time.GetUtcNow(), LastSeq = Math.Max(entry.Agent.LastSeq, lastSeq), Address = address ?? entry.Agent.Address };
+            entry.LastSeen = time.GetUtcNow();
+            entry.LastSeq = Math.Max(entry.LastSeq, lastSeq);
+            if (address is not null && address != entry.Agent.Address)
+            {
+                entry.Agent = entry.Agent with { Address = address };
+            }
         }
 
         MarkOnlineIfBack(entry);
@@ -117,22 +209,22 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         {
             lock (entry.Gate)
             {
-                var state = StateOf(entry.Agent);
+                var state = StateOf(entry);
                 if (entry.Logged == AgentState.Online && state == AgentState.Offline)
                 {
                     entry.Logged = AgentState.Offline;
-                    LogOffline(logger, entry.Agent.Id, entry.Agent.LastSeen, options.OfflineAfterMissedIntervals, entry.Agent.IntervalSeconds);
+                    LogOffline(logger, entry.Agent.Id, entry.LastSeen, options.OfflineAfterMissedIntervals, entry.Agent.IntervalSeconds);
                 }
 
                 if (state == AgentState.Offline && !entry.OfflineAlertOpen && now >= alertsFrom)
                 {
                     entry.OfflineAlertOpen = true;
-                    changes.Add((entry.Agent.Id, OfflineTransition(entry.Agent, AlertState.Firing, now)));
+                    changes.Add((entry.Agent.Id, OfflineTransition(entry.Agent.Id, entry.LastSeen, AlertState.Firing, now)));
                 }
                 else if (state == AgentState.Online && entry.OfflineAlertOpen)
                 {
                     entry.OfflineAlertOpen = false;
-                    changes.Add((entry.Agent.Id, OfflineTransition(entry.Agent, AlertState.Resolved, now)));
+                    changes.Add((entry.Agent.Id, OfflineTransition(entry.Agent.Id, entry.LastSeen, AlertState.Resolved, now)));
                 }
             }
         }
@@ -152,25 +244,25 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         }
     }
 
-    private static AlertTransition OfflineTransition(StoredAgent agent, AlertState state, DateTimeOffset now) => new()
+    private static AlertTransition OfflineTransition(string agentId, DateTimeOffset? lastSeen, AlertState state, DateTimeOffset now) => new()
     {
         Fingerprint = OfflineRule,
         Rule = OfflineRule,
         State = state,
         Severity = AlertSeverity.Critical,
         Timestamp = now,
-        Since = agent.LastSeen,
-        DurationSeconds = state == AlertState.Resolved && agent.LastSeen is { } seen ? Math.Round((now - seen).TotalSeconds, 3) : null,
+        Since = lastSeen,
+        DurationSeconds = state == AlertState.Resolved && lastSeen is { } seen ? Math.Round((now - seen).TotalSeconds, 3) : null,
         Message = state == AlertState.Firing
-            ? $"Agent '{agent.Id}' is offline: no report since {agent.LastSeen:u}."
-            : $"Agent '{agent.Id}' is reporting again.",
+            ? $"Agent '{agentId}' is offline: no report since {lastSeen:u}."
+            : $"Agent '{agentId}' is reporting again.",
     };
 
     private void MarkOnlineIfBack(Entry entry)
     {
         lock (entry.Gate)
         {
-            if (entry.Logged == AgentState.Offline && StateOf(entry.Agent) == AgentState.Online)
+            if (entry.Logged == AgentState.Offline && StateOf(entry) == AgentState.Online)
             {
                 entry.Logged = AgentState.Online;
                 LogOnline(logger, entry.Agent.Id);
@@ -178,14 +270,14 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         }
     }
 
-    private AgentState StateOf(StoredAgent agent)
+    private AgentState StateOf(Entry entry)
     {
-        if (agent.LastSeen is not { } seen)
+        if (entry.LastSeen is not { } seen)
         {
             return AgentState.Offline;
         }
 
-        var interval = Math.Max(agent.IntervalSeconds, 0.1);
+        var interval = Math.Max(entry.Agent.IntervalSeconds, 0.1);
         var allowed = TimeSpan.FromSeconds(interval * options.OfflineAfterMissedIntervals);
         return time.GetUtcNow() - seen > allowed ? AgentState.Offline : AgentState.Online;
     }
@@ -198,9 +290,9 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
             return new AgentInfo
             {
                 Id = a.Id,
-                Status = StateOf(a),
+                Status = StateOf(e),
                 Enrollment = a.Enrollment,
-                LastSeen = a.LastSeen,
+                LastSeen = e.LastSeen,
                 RegisteredAt = a.RegisteredAt,
                 Address = a.Address,
                 Hostname = a.Hostname,
@@ -209,9 +301,9 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
                 AgentVersion = a.AgentVersion,
                 IntervalSeconds = a.IntervalSeconds,
                 Labels = a.Labels,
-                LastSeq = a.LastSeq,
-                DroppedSnapshots = e.Latest?.DroppedSnapshots ?? 0,
-                Latest = e.Latest,
+                LastSeq = e.LastSeq,
+                DroppedSnapshots = e.Dropped,
+                Latest = e.Latest(),
             };
         }
     }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Monitoring.Manager.Fleet;
+using Monitoring.Manager.Storage;
 using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Security;
@@ -38,10 +39,10 @@ internal sealed class TokenAuthenticationHandler(
         }
 
         var hash = Tokens.Hash(token);
-        List<Claim> claims;
+        ClaimsPrincipal principal;
         if (credentials.Find(hash) is { } credential)
         {
-            claims = [new Claim(ClaimTypes.Name, credential.Name)];
+            List<Claim> claims = [new Claim(ClaimTypes.Name, credential.Name)];
             if (credential.Kind == CredentialKind.Enrollment)
             {
                 claims.Add(new Claim(ClaimTypes.Role, Roles.Enrollment));
@@ -61,22 +62,31 @@ internal sealed class TokenAuthenticationHandler(
                     claims.Add(new Claim(ClaimTypes.Role, Roles.Admin));
                 }
             }
+
+            principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         }
-        else if (fleet.FindByTokenHash(hash) is { } agent)
+        else if (fleet.AgentPrincipal(hash, AgentPrincipal) is { } agent)
         {
-            claims = [new Claim(ClaimTypes.Role, Roles.Agent), new Claim(ClaimTypes.Name, agent.Id), new Claim(Roles.CredentialIdClaim, "agent:" + agent.Id)];
-            if (agent.Enrollment == AgentEnrollment.Pending)
-            {
-                claims.Add(new Claim(Roles.PendingClaim, "true"));
-            }
+            principal = agent;
         }
         else
         {
             return Fail("Unknown, expired or revoked token.");
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>An agent's principal: built once per change of its record and shared by its requests (nothing changes a principal once built).</summary>
+    private static ClaimsPrincipal AgentPrincipal(StoredAgent agent)
+    {
+        List<Claim> claims = [new Claim(ClaimTypes.Role, Roles.Agent), new Claim(ClaimTypes.Name, agent.Id), new Claim(Roles.CredentialIdClaim, "agent:" + agent.Id)];
+        if (agent.Enrollment == AgentEnrollment.Pending)
+        {
+            claims.Add(new Claim(Roles.PendingClaim, "true"));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
     private Task<AuthenticateResult> Fail(string reason)

@@ -36,7 +36,8 @@ var fleet = new SimulatedAgent[agents];
 var enrollWatch = Stopwatch.StartNew();
 await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
 {
-    var connection = new AgentConnection(Options());
+    // As the agent runtime connects: each request sent once within its timeout (the agent's spool is its retry).
+    var connection = new AgentConnection(Options(), pipeline: null);
     var answer = await connection.RegisterAsync(
         new RegisterRequest { AgentId = $"sim-{i:D5}", Os = "linux", IntervalSeconds = interval.TotalSeconds, Hostname = $"sim-{i:D5}" }, enrollment, ct);
     connection.Token = answer.AgentToken;
@@ -45,8 +46,12 @@ await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { M
 Console.Error.WriteLine($"{agents} agents enrolled in {enrollWatch.Elapsed.TotalSeconds:0.0} s");
 
 var ingest = new ConcurrentBag<double>();
+// The same latencies less those during which the generator itself was paused by its own garbage collector: the
+// manager's latency, apart from the generator's (both share the machine; each holds ten thousand requests).
+var ingestOwn = new ConcurrentBag<double>();
+var deliveryOwn = new ConcurrentBag<double>();
 var delivery = new ConcurrentBag<double>();
-var submitted = new ConcurrentDictionary<string, long>();
+var submitted = new ConcurrentDictionary<string, (long At, TimeSpan Paused)>();
 var errors = new ConcurrentDictionary<string, int>();
 using var stop = new CancellationTokenSource(duration);
 var started = Stopwatch.GetTimestamp();
@@ -67,6 +72,7 @@ var reporters = fleet.Select((agent, i) => Task.Run(async () =>
             var seq = agent.Sent + 1;
             var snapshot = template with { Seq = seq, Timestamp = DateTimeOffset.UtcNow, UptimeSeconds = template.UptimeSeconds + seq };
             var watch = Stopwatch.StartNew();
+            var paused = GC.GetTotalPauseDuration();
             try
             {
                 await agent.Connection.ReportAsync(agent.Id, [snapshot], CancellationToken.None);
@@ -74,6 +80,10 @@ var reporters = fleet.Select((agent, i) => Task.Run(async () =>
                 if (Stopwatch.GetElapsedTime(started) > warmUp)
                 {
                     ingest.Add(watch.Elapsed.TotalMilliseconds);
+                    if (GC.GetTotalPauseDuration() == paused)
+                    {
+                        ingestOwn.Add(watch.Elapsed.TotalMilliseconds);
+                    }
                 }
             }
             catch (MonitoringApiException ex)
@@ -88,11 +98,15 @@ var reporters = fleet.Select((agent, i) => Task.Run(async () =>
     }
 })).ToList();
 
+// Polls as the agent does (CommandLoop): each waits the default less up to a fifth at random. Their first starts
+// are spread over one wait, as in a fleet that has been running for a while (agents that start together drift apart).
+var pollWait = TimeSpan.FromSeconds(ApiRoutes.DefaultPollWaitSeconds);
 var pollers = fleet.Select((agent, i) => Task.Run(async () =>
 {
+    var jitter = new Random(i);
     try
     {
-        await Task.Delay(TimeSpan.FromTicks(interval.Ticks * i / agents), stop.Token);
+        await Task.Delay(TimeSpan.FromTicks(pollWait.Ticks * i / agents), stop.Token);
     }
     catch (OperationCanceledException)
     {
@@ -103,15 +117,21 @@ var pollers = fleet.Select((agent, i) => Task.Run(async () =>
     {
         try
         {
-            var command = await agent.Connection.NextCommandAsync(agent.Id, [], TimeSpan.FromSeconds(25), stop.Token);
+            var wait = TimeSpan.FromSeconds(Math.Floor(pollWait.TotalSeconds * (0.8 + (0.2 * jitter.NextDouble()))));
+            var command = await agent.Connection.NextCommandAsync(agent.Id, [], wait, stop.Token);
             if (command is null)
             {
                 continue;
             }
 
-            if (submitted.TryRemove(command.Id, out var at))
+            if (submitted.TryRemove(command.Id, out var queued))
             {
-                delivery.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                var ms = Stopwatch.GetElapsedTime(queued.At).TotalMilliseconds;
+                delivery.Add(ms);
+                if (GC.GetTotalPauseDuration() == queued.Paused)
+                {
+                    deliveryOwn.Add(ms);
+                }
             }
 
             await agent.Connection.PostCommandResultAsync(agent.Id, command.Id, new CommandResult { Success = true }, CancellationToken.None);
@@ -136,17 +156,18 @@ var commander = Task.Run(async () =>
     var random = new Random(7);
     try
     {
-        // Commands start once every agent has had time to open its long-poll.
-        await Task.Delay(warmUp, stop.Token);
+        // Commands start once every agent has opened its long-poll.
+        await Task.Delay(pollWait + TimeSpan.FromSeconds(2), stop.Token);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / Math.Max(1, commandRate)));
         while (await timer.WaitForNextTickAsync(stop.Token))
         {
             var target = fleet[random.Next(agents)];
             var at = Stopwatch.GetTimestamp();
+            var paused = GC.GetTotalPauseDuration();
             try
             {
                 var record = await admin.SubmitCommandAsync(target.Id, CommandNames.GetStatus, timeout: TimeSpan.FromSeconds(30));
-                submitted[record.Id] = at;
+                submitted[record.Id] = (at, paused);
             }
             catch (MonitoringApiException ex)
             {
@@ -189,17 +210,19 @@ var lost = fleet.Sum(a => a.Sent) - distinct;
 var duplicated = stored - distinct;
 var ingestSorted = ingest.Order().ToArray();
 var deliverySorted = delivery.Order().ToArray();
+var ingestOwnSorted = ingestOwn.Order().ToArray();
+var deliveryOwnSorted = deliveryOwn.Order().ToArray();
 string P(double[] sorted, double p) => sorted.Length == 0 ? "–" : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)].ToString("0.0", CultureInfo.InvariantCulture);
 
 if (markdown)
 {
-    Console.WriteLine($"| {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} |");
+    Console.WriteLine($"| {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {P(ingestOwnSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {P(deliveryOwnSorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} |");
 }
 else
 {
     Console.WriteLine($"agents {agents}, interval {interval.TotalSeconds} s, ran {elapsed.TotalSeconds:0.0} s");
-    Console.WriteLine($"reports acknowledged {sent} ({sent / elapsed.TotalSeconds:0.0}/s), ingest p50 {P(ingestSorted, 50)} ms, p99 {P(ingestSorted, 99)} ms");
-    Console.WriteLine($"commands delivered {deliverySorted.Length}, delivery p50 {P(deliverySorted, 50)} ms, p99 {P(deliverySorted, 99)} ms");
+    Console.WriteLine($"reports acknowledged {sent} ({sent / elapsed.TotalSeconds:0.0}/s), ingest p50 {P(ingestSorted, 50)} ms, p99 {P(ingestSorted, 99)} ms ({P(ingestOwnSorted, 99)} ms without the generator's own GC pauses, {ingestOwn.Count} of {ingest.Count} samples)");
+    Console.WriteLine($"commands delivered {deliverySorted.Length}, delivery p50 {P(deliverySorted, 50)} ms, p99 {P(deliverySorted, 99)} ms ({P(deliveryOwnSorted, 99)} ms without the generator's own GC pauses)");
     Console.WriteLine($"stored {stored}, lost {lost}, duplicated {duplicated}, errors {errors.Values.Sum()} {string.Join(", ", errors.Select(e => e.Key + " ×" + e.Value))}");
     Console.WriteLine($"manager peak RSS {peakRss / (1024 * 1024)} MiB");
 }

@@ -15,7 +15,7 @@ internal interface IHistoryStore
     /// <paramref name="json"/>, when given, holds each snapshot's JSON, stored as is rather than serialized again.
     /// </summary>
     Task<AppendResult> AppendSnapshotsAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct);
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct);
 
     /// <summary>The highest sequence number ever stored for an id, kept even after the agent is removed.</summary>
     Task<long> GetLastSeqAsync(string agentId, CancellationToken ct);

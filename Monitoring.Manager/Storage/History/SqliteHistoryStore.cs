@@ -40,7 +40,7 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(database, ct);
 
     public async Task<AppendResult> AppendSnapshotsAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct)
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct)
     {
         try
         {
@@ -56,7 +56,7 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
     }
 
     private Task<AppendResult> AppendAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<ReadOnlyMemory<byte>>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
         database.WriteAsync(async (conn, tx) =>
         {
             var accepted = 0;
@@ -82,7 +82,7 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
                 insert.Parameters[1].Value = s.Seq;
                 insert.Parameters[2].Value = SqliteDatabase.ToMs(s.Timestamp);
                 insert.Parameters[3].Value = SqliteDatabase.ToMs(receivedAt);
-                insert.Parameters[4].Value = json is not null ? json[i].ToArray() : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot);
+                insert.Parameters[4].Value = json is not null ? json[i] : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot);
                 accepted += await insert.ExecuteNonQueryAsync(ct);
                 maxSeq = Math.Max(maxSeq, s.Seq);
             }
