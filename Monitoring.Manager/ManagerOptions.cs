@@ -1,4 +1,5 @@
 using Monitoring.Configuration;
+using Monitoring.Protocol;
 
 namespace Monitoring.Manager;
 
@@ -53,6 +54,12 @@ public sealed class ManagerOptions
     /// <summary>How long a snapshot stays a row of its own before it is sealed into its agent's compact chunk.</summary>
     public TimeSpan SealAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often a command stream with nothing to deliver sends a heartbeat line (at most <see cref="ApiRoutes.MaxStreamHeartbeatSeconds"/>).</summary>
+    public TimeSpan CommandStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long one command stream lasts before the manager ends it and the agent opens the next (which spreads agents over managers again).</summary>
+    public TimeSpan CommandStreamLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long alert transitions are kept.</summary>
     public TimeSpan AlertRetention { get; set; } = TimeSpan.FromDays(90);
 
@@ -97,6 +104,8 @@ public sealed class ManagerOptions
         new("offlineAlertGrace", "After a start, how long to wait before raising offline alerts.", "2m"),
         new("maxAgents", "The most agents enrolled (507 beyond).", "100000"),
         new("maxClockSkew", "How far in the future a snapshot's timestamp may be.", "24h"),
+        new("commands:streamHeartbeat", "How often an agent's idle command stream gets a heartbeat line (1s to 30s).", "20s"),
+        new("commands:streamLifetime", "How long one command stream lasts before the agent opens the next.", "10m"),
         new("history:sealAfter", "How long a snapshot stays a row of its own before it is packed into its agent's chunk.", "10m"),
         new("files:maxBytesPerAgent", "The most bytes kept for one agent's uploads.", "21474836480"),
         new("files:maxStoreBytes", "The most bytes the file store keeps in all.", "107374182400"),
@@ -131,6 +140,8 @@ public sealed class ManagerOptions
         o.MaxFileStoreBytes = config.Whole("files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
         o.UploadTtl = config.Duration("files:uploadTtl", o.UploadTtl);
         o.SealAfter = config.Duration("history:sealAfter", o.SealAfter);
+        o.CommandStreamHeartbeat = config.Duration("commands:streamHeartbeat", o.CommandStreamHeartbeat, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(ApiRoutes.MaxStreamHeartbeatSeconds));
+        o.CommandStreamLifetime = config.Duration("commands:streamLifetime", o.CommandStreamLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         o.MinuteRollupRetention = config.Duration("retention:rollup1m", o.MinuteRollupRetention);
         o.HourRollupRetention = config.Duration("retention:rollup1h", o.HourRollupRetention);
         o.AlertRetention = config.Duration("retention:alerts", o.AlertRetention);

@@ -6,8 +6,9 @@ using Monitoring.Protocol;
 namespace Monitoring.Agent;
 
 /// <summary>
-/// Keeps the command long-poll going while the agent is registered: backs off with jitter when the manager is away
-/// (honouring Retry-After up to a limit), and stops registration when the manager rejects the agent.
+/// Keeps the command stream open while the agent is registered (long-polls instead against a manager without
+/// streams): backs off with jitter when the manager is away (honouring Retry-After up to a limit), and stops
+/// registration when the manager rejects the agent.
 /// </summary>
 internal sealed partial class CommandLoop
 {
@@ -17,6 +18,9 @@ internal sealed partial class CommandLoop
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Random _jitter = new();
+
+    /// <summary>Set once the manager answered the stream route with 404 (an older manager): long-polls from then on.</summary>
+    private bool _pollOnly;
 
     public CommandLoop(CommandRunner runner, AgentRegistration registration, TimeSpan pollWait, TimeProvider time, ILogger logger)
     {
@@ -50,9 +54,23 @@ internal sealed partial class CommandLoop
                 TimeSpan? retryAfter;
                 try
                 {
-                    await _runner.PollOnceAsync(JitteredPollWait(), ct).ConfigureAwait(false);
+                    if (_pollOnly)
+                    {
+                        await _runner.PollOnceAsync(JitteredPollWait(), ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _runner.StreamOnceAsync(ct).ConfigureAwait(false);
+                    }
+
                     backoff = TimeSpan.FromSeconds(1);
                     lastError = null;
+                    continue;
+                }
+                catch (MonitoringApiException ex) when (ex.StatusCode == 404 && !_pollOnly && ex.Code != ErrorCodes.AgentNotFound)
+                {
+                    LogNoStreams(_logger);
+                    _pollOnly = true;
                     continue;
                 }
                 catch (MonitoringApiException ex) when (ex.StatusCode == 401)
@@ -95,4 +113,7 @@ internal sealed partial class CommandLoop
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The command channel is down: {Reason}; retrying")]
     private static partial void LogChannelDown(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The manager has no command stream (an older version): the agent long-polls for commands instead")]
+    private static partial void LogNoStreams(ILogger logger);
 }

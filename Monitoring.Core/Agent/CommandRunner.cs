@@ -44,19 +44,35 @@ internal sealed partial class CommandRunner
 
     public IReadOnlyList<CommandDefinition> Definitions => [.. _handlers.Values.Select(h => h.Definition)];
 
-    /// <summary>Polls once and dispatches what came; returns false when the poll failed.</summary>
-    public async Task<bool> PollOnceAsync(TimeSpan wait, CancellationToken ct)
+    /// <summary>Polls once and dispatches what came.</summary>
+    public async Task PollOnceAsync(TimeSpan wait, CancellationToken ct)
     {
-        var delivery = await _connection.NextCommandAsync(_options.AgentId, [.. _running.Keys], wait, ct).ConfigureAwait(false);
-        if (delivery is null || _running.ContainsKey(delivery.Id))
+        if (await _connection.NextCommandAsync(_options.AgentId, [.. _running.Keys], wait, ct).ConfigureAwait(false) is { } delivery)
         {
-            return true;
+            Dispatch(delivery, ct);
+        }
+    }
+
+    /// <summary>Holds the command stream until the manager ends it, dispatching each command as it comes.</summary>
+    public Task StreamOnceAsync(CancellationToken ct) =>
+        _connection.StreamCommandsAsync(_options.AgentId, [.. _running.Keys], (delivery, token) =>
+        {
+            Dispatch(delivery, token);
+            return Task.CompletedTask;
+        }, ct);
+
+    /// <summary>Starts a delivered command, or answers a redelivered one from the agent's record; never waits for it.</summary>
+    private void Dispatch(CommandDelivery delivery, CancellationToken ct)
+    {
+        if (_running.ContainsKey(delivery.Id))
+        {
+            return;
         }
 
         if (!ExecutedCommandStore.IsValidId(delivery.Id))
         {
             LogMalformedId(_logger, delivery.Id);
-            return true;
+            return;
         }
 
         var previous = _store.Get(delivery.Id);
@@ -76,7 +92,7 @@ internal sealed partial class CommandRunner
 
             LogRedelivered(_logger, delivery.Id, delivery.Name);
             Track(delivery.Id, ReportAsync(delivery, result, null, ct));
-            return true;
+            return;
         }
 
         var started = new ExecutedCommand { Id = delivery.Id, Name = delivery.Name, StartedAt = _options.TimeProvider.GetUtcNow() };
@@ -85,7 +101,6 @@ internal sealed partial class CommandRunner
         var readOnly = _handlers.TryGetValue(delivery.Name, out var handler) && handler.Definition.ReadOnly;
         _store.Save(started, durable: !readOnly);
         Track(delivery.Id, RunAsync(delivery, started, ct));
-        return true;
     }
 
     /// <summary>Waits for commands still running, for a clean stop.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Monitoring.Files;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
@@ -104,6 +105,72 @@ public sealed class AgentConnection : IDisposable
         return response.StatusCode == System.Net.HttpStatusCode.NoContent
             ? null
             : await _transport.ReadAsync(response, MonitoringJsonContext.Default.CommandDelivery, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How long a command stream may stay silent before it is taken for lost: twice the longest heartbeat.</summary>
+    public static readonly TimeSpan CommandStreamIdleTimeout = TimeSpan.FromSeconds(2 * ApiRoutes.MaxStreamHeartbeatSeconds);
+
+    /// <summary>
+    /// Opens the agent's command stream and calls <paramref name="onCommand"/> with each command as the manager hands
+    /// it out, in order; returns when the manager ends the stream (after its lifetime, or because a newer stream or
+    /// poll replaced it). Commands in <paramref name="running"/> are not handed out again. Throws
+    /// <see cref="MonitoringApiException"/> when the stream cannot be opened or goes silent for
+    /// <see cref="CommandStreamIdleTimeout"/>. A held stream costs the manager far less than a long-poll renewed every
+    /// wait (<see cref="NextCommandAsync"/>), which it replaces.
+    /// </summary>
+    public async Task StreamCommandsAsync(
+        string agentId, IReadOnlyCollection<string> running, Func<CommandDelivery, CancellationToken, Task> onCommand, CancellationToken cancellationToken = default)
+    {
+        if (onCommand is null)
+        {
+            throw new ArgumentNullException(nameof(onCommand));
+        }
+
+        var path = ApiRoutes.ForCommandStream(agentId) + ManagerClient.Query(("running", running.Count == 0 ? null : string.Join(",", running)));
+        using var response = await _transport.SendRawAsync(HttpMethod.Get, path, null, null, cancellationToken, once: Options.AttemptTimeout).ConfigureAwait(false);
+#if NET
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+        var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+        using var reader = new StreamReader(body, System.Text.Encoding.UTF8, false, 4096);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+#if !NET
+        // ReadLineAsync takes no token here: closing the response ends a read that waits.
+        using var unblock = idle.Token.Register(response.Dispose);
+#endif
+        while (true)
+        {
+            idle.CancelAfter(CommandStreamIdleTimeout);
+            string? line;
+            try
+            {
+#if NET
+                line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+#else
+                line = await reader.ReadLineAsync().ConfigureAwait(false);
+#endif
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException
+                && !cancellationToken.IsCancellationRequested)
+            {
+                var why = idle.IsCancellationRequested
+                    ? $"no line for {CommandStreamIdleTimeout.TotalSeconds:0} s (the manager sends a heartbeat at least every {ApiRoutes.MaxStreamHeartbeatSeconds} s)"
+                    : ex.Message;
+                throw new MonitoringApiException(
+                    $"The command stream from {Options.BaseAddress} was lost: {why}. The agent opens it again.", null, MonitoringApiException.UnreachableCode, inner: ex);
+            }
+
+            if (line is null)
+            {
+                return;
+            }
+
+            if (line.Length > 0)
+            {
+                await onCommand(JsonSerializer.Deserialize(line, MonitoringJsonContext.Default.CommandDelivery)!, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Reports a command's result. False when the manager already has a final outcome for it (409).</summary>

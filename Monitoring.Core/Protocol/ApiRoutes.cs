@@ -75,6 +75,15 @@ public static class ApiRoutes
     /// <summary>The longest <c>wait</c> a long-poll may ask for.</summary>
     public const int MaxPollWaitSeconds = 60;
 
+    /// <summary>
+    /// GET (agents): the command stream, one request held for minutes that carries each command as it is queued
+    /// (NDJSON: one <c>CommandDelivery</c> per line, an empty line as a heartbeat). Query: <c>running</c> ids.
+    /// </summary>
+    public const string CommandStream = Prefix + "/agents/{id}/commands/stream";
+
+    /// <summary>The longest a manager leaves a command stream without a line: a client hearing nothing for twice that takes the connection for lost.</summary>
+    public const int MaxStreamHeartbeatSeconds = 30;
+
     /// <summary>POST (agents): the result of a command. Template parameters: <c>id</c>, <c>commandId</c>.</summary>
     public const string CommandResult = Prefix + "/agents/{id}/commands/{commandId}/result";
 
@@ -101,6 +110,9 @@ public static class ApiRoutes
 
     /// <summary>The long-poll path of one agent.</summary>
     public static string ForNextCommand(string id) => ForAgentCommands(id) + "/next";
+
+    /// <summary>The command stream path of one agent.</summary>
+    public static string ForCommandStream(string id) => ForAgentCommands(id) + "/stream";
 
     /// <summary>The result path of one command.</summary>
     public static string ForCommandResult(string id, string commandId) => ForAgentCommands(id) + "/" + Uri.EscapeDataString(commandId) + "/result";

@@ -9,7 +9,7 @@ using Monitoring.Protocol;
 
 namespace Monitoring.Manager.Apis;
 
-/// <summary>Commands: admins queue them and read the audit trail; agents long-poll for them and post results.</summary>
+/// <summary>Commands: admins queue them and read the audit trail; agents stream or long-poll for them and post results.</summary>
 internal static partial class CommandsApi
 {
     public const int DefaultTimeoutSeconds = 30;
@@ -39,6 +39,10 @@ internal static partial class CommandsApi
             .RequireAuthorization(Roles.AgentPolicy)
             .WithName("NextCommand")
             .WithSummary("Long-poll: the agent's next command, at once if one is queued, else 204 after the wait.");
+        app.MapGet(ApiRoutes.CommandStream, Stream)
+            .RequireAuthorization(Roles.AgentPolicy)
+            .WithName("StreamCommands")
+            .WithSummary("The agent's command stream: NDJSON, one CommandDelivery per line as commands are queued, an empty line as a heartbeat; ends after the stream lifetime.");
         app.MapPost(ApiRoutes.CommandResult, PostResultAsync)
             .RequireAuthorization(Roles.AgentPolicy)
             .WithName("PostCommandResult")
@@ -208,13 +212,11 @@ internal static partial class CommandsApi
             return Problems.BadRequest($"wait must be from 0 to {ApiRoutes.MaxPollWaitSeconds} seconds; got {wait}.");
         }
 
-        var skip = string.IsNullOrEmpty(running)
-            ? (IReadOnlyCollection<string>)[]
-            : running.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(1000).ToHashSet(StringComparer.Ordinal);
+        var skip = Running(running);
         var deadline = time.GetUtcNow().AddSeconds(wait ?? ApiRoutes.DefaultPollWaitSeconds);
         var poll = broker.BeginPoll(id);
         // The poll ends when the request does, when a newer poll of the agent replaces it, or when the manager stops
-        // (the agent polls the restarted manager; a stop never waits for a poll's 25 s).
+        // (the agent polls the restarted manager; a stop never waits for a poll's wait).
         using var replaced = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token, lifetime.ApplicationStopping);
         try
         {
@@ -225,6 +227,22 @@ internal static partial class CommandsApi
             broker.EndPoll(id, poll);
         }
     }
+
+    internal static Results<CommandStreamResult, ProblemHttpResult> Stream(
+        string id, string? running, ClaimsPrincipal user, CommandStream stream, CommandBroker broker, IHostApplicationLifetime lifetime)
+    {
+        if (user.AgentId() != id)
+        {
+            return Problems.AgentMismatch(user.Who(), id);
+        }
+
+        return new CommandStreamResult(stream, broker, id, Running(running), lifetime.ApplicationStopping);
+    }
+
+    /// <summary>The ids an agent says it is running (at most a thousand): they are not handed out again.</summary>
+    private static HashSet<string> Running(string? running) => string.IsNullOrEmpty(running)
+        ? new HashSet<string>(StringComparer.Ordinal)
+        : running.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(1000).ToHashSet(StringComparer.Ordinal);
 
     private static async Task<Results<Ok<CommandDelivery>, NoContent, ProblemHttpResult>> PollAsync(
         string id, IReadOnlyCollection<string> skip, DateTimeOffset deadline, ICommandStore store, CommandBroker broker, TimeProvider time,

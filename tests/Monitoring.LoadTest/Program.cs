@@ -9,7 +9,7 @@ using Monitoring.Protocol;
 using Monitoring.Tests;
 
 // Simulates a fleet against a real manager on loopback with the real protocol and SDK types: every agent enrolls,
-// reports a real-looking snapshot every interval, holds the command long-poll and answers commands. Runs for a
+// reports a real-looking snapshot every interval, holds its command stream and answers commands. Runs for a
 // bounded time, stops by itself, and checks the store for lost or duplicated sequence numbers at the end.
 // Usage: Monitoring.LoadTest [--agents N] [--interval 10] [--duration 60] [--commands-per-second 5] [--markdown]
 var agents = Arg("--agents", 1000);
@@ -98,15 +98,12 @@ var reporters = fleet.Select((agent, i) => Task.Run(async () =>
     }
 })).ToList();
 
-// Polls as the agent does (CommandLoop): each waits the default less up to a fifth at random. Their first starts
-// are spread over one wait, as in a fleet that has been running for a while (agents that start together drift apart).
-var pollWait = TimeSpan.FromSeconds(ApiRoutes.DefaultPollWaitSeconds);
-var pollers = fleet.Select((agent, i) => Task.Run(async () =>
+// Every agent holds its command stream as the agent does (CommandLoop), opened over the first interval.
+var streams = fleet.Select((agent, i) => Task.Run(async () =>
 {
-    var jitter = new Random(i);
     try
     {
-        await Task.Delay(TimeSpan.FromTicks(pollWait.Ticks * i / agents), stop.Token);
+        await Task.Delay(TimeSpan.FromTicks(interval.Ticks * i / agents), stop.Token);
     }
     catch (OperationCanceledException)
     {
@@ -117,31 +114,27 @@ var pollers = fleet.Select((agent, i) => Task.Run(async () =>
     {
         try
         {
-            var wait = TimeSpan.FromSeconds(Math.Floor(pollWait.TotalSeconds * (0.8 + (0.2 * jitter.NextDouble()))));
-            var command = await agent.Connection.NextCommandAsync(agent.Id, [], wait, stop.Token);
-            if (command is null)
+            await agent.Connection.StreamCommandsAsync(agent.Id, [], async (command, _) =>
             {
-                continue;
-            }
-
-            if (submitted.TryRemove(command.Id, out var queued))
-            {
-                var ms = Stopwatch.GetElapsedTime(queued.At).TotalMilliseconds;
-                delivery.Add(ms);
-                if (GC.GetTotalPauseDuration() == queued.Paused)
+                if (submitted.TryRemove(command.Id, out var queued))
                 {
-                    deliveryOwn.Add(ms);
+                    var ms = Stopwatch.GetElapsedTime(queued.At).TotalMilliseconds;
+                    delivery.Add(ms);
+                    if (GC.GetTotalPauseDuration() == queued.Paused)
+                    {
+                        deliveryOwn.Add(ms);
+                    }
                 }
-            }
 
-            await agent.Connection.PostCommandResultAsync(agent.Id, command.Id, new CommandResult { Success = true }, CancellationToken.None);
+                await agent.Connection.PostCommandResultAsync(agent.Id, command.Id, new CommandResult { Success = true }, CancellationToken.None);
+            }, stop.Token);
         }
         catch (OperationCanceledException)
         {
         }
         catch (MonitoringApiException ex)
         {
-            errors.AddOrUpdate("poll: " + ex.Code, 1, (_, n) => n + 1);
+            errors.AddOrUpdate("stream: " + ex.Code, 1, (_, n) => n + 1);
         }
     }
 })).ToList();
@@ -156,8 +149,8 @@ var commander = Task.Run(async () =>
     var random = new Random(7);
     try
     {
-        // Commands start once every agent has opened its long-poll.
-        await Task.Delay(pollWait + TimeSpan.FromSeconds(2), stop.Token);
+        // Commands start once every agent has opened its command stream.
+        await Task.Delay(warmUp, stop.Token);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / Math.Max(1, commandRate)));
         while (await timer.WaitForNextTickAsync(stop.Token))
         {
@@ -201,7 +194,7 @@ await Task.WhenAll(reporters);
 await commander;
 await sampler;
 var elapsed = Stopwatch.GetElapsedTime(started);
-await Task.WhenAll(pollers);
+await Task.WhenAll(streams);
 await manager.StopAsync(TimeSpan.FromSeconds(120));
 
 var sent = fleet.Sum(a => a.Sent);

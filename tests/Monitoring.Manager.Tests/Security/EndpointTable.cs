@@ -51,6 +51,7 @@ internal static class EndpointTable
         ["ListCommands"] = Callers.Keys,
         ["GetCommand"] = Callers.Keys,
         ["NextCommand"] = Callers.Agent,
+        ["StreamCommands"] = Callers.Agent,
         ["PostCommandResult"] = Callers.Agent,
         ["CreateFile"] = Callers.Operators | Callers.Agent,
         ["ListFiles"] = Callers.Keys,

@@ -1,0 +1,79 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using Monitoring.Manager.Storage;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Commands;
+
+/// <summary>
+/// An agent's command stream: one response held open for <see cref="ManagerOptions.CommandStreamLifetime"/> that
+/// carries each command as it is queued, one JSON line each, and an empty line after each quiet
+/// <see cref="ManagerOptions.CommandStreamHeartbeat"/>. A held long-poll costs the manager a whole request (its
+/// middleware, authentication and scope) renewed every wait; a stream renews it every ten minutes, which is what
+/// lets one manager hold ten thousand agents without long garbage-collection pauses (docs/benchmarks.md, "Fleet").
+/// </summary>
+internal sealed class CommandStream(ICommandStore store, CommandBroker broker, ManagerOptions options, TimeProvider time)
+{
+    private static readonly byte[] Heartbeat = "\n"u8.ToArray();
+
+    /// <summary>
+    /// Writes the stream until its lifetime ends or <paramref name="ct"/> is cancelled (the request ends, a newer
+    /// stream or poll of the agent replaces it, the manager stops). Commands in <paramref name="skip"/> (running on
+    /// the agent) are not handed out; each one delivered joins them, so the stream hands a command out once.
+    /// </summary>
+    public async Task WriteAsync(string agentId, HashSet<string> skip, PipeWriter body, CancellationToken ct)
+    {
+        // Up to a tenth shorter at random: streams opened together (a fleet started at once, a manager restart) end
+        // apart, and their renewals spread out instead of coming back every lifetime in the same second.
+        var end = time.GetUtcNow() + (options.CommandStreamLifetime * (0.9 + (0.1 * Random.Shared.NextDouble())));
+        try
+        {
+            // The headers go out at once: the agent knows its stream is open before any command is queued.
+            await body.FlushAsync(ct);
+            while (true)
+            {
+                // Take the wake-up signal before looking, so a command queued in between is not missed.
+                var queued = broker.WorkQueued(agentId);
+                while (await store.DeliverNextAsync(agentId, skip, time.GetUtcNow(), ct) is { } command)
+                {
+                    skip.Add(command.Id);
+                    var delivery = new CommandDelivery
+                    {
+                        Id = command.Id,
+                        Name = command.Name,
+                        Arguments = command.Arguments,
+                        TimeoutSeconds = command.TimeoutSeconds,
+                    };
+                    await body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(delivery, MonitoringJsonContext.Default.CommandDelivery), ct);
+                    await body.WriteAsync(Heartbeat, ct);
+                    await body.FlushAsync(ct);
+                }
+
+                var remaining = end - time.GetUtcNow();
+                if (remaining <= TimeSpan.FromMilliseconds(1))
+                {
+                    return;
+                }
+
+                var last = remaining < options.CommandStreamHeartbeat;
+                try
+                {
+                    await queued.WaitAsync(last ? remaining : options.CommandStreamHeartbeat, time, ct);
+                }
+                catch (TimeoutException) when (!last)
+                {
+                    await body.WriteAsync(Heartbeat, ct);
+                    await body.FlushAsync(ct);
+                }
+                catch (TimeoutException)
+                {
+                    // The lifetime is over: the next turn ends the stream.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ended by the agent, by a newer stream or poll of the same agent, or by the manager stopping.
+        }
+    }
+}
