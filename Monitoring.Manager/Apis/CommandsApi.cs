@@ -312,8 +312,10 @@ internal static partial class CommandsApi
         }
 
         var error = result.Error is { Length: > 4096 } long_ ? long_[..4096] : result.Error;
+        // The admin waiting for the outcome is answered at commit, the agent once the outcome is on disk.
         var completed = await store.CompleteCommandAsync(
-            commandId, result.Success ? CommandStatus.Succeeded : CommandStatus.Failed, result.Success ? result.Result : null, result.Success ? null : error, time.GetUtcNow(), ct);
+            commandId, result.Success ? CommandStatus.Succeeded : CommandStatus.Failed, result.Success ? result.Result : null, result.Success ? null : error, time.GetUtcNow(), ct,
+            broker.Completed);
         if (completed is null)
         {
             return Problems.Create(
@@ -322,7 +324,6 @@ internal static partial class CommandsApi
                 $"Command {commandId} is already {CommandStatuses.ToWire(existing.Status)}; its outcome is final and this result was not recorded.");
         }
 
-        broker.Completed(completed);
         var elapsed = (completed.CompletedAt - (completed.DeliveredAt ?? completed.CreatedAt))?.TotalMilliseconds;
         LogFinished(
             loggers.CreateLogger("Monitoring.Manager.Commands"),

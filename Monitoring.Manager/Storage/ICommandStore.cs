@@ -25,8 +25,14 @@ internal interface ICommandStore
     /// </summary>
     Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Sets a final outcome if the command has none yet; null if it is unknown or already final.</summary>
-    Task<CommandRecord?> CompleteCommandAsync(string id, CommandStatus status, System.Text.Json.JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct);
+    /// <summary>
+    /// Sets a final outcome if the command has none yet; null if it is unknown or already final. Returns once the
+    /// outcome is durable; <paramref name="visible"/>, when given, is called with the final record as soon as every
+    /// reader sees it (committed, not yet synced to disk): an outcome lost with a power cut leaves the command delivered,
+    /// and the agent answers its redelivery from its own record with the same outcome.
+    /// </summary>
+    Task<CommandRecord?> CompleteCommandAsync(
+        string id, CommandStatus status, System.Text.Json.JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct, Action<CommandRecord>? visible = null);
 
     /// <summary>Expires undelivered commands past their time-to-live and times out delivered ones past their timeout.</summary>
     Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct);

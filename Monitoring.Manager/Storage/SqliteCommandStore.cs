@@ -118,8 +118,10 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
     }
 
     public Task<CommandRecord?> CompleteCommandAsync(
-        string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(async (conn, tx) =>
+        string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct, Action<CommandRecord>? visible = null)
+    {
+        CommandRecord? completed = null;
+        return Database.WriteAsync(async (conn, tx) =>
         {
             using (var update = conn.CreateCommand())
             {
@@ -139,8 +141,16 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
                 }
             }
 
-            return await ReadCommandAsync(conn, tx, id, ct);
-        }, ct);
+            completed = await ReadCommandAsync(conn, tx, id, ct);
+            return completed;
+        }, durable: true, ct, () =>
+        {
+            if (completed is not null)
+            {
+                visible?.Invoke(completed);
+            }
+        });
+    }
 
     public Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<CommandRecord>>(async (conn, tx) =>
