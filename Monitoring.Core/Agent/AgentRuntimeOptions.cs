@@ -58,7 +58,7 @@ public sealed class AgentRuntimeOptions
     /// <value>Defaults to 4.</value>
     public int MaxConcurrentCommands { get; set; } = 4;
 
-    /// <summary>How long one long-poll for commands waits before it is renewed.</summary>
+    /// <summary>How long one long-poll for commands waits before it is renewed: used only against a manager without the command stream.</summary>
     /// <value>Defaults to 50 seconds (<see cref="Protocol.ApiRoutes.DefaultPollWaitSeconds"/>).</value>
     public TimeSpan CommandPollWait { get; set; } = TimeSpan.FromSeconds(Protocol.ApiRoutes.DefaultPollWaitSeconds);
 
