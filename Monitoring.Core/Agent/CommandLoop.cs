@@ -19,6 +19,9 @@ internal sealed partial class CommandLoop
     private readonly ILogger _logger;
     private readonly Random _jitter = new();
 
+    /// <summary>A command stream that ends sooner than this is treated as a failure: the next one waits for the backoff.</summary>
+    private static readonly TimeSpan MinStreamLife = TimeSpan.FromSeconds(1);
+
     /// <summary>Set once the manager answered the stream route with 404 (an older manager): long-polls from then on.</summary>
     private bool _pollOnly;
 
@@ -60,7 +63,15 @@ internal sealed partial class CommandLoop
                     }
                     else
                     {
+                        var opened = _time.GetTimestamp();
                         await _runner.StreamOnceAsync(ct).ConfigureAwait(false);
+                        if (_time.GetElapsedTime(opened) < MinStreamLife)
+                        {
+                            // Ended as soon as it opened (a manager on its way down, a proxy that cuts streams): wait
+                            // as after an error rather than reopen in a tight loop.
+                            retryAfter = null;
+                            goto BackOff;
+                        }
                     }
 
                     backoff = TimeSpan.FromSeconds(1);
@@ -93,6 +104,7 @@ internal sealed partial class CommandLoop
                     }
                 }
 
+            BackOff:
                 // Jittered over the backoff window: after a manager restart a fleet comes back spread out, not in the same second.
                 var wait = TimeSpan.FromTicks((long)(backoff.Ticks * (0.1 + (0.9 * _jitter.NextDouble()))));
                 if (retryAfter is { } asked && asked > wait)

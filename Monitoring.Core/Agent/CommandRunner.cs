@@ -104,7 +104,18 @@ internal sealed partial class CommandRunner
     }
 
     /// <summary>Waits for commands still running, for a clean stop.</summary>
-    public Task DrainAsync() => Task.WhenAll(_running.Values);
+    public async Task DrainAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while a result was on its way: the manager hands the command out again after the restart and the
+            // agent answers it from its record.
+        }
+    }
 
     private void Track(string id, Task task)
     {

@@ -236,6 +236,12 @@ internal static partial class CommandsApi
             return Problems.AgentMismatch(user.Who(), id);
         }
 
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A stream opened now would end at once: the agent backs off and finds the restarted manager.
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "The manager is stopping; the agent reconnects when it is back.");
+        }
+
         return new CommandStreamResult(stream, broker, id, Running(running), lifetime.ApplicationStopping);
     }
 
