@@ -69,7 +69,8 @@ public sealed class CommandStreamTests : IAsyncLifetime
         var (agent, _) = await _manager.EnrollAsync("a1");
         var opened = Stopwatch.StartNew();
         var older = agent.StreamCommandsAsync("a1", [], (_, _) => Task.CompletedTask);
-        await WaitUntilAsync(() => _manager.Services.GetRequiredService<Commands.CommandBroker>().OpenPolls == 1);
+        await TestNet.WaitUntilAsync(
+            () => Task.FromResult(_manager.Services.GetRequiredService<Commands.CommandBroker>().OpenPolls == 1), TimeSpan.FromSeconds(10), "the first stream to open");
 
         var newer = agent.StreamCommandsAsync("a1", [], (_, _) => Task.CompletedTask);
 
@@ -96,15 +97,5 @@ public sealed class CommandStreamTests : IAsyncLifetime
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         return await received.Reader.ReadAsync(deadline.Token);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "condition not met within 10 s");
-            await Task.Delay(20);
-        }
     }
 }
