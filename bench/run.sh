@@ -38,7 +38,7 @@ for b in "${which[@]}"; do
             cmd="$bench ingest --agents 1000 --seconds ${INGEST_SECONDS:-10} --connections 64 --runs 3"
             $cmd > "$out/raw"; section ingest "$cmd" "$out/raw" ;;
         commands)
-            cmd="$bench commands --count 500 --runs 3"
+            cmd="$bench commands --count 2000 --runs 3 --warmup 15"
             $cmd > "$out/raw"; section commands "$cmd" "$out/raw" ;;
         storage)
             cmd="$bench storage --snapshots 8640 --runs 3"

@@ -161,6 +161,7 @@ public sealed partial class AgentRuntime : IDisposable
         _connection.Dispose();
         _poll.Dispose();
         _collector?.Dispose();
+        _commands?.Dispose();
     }
 
     private MetricSnapshot CollectNow()

@@ -10,10 +10,10 @@ using Monitoring.Protocol;
 namespace Monitoring.Agent;
 
 /// <summary>
-/// The agent's command channel: keeps a long-poll open to the manager, runs each delivered command at most once
-/// (remembered in the state directory), and reports its result.
+/// The agent's command channel: holds the command stream (or a long-poll) to the manager, runs each delivered command
+/// at most once (remembered in the state directory), and reports its result.
 /// </summary>
-internal sealed partial class CommandRunner
+internal sealed partial class CommandRunner : IDisposable
 {
     public const int MaxResultBytes = 1024 * 1024;
 
@@ -97,10 +97,16 @@ internal sealed partial class CommandRunner
 
         var started = new ExecutedCommand { Id = delivery.Id, Name = delivery.Name, StartedAt = _options.TimeProvider.GetUtcNow() };
         // A command that changes something runs only once its start is on disk: after a power cut it is answered, never
-        // run again. One that only reads may run twice, so its record need not wait for the disk.
+        // run again. One that only reads may run twice after a power cut, so its record need not wait for the disk.
         var readOnly = _handlers.TryGetValue(delivery.Name, out var handler) && handler.Definition.ReadOnly;
         _store.Save(started, durable: !readOnly);
-        Track(delivery.Id, RunAsync(delivery, started, ct));
+
+        Track(delivery.Id, RunAsync(delivery, started, readOnly, ct));
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
     }
 
     /// <summary>Waits for commands still running, for a clean stop.</summary>
@@ -123,7 +129,7 @@ internal sealed partial class CommandRunner
         _ = task.ContinueWith(_ => _running.TryRemove(id, out Task? _), TaskScheduler.Default);
     }
 
-    private async Task RunAsync(CommandDelivery delivery, ExecutedCommand started, CancellationToken ct)
+    private async Task RunAsync(CommandDelivery delivery, ExecutedCommand started, bool readOnly, CancellationToken ct)
     {
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         CommandOutcome? outcome = null;
@@ -139,8 +145,15 @@ internal sealed partial class CommandRunner
         }
 
         // Not waited onto disk: if a power cut loses it, a redelivery finds the start alone and answers that the agent
-        // stopped while the command ran, which is still at most once.
-        _store.Save(started with { Result = result }, durable: false);
+        // stopped while the command ran, which is still at most once. A read-only command's outcome is saved after it
+        // is reported (off the round trip): until then the command is running, so a redelivery is not run again, and
+        // after a crash in between the redelivery finds the start and is not run again either.
+        var finished = started with { Result = result };
+        if (!readOnly)
+        {
+            _store.Save(finished, durable: false);
+        }
+
         if (result.Success)
         {
             LogSucceeded(_logger, delivery.Id, delivery.Name, watch.ElapsedMilliseconds);
@@ -150,7 +163,17 @@ internal sealed partial class CommandRunner
             LogFailed(_logger, delivery.Id, delivery.Name, result.Error);
         }
 
-        await ReportAsync(delivery, result, outcome?.AfterReply, ct).ConfigureAwait(false);
+        try
+        {
+            await ReportAsync(delivery, result, outcome?.AfterReply, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (readOnly)
+            {
+                _store.Save(finished, durable: false);
+            }
+        }
     }
 
     private async Task<(CommandResult, CommandOutcome?)> ExecuteAsync(CommandDelivery delivery, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace Monitoring.Manager.Apis;
 /// The command stream's response: NDJSON, never cached or buffered by a proxy, written by <see cref="CommandStream"/>
 /// until it ends. The stream ends when a newer stream or poll of the agent replaces it or the manager stops.
 /// </summary>
-internal sealed class CommandStreamResult(CommandStream stream, CommandBroker broker, string agentId, HashSet<string> skip, CancellationToken stopping)
+internal sealed class CommandStreamResult(CommandStream stream, string agentId, HashSet<string> skip, CancellationToken stopping)
     : IResult, IEndpointMetadataProvider
 {
     public const string ContentType = "application/x-ndjson";
@@ -21,16 +21,7 @@ internal sealed class CommandStreamResult(CommandStream stream, CommandBroker br
         response.Headers.CacheControl = "no-cache";
         // nginx passes the lines on as they come instead of collecting them.
         response.Headers["X-Accel-Buffering"] = "no";
-        var replaced = broker.BeginPoll(agentId);
-        try
-        {
-            using var ends = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, replaced.Token, stopping);
-            await stream.WriteAsync(agentId, skip, response.BodyWriter, ends.Token);
-        }
-        finally
-        {
-            broker.EndPoll(agentId, replaced);
-        }
+        await stream.WriteAsync(agentId, skip, response.BodyWriter, httpContext.RequestAborted, stopping);
     }
 
     public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>

@@ -102,20 +102,27 @@ internal static partial class CommandsApi
 
         var now = time.GetUtcNow();
         var timeout = request.TimeoutSeconds ?? DefaultTimeoutSeconds;
+        // An agent holding its command stream is handed the command from memory the moment it is committed, so it is
+        // stored as delivered at once; if the stream ends in between, the agent's next stream or poll reads it.
+        var streaming = broker.IsStreaming(id);
         var record = new CommandRecord
         {
             Id = Guid.CreateVersion7().ToString("N"),
             AgentId = id,
             Name = request.Name,
             Arguments = request.Arguments is { Count: > 0 } ? request.Arguments : null,
-            Status = CommandStatus.Queued,
+            Status = streaming ? CommandStatus.Delivered : CommandStatus.Queued,
             RequestedBy = user.Who(),
             CreatedAt = now,
+            DeliveredAt = streaming ? now : null,
             ExpiresAt = now.AddSeconds(request.TtlSeconds ?? DefaultTtlSeconds),
             TimeoutSeconds = timeout,
         };
         var outcome = broker.Outcome(record.Id);
-        await store.InsertCommandAsync(record, ct, visible: () => broker.NotifyWork(id));
+        // The admin who waits for a read-only command's outcome waits for the commit, not the disk: a power cut may lose
+        // the record of a command that changed nothing. Everything else is on disk before anyone hears of it.
+        var durable = !(definition.ReadOnly && request.Wait != false);
+        await store.InsertCommandAsync(record, ct, streaming ? () => broker.HandToStream(record) : () => broker.NotifyWork(id), durable);
         LogQueued(loggers.CreateLogger("Monitoring.Manager.Commands"), record.Id, record.Name, id, record.RequestedBy);
 
         var location = ApiRoutes.ForCommand(record.Id);
@@ -161,7 +168,7 @@ internal static partial class CommandsApi
             if (runDeadline <= time.GetUtcNow())
             {
                 var timedOut = await store.CompleteCommandAsync(
-                    record.Id, CommandStatus.TimedOut, null,
+                    id, record.Id, CommandStatus.TimedOut, null,
                     $"Agent '{id}' received the command at {current.DeliveredAt:u} but sent no result within its timeout of {timeout} s.",
                     time.GetUtcNow(), ct);
                 if (timedOut is not null)
@@ -229,7 +236,7 @@ internal static partial class CommandsApi
     }
 
     internal static Results<CommandStreamResult, ProblemHttpResult> Stream(
-        string id, string? running, ClaimsPrincipal user, CommandStream stream, CommandBroker broker, IHostApplicationLifetime lifetime)
+        string id, string? running, ClaimsPrincipal user, CommandStream stream, IHostApplicationLifetime lifetime)
     {
         if (user.AgentId() != id)
         {
@@ -242,7 +249,7 @@ internal static partial class CommandsApi
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "The manager is stopping; the agent reconnects when it is back.");
         }
 
-        return new CommandStreamResult(stream, broker, id, Running(running), lifetime.ApplicationStopping);
+        return new CommandStreamResult(stream, id, Running(running), lifetime.ApplicationStopping);
     }
 
     /// <summary>The ids an agent says it is running (at most a thousand): they are not handed out again.</summary>
@@ -307,11 +314,6 @@ internal static partial class CommandsApi
             return Problems.AgentMismatch(user.Who(), id);
         }
 
-        if (await store.GetCommandAsync(commandId, ct) is not { } existing || existing.AgentId != id)
-        {
-            return CommandNotFound(commandId);
-        }
-
         if (!result.Success && string.IsNullOrWhiteSpace(result.Error))
         {
             return Problems.BadRequest("A failed result needs an error that says why.");
@@ -320,10 +322,16 @@ internal static partial class CommandsApi
         var error = result.Error is { Length: > 4096 } long_ ? long_[..4096] : result.Error;
         // The admin waiting for the outcome is answered at commit, the agent once the outcome is on disk.
         var completed = await store.CompleteCommandAsync(
-            commandId, result.Success ? CommandStatus.Succeeded : CommandStatus.Failed, result.Success ? result.Result : null, result.Success ? null : error, time.GetUtcNow(), ct,
+            id, commandId, result.Success ? CommandStatus.Succeeded : CommandStatus.Failed, result.Success ? result.Result : null, result.Success ? null : error, time.GetUtcNow(), ct,
             broker.Completed);
         if (completed is null)
         {
+            // Why not: the command is not this agent's (or unknown), or it already has its outcome.
+            if (await store.GetCommandAsync(commandId, ct) is not { } existing || existing.AgentId != id)
+            {
+                return CommandNotFound(commandId);
+            }
+
             return Problems.Create(
                 StatusCodes.Status409Conflict,
                 ErrorCodes.CommandCompleted,

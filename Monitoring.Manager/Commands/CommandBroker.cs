@@ -4,14 +4,16 @@ using Monitoring.Protocol;
 namespace Monitoring.Manager.Commands;
 
 /// <summary>
-/// Wakes things up in memory: an agent's long-poll when a command is queued for it, and an admin's waiting
-/// request when its command reaches a final state. The store stays the source of truth.
+/// Wakes things up in memory: an agent's command stream or long-poll when a command is queued for it, and an admin's
+/// waiting request when its command reaches a final state; hands a command queued for an agent with an open stream
+/// straight to that stream. The store stays the source of truth.
 /// </summary>
 internal sealed class CommandBroker
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _work = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CommandRecord>> _outcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _polls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CommandInbox> _streams = new(StringComparer.Ordinal);
 
     /// <summary>Open long-polls, one per agent at most.</summary>
     public int OpenPolls => _polls.Count;
@@ -57,6 +59,47 @@ internal sealed class CommandBroker
         if (_work.TryRemove(agentId, out var signal))
         {
             signal.TrySetResult(true);
+        }
+
+        if (_streams.TryGetValue(agentId, out var stream))
+        {
+            stream.LookInStore();
+        }
+    }
+
+    /// <summary>Whether the agent holds a command stream now (a command queued for it can be handed over).</summary>
+    public bool IsStreaming(string agentId) => _streams.ContainsKey(agentId);
+
+    /// <summary>
+    /// Hands a command, already stored as delivered, to the agent's open stream. When the agent has none (any more),
+    /// its next stream or poll reads the command from the store instead.
+    /// </summary>
+    public void HandToStream(CommandRecord command)
+    {
+        if (!(_streams.TryGetValue(command.AgentId, out var stream) && stream.TryHand(command)))
+        {
+            NotifyWork(command.AgentId);
+        }
+    }
+
+    /// <summary>Registers a stream's inbox (after <see cref="BeginPoll"/> has ended the agent's older stream or poll).</summary>
+    public CommandInbox OpenStream(string agentId)
+    {
+        var inbox = new CommandInbox();
+        _streams[agentId] = inbox;
+        return inbox;
+    }
+
+    /// <summary>
+    /// Ends a stream's inbox. <paramref name="lost"/> says a command was taken but not written: that, or a command
+    /// still in the inbox, is read from the store by whatever the agent holds next.
+    /// </summary>
+    public void CloseStream(string agentId, CommandInbox inbox, bool lost)
+    {
+        _streams.TryRemove(new KeyValuePair<string, CommandInbox>(agentId, inbox));
+        if (inbox.Close() | lost)
+        {
+            NotifyWork(agentId);
         }
     }
 

@@ -17,48 +17,76 @@ internal sealed class CommandStream(ICommandStore store, CommandBroker broker, M
     private static readonly byte[] Heartbeat = "\n"u8.ToArray();
 
     /// <summary>
-    /// Writes the stream until its lifetime ends or <paramref name="ct"/> is cancelled (the request ends, a newer
-    /// stream or poll of the agent replaces it, the manager stops). Commands in <paramref name="skip"/> (running on
-    /// the agent) are not handed out; each one delivered joins them, so the stream hands a command out once.
+    /// Writes the agent's stream until its lifetime ends, the request ends (<paramref name="aborted"/>), a newer stream
+    /// or poll of the agent replaces it, or the manager stops (<paramref name="stopping"/>). Commands in
+    /// <paramref name="skip"/> (running on the agent) are not handed out; each one delivered joins them, so the stream
+    /// hands a command out once.
     /// </summary>
-    public async Task WriteAsync(string agentId, HashSet<string> skip, PipeWriter body, CancellationToken ct)
+    public async Task WriteAsync(string agentId, HashSet<string> skip, PipeWriter body, CancellationToken aborted, CancellationToken stopping)
+    {
+        // One stream or poll per agent: this one ends the agent's older one.
+        var replaced = broker.BeginPoll(agentId);
+        var inbox = broker.OpenStream(agentId);
+        CommandRecord? writing = null;
+        try
+        {
+            using var ends = CancellationTokenSource.CreateLinkedTokenSource(aborted, replaced.Token, stopping);
+            writing = await WriteUntilEndAsync(agentId, skip, inbox, body, ends.Token);
+        }
+        finally
+        {
+            broker.CloseStream(agentId, inbox, lost: writing is not null);
+            broker.EndPoll(agentId, replaced);
+        }
+    }
+
+    /// <summary>Returns the command it was writing when the stream ended, if any.</summary>
+    private async Task<CommandRecord?> WriteUntilEndAsync(string agentId, HashSet<string> skip, CommandInbox inbox, PipeWriter body, CancellationToken ct)
     {
         // Up to a tenth shorter at random: streams opened together (a fleet started at once, a manager restart) end
         // apart, and their renewals spread out instead of coming back every lifetime in the same second.
         var end = time.GetUtcNow() + (options.CommandStreamLifetime * (0.9 + (0.1 * Random.Shared.NextDouble())));
+        CommandRecord? writing = null;
         try
         {
             // The headers go out at once: the agent knows its stream is open before any command is queued.
             await body.FlushAsync(ct);
             while (true)
             {
-                // Take the wake-up signal before looking, so a command queued in between is not missed.
-                var queued = broker.WorkQueued(agentId);
-                while (await store.DeliverNextAsync(agentId, skip, time.GetUtcNow(), ct) is { } command)
+                // Commands handed over at the moment they were queued, then whatever the store holds for the agent.
+                while (inbox.TryTake(out var handed))
                 {
-                    skip.Add(command.Id);
-                    var delivery = new CommandDelivery
+                    if (skip.Add(handed.Id))
                     {
-                        Id = command.Id,
-                        Name = command.Name,
-                        Arguments = command.Arguments,
-                        TimeoutSeconds = command.TimeoutSeconds,
-                    };
-                    await body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(delivery, MonitoringJsonContext.Default.CommandDelivery), ct);
-                    await body.WriteAsync(Heartbeat, ct);
-                    await body.FlushAsync(ct);
+                        writing = handed;
+                        await WriteLineAsync(body, handed, ct);
+                        writing = null;
+                    }
+                }
+
+                if (inbox.TakeLookInStore())
+                {
+                    while (await store.DeliverNextAsync(agentId, skip, time.GetUtcNow(), ct) is { } command)
+                    {
+                        skip.Add(command.Id);
+                        writing = command;
+                        await WriteLineAsync(body, command, ct);
+                        writing = null;
+                    }
+
+                    continue;
                 }
 
                 var remaining = end - time.GetUtcNow();
                 if (remaining <= TimeSpan.FromMilliseconds(1))
                 {
-                    return;
+                    return null;
                 }
 
                 var last = remaining < options.CommandStreamHeartbeat;
                 try
                 {
-                    await queued.WaitAsync(last ? remaining : options.CommandStreamHeartbeat, time, ct);
+                    await inbox.Pending().WaitAsync(last ? remaining : options.CommandStreamHeartbeat, time, ct);
                 }
                 catch (TimeoutException) when (!last)
                 {
@@ -74,6 +102,21 @@ internal sealed class CommandStream(ICommandStore store, CommandBroker broker, M
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Ended by the agent, by a newer stream or poll of the same agent, or by the manager stopping.
+            return writing;
         }
+    }
+
+    private static async Task WriteLineAsync(PipeWriter body, CommandRecord command, CancellationToken ct)
+    {
+        var delivery = new CommandDelivery
+        {
+            Id = command.Id,
+            Name = command.Name,
+            Arguments = command.Arguments,
+            TimeoutSeconds = command.TimeoutSeconds,
+        };
+        await body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(delivery, MonitoringJsonContext.Default.CommandDelivery), ct);
+        await body.WriteAsync(Heartbeat, ct);
+        await body.FlushAsync(ct);
     }
 }

@@ -8,11 +8,13 @@ internal interface ICommandStore
     Task InitializeAsync(CancellationToken ct);
 
     /// <summary>
-    /// Stores a new command and returns once it is durable. <paramref name="visible"/>, when given, runs as soon as
-    /// every reader sees the command, which may be before it is on disk: the agent's long-poll can take it while the
-    /// disk syncs (a power cut in between loses the record of a command the agent received, never a process crash).
+    /// Stores a new command (queued, or already delivered when it is handed to the agent's open stream from memory) and
+    /// returns once it is durable, or only committed when <paramref name="durable"/> is false (a kill -9 cannot lose it,
+    /// a power cut can). <paramref name="visible"/>, when given, runs as soon as every reader sees the command, which
+    /// may be before it is on disk: the agent's stream can take it while the disk syncs (a power cut in between loses
+    /// the record of a command the agent received, never a process crash).
     /// </summary>
-    Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null);
+    Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null, bool durable = true);
 
     Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct);
 
@@ -26,13 +28,14 @@ internal interface ICommandStore
     Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
-    /// Sets a final outcome if the command has none yet; null if it is unknown or already final. Returns once the
+    /// Sets a final outcome if the command is <paramref name="agentId"/>'s and has none yet; null if it is unknown,
+    /// another agent's or already final. Returns once the
     /// outcome is durable; <paramref name="visible"/>, when given, is called with the final record as soon as every
     /// reader sees it (committed, not yet synced to disk): an outcome lost with a power cut leaves the command delivered,
     /// and the agent answers its redelivery from its own record with the same outcome.
     /// </summary>
     Task<CommandRecord?> CompleteCommandAsync(
-        string id, CommandStatus status, System.Text.Json.JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct, Action<CommandRecord>? visible = null);
+        string agentId, string id, CommandStatus status, System.Text.Json.JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct, Action<CommandRecord>? visible = null);
 
     /// <summary>Expires undelivered commands past their time-to-live and times out delivered ones past their timeout.</summary>
     Task<IReadOnlyList<CommandRecord>> ExpireCommandsAsync(DateTimeOffset now, TimeSpan grace, CancellationToken ct);

@@ -9,26 +9,34 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
 {
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
 
-    public Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null) => Database.WriteAsync(async (conn, tx) =>
+    public Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null, bool durable = true) => Database.WriteAsync(async (conn, tx) =>
     {
-        using var cmd = conn.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT INTO commands (id, agent_id, name, arguments, status, requested_by, created_at, expires_at, timeout_seconds)
-            VALUES ($id, $agent, $name, $args, $status, $by, $created, $expires, $timeout)
-            """;
-        cmd.Parameters.AddWithValue("$id", command.Id);
-        cmd.Parameters.AddWithValue("$agent", command.AgentId);
-        cmd.Parameters.AddWithValue("$name", command.Name);
-        cmd.Parameters.AddWithValue("$args", command.Arguments is null ? DBNull.Value : JsonSerializer.Serialize(command.Arguments, ManagerJsonContext.Default.DictionaryStringJsonElement));
-        cmd.Parameters.AddWithValue("$status", CommandStatuses.ToWire(command.Status));
-        cmd.Parameters.AddWithValue("$by", (object?)command.RequestedBy ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$created", ToMs(command.CreatedAt));
-        cmd.Parameters.AddWithValue("$expires", ToMs(command.ExpiresAt));
-        cmd.Parameters.AddWithValue("$timeout", command.TimeoutSeconds);
-        await cmd.ExecuteNonQueryAsync(ct);
+        var insert = Database.Prepared(conn, tx, """
+            INSERT INTO commands (id, agent_id, name, arguments, status, requested_by, created_at, delivered_at, expires_at, timeout_seconds)
+            VALUES ($id, $agent, $name, $args, $status, $by, $created, $delivered, $expires, $timeout)
+            """, out var created);
+        if (created)
+        {
+            foreach (var name in (string[])["$id", "$agent", "$name", "$args", "$status", "$by", "$created", "$delivered", "$expires", "$timeout"])
+            {
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+        }
+
+        var p = insert.Parameters;
+        p[0].Value = command.Id;
+        p[1].Value = command.AgentId;
+        p[2].Value = command.Name;
+        p[3].Value = command.Arguments is null ? DBNull.Value : JsonSerializer.Serialize(command.Arguments, ManagerJsonContext.Default.DictionaryStringJsonElement);
+        p[4].Value = CommandStatuses.ToWire(command.Status);
+        p[5].Value = (object?)command.RequestedBy ?? DBNull.Value;
+        p[6].Value = ToMs(command.CreatedAt);
+        p[7].Value = command.DeliveredAt is { } delivered ? ToMs(delivered) : DBNull.Value;
+        p[8].Value = ToMs(command.ExpiresAt);
+        p[9].Value = command.TimeoutSeconds;
+        await insert.ExecuteNonQueryAsync(ct);
         return 0;
-    }, durable: true, ct, visible);
+    }, durable, ct, visible);
 
     public async Task<CommandRecord?> GetCommandAsync(string id, CancellationToken ct)
     {
@@ -118,30 +126,33 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
     }
 
     public Task<CommandRecord?> CompleteCommandAsync(
-        string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct, Action<CommandRecord>? visible = null)
+        string agentId, string id, CommandStatus status, JsonElement? result, string? error, DateTimeOffset now, CancellationToken ct, Action<CommandRecord>? visible = null)
     {
         CommandRecord? completed = null;
         return Database.WriteAsync(async (conn, tx) =>
         {
-            using (var update = conn.CreateCommand())
+            var update = Database.Prepared(conn, tx, $"""
+                UPDATE commands SET status = $status, result = $result, error = $error, completed_at = $now
+                WHERE id = $id AND agent_id = $agent AND status IN ('queued', 'delivered')
+                RETURNING {CommandColumns}
+                """, out var created);
+            if (created)
             {
-                update.Transaction = tx;
-                update.CommandText = """
-                    UPDATE commands SET status = $status, result = $result, error = $error, completed_at = $now
-                    WHERE id = $id AND status IN ('queued', 'delivered')
-                    """;
-                update.Parameters.AddWithValue("$id", id);
-                update.Parameters.AddWithValue("$status", CommandStatuses.ToWire(status));
-                update.Parameters.AddWithValue("$result", result is { } r ? r.GetRawText() : DBNull.Value);
-                update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
-                update.Parameters.AddWithValue("$now", ToMs(now));
-                if (await update.ExecuteNonQueryAsync(ct) == 0)
+                foreach (var name in (string[])["$id", "$agent", "$status", "$result", "$error", "$now"])
                 {
-                    return null;
+                    update.Parameters.Add(new SqliteParameter { ParameterName = name });
                 }
             }
 
-            completed = await ReadCommandAsync(conn, tx, id, ct);
+            var p = update.Parameters;
+            p[0].Value = id;
+            p[1].Value = agentId;
+            p[2].Value = CommandStatuses.ToWire(status);
+            p[3].Value = result is { } r ? r.GetRawText() : DBNull.Value;
+            p[4].Value = (object?)error ?? DBNull.Value;
+            p[5].Value = ToMs(now);
+            await using var reader = await update.ExecuteReaderAsync(ct);
+            completed = await reader.ReadAsync(ct) ? ReadCommand(reader) : null;
             return completed;
         }, durable: true, ct, () =>
         {

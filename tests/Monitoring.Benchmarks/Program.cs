@@ -1,14 +1,14 @@
 using Monitoring.Benchmarks;
 
 // Benchmarks run the real manager and agent processes on loopback and print Markdown for docs/benchmarks.md.
-// Usage: Monitoring.Benchmarks commands [--count N] | files [--mib N] [--http] [--runs R] | ingest [--agents N] [--seconds S] [--connections C] [--runs R]
+// Usage: Monitoring.Benchmarks commands [--count N] [--warmup S] | files [--mib N] [--http] [--runs R] | ingest [--agents N] [--seconds S] [--connections C] [--runs R]
 //        | agent [--seconds S] [--warmup S] [--runs R] | snapshot [--count N] [--runs R] | storage [--snapshots N] [--runs R]
 var which = args.FirstOrDefault() ?? "commands";
 var count = args.SkipWhile(a => a != "--count").Skip(1).Select(int.Parse).FirstOrDefault(500);
 switch (which)
 {
     case "commands":
-        await CommandLatency.RunAsync(count, Arg("--runs", 3));
+        await CommandLatency.RunAsync(count, Arg("--runs", 3), Arg("--warmup", 15));
         return 0;
     case "ingest":
         return await IngestThroughput.RunAsync(

@@ -196,8 +196,8 @@ public sealed class CommandTests : IDisposable
             var sent = await admin.SubmitCommandAsync("cmd7", CommandNames.GetLogs, timeout: TimeSpan.FromSeconds(60));
             await TestNet.WaitUntilAsync(
                 async () => (await admin.GetCommandAsync(sent.Id)).Status == CommandStatus.Delivered, TimeSpan.FromSeconds(15), "delivery");
-            var started = Path.Combine(_fleet.StateDir("cmd7"), "commands", sent.Id + ".json");
-            await TestNet.WaitUntilAsync(() => Task.FromResult(File.Exists(started)), TimeSpan.FromSeconds(10), "the agent to record the start");
+            var journal = Path.Combine(_fleet.StateDir("cmd7"), "commands", "journal.jsonl");
+            await TestNet.WaitUntilAsync(() => Task.FromResult(File.Exists(journal) && ReadShared(journal).Contains(sent.Id, StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the agent to record the start");
 
             await agent.KillAsync();
             var restarted = _fleet.StartAgent("cmd7", "2s", config: config);
@@ -241,5 +241,13 @@ public sealed class CommandTests : IDisposable
 
             Assert.Equal(CommandStatus.Queued, record.Status);
         }
+    }
+
+    /// <summary>Reads a file the agent holds open for appending.</summary>
+    private static string ReadShared(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(file);
+        return reader.ReadToEnd();
     }
 }

@@ -19,42 +19,82 @@ public sealed class ExecutedCommandStoreTests : IDisposable
     public void IsValidId_AcceptsOnlyLowercaseHexOf32(string id, bool valid) => Assert.Equal(valid, ExecutedCommandStore.IsValidId(id));
 
     [Fact]
-    public void SavedRecords_SurviveAReopen()
+    public void SavedRecords_SurviveAReopen_WithTheLatestRecordOfEachCommand()
     {
-        var store = new ExecutedCommandStore(_dir);
-        store.Save(new ExecutedCommand { Id = Id(1), Name = "get_status" });
-        store.Save(new ExecutedCommand { Id = Id(2), Name = "restart", Result = new CommandResult { Success = false, Error = "no" } });
+        using (var store = new ExecutedCommandStore(_dir))
+        {
+            store.Save(new ExecutedCommand { Id = Id(1), Name = "get_status" });
+            store.Save(new ExecutedCommand { Id = Id(2), Name = "restart" });
+            store.Save(new ExecutedCommand { Id = Id(2), Name = "restart", Result = new CommandResult { Success = false, Error = "no" } }, durable: false);
+        }
 
-        var reopened = new ExecutedCommandStore(_dir);
+        using var reopened = new ExecutedCommandStore(_dir);
 
         Assert.Null(reopened.Get(Id(1))!.Result);
         Assert.Equal("no", reopened.Get(Id(2))!.Result!.Error);
         Assert.Null(reopened.Get(Id(3)));
+        Assert.Equal([ExecutedCommandStore.JournalName], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
     [Fact]
-    public void ARecordCutShort_StillCountsAsStarted()
+    public void AResultCutShortByACrash_LeavesTheStart_AndLaterRecordsAppendCleanly()
     {
-        File.WriteAllText(Path.Combine(_dir, Id(1) + ".json"), "{\"id\":\"");
-
-        var record = new ExecutedCommandStore(_dir).Get(Id(1));
-
-        Assert.NotNull(record);
-        Assert.Null(record.Result);
-    }
-
-    [Fact]
-    public void Prune_KeepsTheNewest()
-    {
-        var store = new ExecutedCommandStore(_dir, keep: 5);
-        for (var i = 0; i < 100; i++)
+        using (var store = new ExecutedCommandStore(_dir))
         {
-            store.Save(new ExecutedCommand { Id = Id(i), Name = "get_status" });
-            File.SetLastWriteTimeUtc(Path.Combine(_dir, Id(i) + ".json"), DateTime.UtcNow.AddMinutes(i - 1000));
+            store.Save(new ExecutedCommand { Id = Id(1), Name = "restart" });
         }
 
-        Assert.Equal(5, Directory.GetFiles(_dir).Length);
-        Assert.NotNull(store.Get(Id(99)));
-        Assert.Null(store.Get(Id(0)));
+        // The crash came while the result's line was being written.
+        File.AppendAllText(Journal, "{\"id\":\"" + Id(1) + "\",\"name\":\"restart\",\"res");
+
+        using (var reopened = new ExecutedCommandStore(_dir))
+        {
+            var record = reopened.Get(Id(1));
+            Assert.NotNull(record);
+            Assert.Null(record.Result);
+            reopened.Save(new ExecutedCommand { Id = Id(2), Name = "get_status" });
+        }
+
+        using var again = new ExecutedCommandStore(_dir);
+        Assert.NotNull(again.Get(Id(1)));
+        Assert.Equal("get_status", again.Get(Id(2))!.Name);
     }
+
+    [Fact]
+    public void RecordsOfAnOlderAgent_OneFileEach_AreMovedIntoTheJournal()
+    {
+        File.WriteAllText(Path.Combine(_dir, Id(1) + ".json"), "{\"id\":\"" + Id(1) + "\",\"name\":\"restart\",\"result\":{\"success\":true}}");
+        File.WriteAllText(Path.Combine(_dir, Id(2) + ".json"), "{\"id\":\""); // cut short by a crash: still started
+
+        using (var store = new ExecutedCommandStore(_dir))
+        {
+            Assert.True(store.Get(Id(1))!.Result!.Success);
+            Assert.Null(store.Get(Id(2))!.Result);
+        }
+
+        Assert.Equal([ExecutedCommandStore.JournalName], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        using var reopened = new ExecutedCommandStore(_dir);
+        Assert.NotNull(reopened.Get(Id(2)));
+    }
+
+    [Fact]
+    public void TheJournal_IsRewrittenWithTheNewestCommands_AndStaysBounded()
+    {
+        using var store = new ExecutedCommandStore(_dir, keep: 5);
+        for (var i = 0; i < 100; i++)
+        {
+            store.Save(new ExecutedCommand { Id = Id(i), Name = "get_status" }, durable: false);
+            store.Save(new ExecutedCommand { Id = Id(i), Name = "get_status", Result = new CommandResult { Success = true } }, durable: false);
+        }
+
+        Assert.InRange(File.ReadAllLines(Journal).Length, 5, 10);
+        Assert.True(store.Get(Id(99))!.Result!.Success);
+        Assert.NotNull(store.Get(Id(95)));
+        Assert.Null(store.Get(Id(0)));
+        using var reopened = new ExecutedCommandStore(_dir, keep: 5);
+        Assert.True(reopened.Get(Id(97))!.Result!.Success);
+        Assert.Null(reopened.Get(Id(90)));
+    }
+
+    private string Journal => Path.Combine(_dir, ExecutedCommandStore.JournalName);
 }

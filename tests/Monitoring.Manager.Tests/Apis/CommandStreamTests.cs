@@ -40,6 +40,29 @@ public sealed class CommandStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACommandForAnAgentHoldingItsStream_IsHandedOverAtOnce_AndOneForAnAgentWithout_IsQueued()
+    {
+        var (agent, _) = await _manager.EnrollAsync("a1");
+        await _manager.EnrollAsync("a2");
+        using var admin = _manager.AdminClient();
+        var received = Channel.CreateUnbounded<CommandDelivery>();
+        using var stop = new CancellationTokenSource();
+        var stream = agent.StreamCommandsAsync("a1", [], (d, _) => received.Writer.WriteAsync(d).AsTask(), stop.Token);
+        await TestNet.WaitUntilAsync(
+            () => Task.FromResult(_manager.Services.GetRequiredService<Commands.CommandBroker>().IsStreaming("a1")), TimeSpan.FromSeconds(10), "the stream to open");
+
+        var handed = await admin.SubmitCommandAsync("a1", CommandNames.GetStatus);
+        var queued = await admin.SubmitCommandAsync("a2", CommandNames.GetStatus);
+
+        // Stored as delivered when it was queued (no read and no second commit before the agent has it).
+        Assert.Equal((CommandStatus.Delivered, handed.CreatedAt), (handed.Status, handed.DeliveredAt));
+        Assert.Equal(handed.Id, (await NextAsync(received)).Id);
+        Assert.Equal((CommandStatus.Queued, null), (queued.Status, queued.DeliveredAt));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream);
+    }
+
+    [Fact]
     public async Task AnIdleStream_SendsHeartbeats_AndEndsAfterItsLifetime()
     {
         await _manager.EnrollAsync("a1");

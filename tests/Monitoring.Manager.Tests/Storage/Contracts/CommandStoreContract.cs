@@ -56,13 +56,30 @@ public abstract class CommandStoreContract : StoreContract
         await Stores.Commands.DeliverNextAsync("a1", [], T0.AddSeconds(1), default);
         var result = JsonSerializer.SerializeToElement(new { lines = 3 });
 
-        var done = await Stores.Commands.CompleteCommandAsync("c1", CommandStatus.Succeeded, result, null, T0.AddSeconds(2), default);
+        Assert.Null(await Stores.Commands.CompleteCommandAsync("a2", "c1", CommandStatus.Succeeded, result, null, T0.AddSeconds(2), default));
+        var done = await Stores.Commands.CompleteCommandAsync("a1", "c1", CommandStatus.Succeeded, result, null, T0.AddSeconds(2), default);
 
         Assert.Equal((CommandStatus.Succeeded, T0.AddSeconds(2), 3), (done!.Status, done.CompletedAt!.Value, done.Result!.Value.GetProperty("lines").GetInt32()));
-        Assert.Null(await Stores.Commands.CompleteCommandAsync("c1", CommandStatus.Failed, null, "late", T0.AddSeconds(3), default));
-        Assert.Null(await Stores.Commands.CompleteCommandAsync("unknown", CommandStatus.Failed, null, "x", T0, default));
+        Assert.Null(await Stores.Commands.CompleteCommandAsync("a1", "c1", CommandStatus.Failed, null, "late", T0.AddSeconds(3), default));
+        Assert.Null(await Stores.Commands.CompleteCommandAsync("a1", "unknown", CommandStatus.Failed, null, "x", T0, default));
         Assert.Equal(CommandStatus.Succeeded, (await Stores.Commands.GetCommandAsync("c1", default))!.Status);
         Assert.Null(await Stores.Commands.DeliverNextAsync("a1", [], T0.AddSeconds(4), default));
+    }
+
+    [Fact]
+    public async Task ACommandStoredAsDelivered_IsHandedOutAgainUntilAnswered_AndTimesOutFromItsDelivery()
+    {
+        // What the manager stores when it hands a command to the agent's open stream from memory.
+        await Stores.Commands.InsertCommandAsync(
+            Command("handed", T0, timeoutSeconds: 10) with { Status = CommandStatus.Delivered, DeliveredAt = T0 }, default);
+
+        var stored = await Stores.Commands.GetCommandAsync("handed", default);
+        var again = await Stores.Commands.DeliverNextAsync("a1", [], T0.AddSeconds(1), default);
+
+        Assert.Equal((CommandStatus.Delivered, T0), (stored!.Status, stored.DeliveredAt!.Value));
+        Assert.Equal(("handed", T0), (again!.Id, again.DeliveredAt!.Value));
+        Assert.Null(await Stores.Commands.DeliverNextAsync("a1", ["handed"], T0.AddSeconds(1), default));
+        Assert.Equal("handed", Assert.Single(await Stores.Commands.ExpireCommandsAsync(T0.AddSeconds(15), TimeSpan.FromSeconds(5), default)).Id);
     }
 
     [Fact]
@@ -90,8 +107,8 @@ public abstract class CommandStoreContract : StoreContract
         await Stores.Commands.InsertCommandAsync(Command("old", T0), default);
         await Stores.Commands.InsertCommandAsync(Command("recent", T0), default);
         await Stores.Commands.InsertCommandAsync(Command("open", T0, agentId: "a2", ttl: TimeSpan.FromDays(30)), default);
-        await Stores.Commands.CompleteCommandAsync("old", CommandStatus.Failed, null, "x", T0.AddMinutes(1), default);
-        await Stores.Commands.CompleteCommandAsync("recent", CommandStatus.Succeeded, null, null, T0.AddDays(2), default);
+        await Stores.Commands.CompleteCommandAsync("a1", "old", CommandStatus.Failed, null, "x", T0.AddMinutes(1), default);
+        await Stores.Commands.CompleteCommandAsync("a1", "recent", CommandStatus.Succeeded, null, null, T0.AddDays(2), default);
 
         Assert.Equal(1, await Stores.Commands.PurgeCommandsAsync(T0.AddDays(1), default));
         Assert.Null(await Stores.Commands.GetCommandAsync("old", default));

@@ -76,7 +76,7 @@ public abstract class FileRecordStoreContract : StoreContract
         Assert.Equal(["stale"], await Stores.Files.ListStaleUploadsAsync(T0.AddHours(1), default));
         Assert.Equal(["expired"], await Stores.Files.ListExpiredFilesAsync(T0.AddHours(1), default));
 
-        await Stores.Commands.CompleteCommandAsync("c1", CommandStatus.Succeeded, null, null, T0.AddMinutes(1), default);
+        await Stores.Commands.CompleteCommandAsync("a1", "c1", CommandStatus.Succeeded, null, null, T0.AddMinutes(1), default);
 
         Assert.False(await Stores.Files.IsFileOfferedToAsync("offered", "a1", default));
         Assert.Equal(["expired", "offered"], (await Stores.Files.ListExpiredFilesAsync(T0.AddHours(1), default)).Order());
