@@ -141,6 +141,25 @@ internal static class SqliteMigrations
         """
         ALTER TABLE agents ADD COLUMN instance_key_hash TEXT;
         """,
+
+        // 6: unsealed snapshots in a table that grows at its end (rowid order is arrival order) with a small unique index
+        // by agent and sequence number: a report now writes its row beside the reports that came with it, and one
+        // index entry, instead of its own page of a table clustered by agent (split every other report). The index by
+        // arrival grows at its end too, and lets sealing and retention find old rows without reading every row.
+        """
+        CREATE TABLE snapshots_by_arrival (
+            agent_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            data TEXT NOT NULL);
+        INSERT INTO snapshots_by_arrival (agent_id, seq, ts, received_at, data)
+            SELECT agent_id, seq, ts, received_at, data FROM snapshots ORDER BY received_at, agent_id, seq;
+        DROP TABLE snapshots;
+        ALTER TABLE snapshots_by_arrival RENAME TO snapshots;
+        CREATE UNIQUE INDEX snapshots_by_seq ON snapshots (agent_id, seq);
+        CREATE INDEX snapshots_by_arrival ON snapshots (received_at, agent_id);
+        """,
     ];
 
     /// <summary>Applies the steps the database lacks; returns the version it was at before.</summary>

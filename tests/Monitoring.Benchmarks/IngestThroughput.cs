@@ -55,9 +55,10 @@ internal static partial class IngestThroughput
         await File.WriteAllTextAsync(script, LuaScript.Replace("{ROOT}", root, StringComparison.Ordinal));
 
         var results = new List<(double Manager, double Trivial, double ManagerP50, double ManagerP99, double TrivialP50, double TrivialP99, long Non2xx)>();
-        // Both servers warm up (JIT tiers, pools, the database's first pages) before anything is measured.
-        await WrkAsync(trivialUrl, script, connections, 3);
-        await WrkAsync(managerUrl, script, connections, 3);
+        // Both servers warm up (pools, the database's first pages, and the tiered JIT, which recompiles the hot paths in
+        // the background for the first 10-20 s on one of the two cores) before anything is measured.
+        await WrkAsync(trivialUrl, script, connections, 15);
+        await WrkAsync(managerUrl, script, connections, 15);
         for (var run = 0; run < runs; run++)
         {
             var t = await WrkAsync(trivialUrl, script, connections, seconds);

@@ -16,7 +16,13 @@ internal static class TrivialServer
 {
     public static async Task RunAsync(string url)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // As the manager: no configuration reload, so no file watcher on the working directory (which may hold the
+        // manager's database when the benchmark runs from /tmp, and would then wake on each of its writes).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
