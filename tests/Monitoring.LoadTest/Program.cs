@@ -49,9 +49,8 @@ var ingest = new ConcurrentBag<double>();
 // The same latencies less those during which the generator itself was paused by its own garbage collector: the
 // manager's latency, apart from the generator's (both share the machine; each holds ten thousand requests).
 var ingestOwn = new ConcurrentBag<double>();
-var deliveryOwn = new ConcurrentBag<double>();
-var delivery = new ConcurrentBag<double>();
-var submitted = new ConcurrentDictionary<string, (long At, TimeSpan Paused)>();
+var delivery = new DeliveryClock();
+var commandsSent = 0;
 var errors = new ConcurrentDictionary<string, int>();
 using var stop = new CancellationTokenSource(duration);
 var started = Stopwatch.GetTimestamp();
@@ -116,15 +115,7 @@ var streams = fleet.Select((agent, i) => Task.Run(async () =>
         {
             await agent.Connection.StreamCommandsAsync(agent.Id, [], async (command, _) =>
             {
-                if (submitted.TryRemove(command.Id, out var queued))
-                {
-                    var ms = Stopwatch.GetElapsedTime(queued.At).TotalMilliseconds;
-                    delivery.Add(ms);
-                    if (GC.GetTotalPauseDuration() == queued.Paused)
-                    {
-                        deliveryOwn.Add(ms);
-                    }
-                }
+                delivery.Arrived(command.Id);
 
                 await agent.Connection.PostCommandResultAsync(agent.Id, command.Id, new CommandResult { Success = true }, CancellationToken.None);
             }, stop.Token);
@@ -160,7 +151,8 @@ var commander = Task.Run(async () =>
             try
             {
                 var record = await admin.SubmitCommandAsync(target.Id, CommandNames.GetStatus, timeout: TimeSpan.FromSeconds(30));
-                submitted[record.Id] = (at, paused);
+                delivery.Submitted(record.Id, at, paused);
+                commandsSent++;
             }
             catch (MonitoringApiException ex)
             {
@@ -202,9 +194,9 @@ var (stored, distinct) = Stored(Path.Combine(data, "monitoring.db"));
 var lost = fleet.Sum(a => a.Sent) - distinct;
 var duplicated = stored - distinct;
 var ingestSorted = ingest.Order().ToArray();
-var deliverySorted = delivery.Order().ToArray();
+var deliverySorted = delivery.All.Order().ToArray();
 var ingestOwnSorted = ingestOwn.Order().ToArray();
-var deliveryOwnSorted = deliveryOwn.Order().ToArray();
+var deliveryOwnSorted = delivery.NotPaused.Order().ToArray();
 string P(double[] sorted, double p) => sorted.Length == 0 ? "–" : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)].ToString("0.0", CultureInfo.InvariantCulture);
 
 if (markdown)
@@ -215,7 +207,7 @@ else
 {
     Console.WriteLine($"agents {agents}, interval {interval.TotalSeconds} s, ran {elapsed.TotalSeconds:0.0} s");
     Console.WriteLine($"reports acknowledged {sent} ({sent / elapsed.TotalSeconds:0.0}/s), ingest p50 {P(ingestSorted, 50)} ms, p99 {P(ingestSorted, 99)} ms ({P(ingestOwnSorted, 99)} ms without the generator's own GC pauses, {ingestOwn.Count} of {ingest.Count} samples)");
-    Console.WriteLine($"commands delivered {deliverySorted.Length}, delivery p50 {P(deliverySorted, 50)} ms, p99 {P(deliverySorted, 99)} ms ({P(deliveryOwnSorted, 99)} ms without the generator's own GC pauses)");
+    Console.WriteLine($"commands sent {commandsSent}, delivered {deliverySorted.Length}, delivery p50 {P(deliverySorted, 50)} ms, p99 {P(deliverySorted, 99)} ms ({P(deliveryOwnSorted, 99)} ms without the generator's own GC pauses)");
     Console.WriteLine($"stored {stored}, lost {lost}, duplicated {duplicated}, errors {errors.Values.Sum()} {string.Join(", ", errors.Select(e => e.Key + " ×" + e.Value))}");
     Console.WriteLine($"manager peak RSS {peakRss / (1024 * 1024)} MiB");
 }
