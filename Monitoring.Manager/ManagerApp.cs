@@ -112,6 +112,7 @@ public static partial class ManagerApp
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<Commands.CommandBroker>();
         builder.Services.AddSingleton<Commands.CommandStream>();
+        builder.Services.AddSingleton<Commands.CommandService>();
         builder.Services.AddSingleton<Files.FileStore>();
         builder.Services.AddSingleton<Files.FileService>();
         builder.Services.AddSingleton<Alerts.AlertService>();

@@ -27,25 +27,12 @@ internal sealed class CommandStream(ICommandStore store, CommandBroker broker, M
         // One stream or poll per agent: this one ends the agent's older one.
         var replaced = broker.BeginPoll(agentId);
         var inbox = broker.OpenStream(agentId);
-        CommandRecord? writing = null;
-        try
-        {
-            using var ends = CancellationTokenSource.CreateLinkedTokenSource(aborted, replaced.Token, stopping);
-            writing = await WriteUntilEndAsync(agentId, skip, inbox, body, ends.Token);
-        }
-        finally
-        {
-            broker.CloseStream(agentId, inbox, lost: writing is not null);
-            broker.EndPoll(agentId, replaced);
-        }
-    }
-
-    /// <summary>Returns the command it was writing when the stream ended, if any.</summary>
-    private async Task<CommandRecord?> WriteUntilEndAsync(string agentId, HashSet<string> skip, CommandInbox inbox, PipeWriter body, CancellationToken ct)
-    {
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(aborted, replaced.Token, stopping);
+        var ct = ends.Token;
         // Up to a tenth shorter at random: streams opened together (a fleet started at once, a manager restart) end
         // apart, and their renewals spread out instead of coming back every lifetime in the same second.
         var end = time.GetUtcNow() + (options.CommandStreamLifetime * (0.9 + (0.1 * Random.Shared.NextDouble())));
+        // The command being written when the stream ends, however it ends: the agent's next stream reads it from the store.
         CommandRecord? writing = null;
         try
         {
@@ -80,7 +67,7 @@ internal sealed class CommandStream(ICommandStore store, CommandBroker broker, M
                 var remaining = end - time.GetUtcNow();
                 if (remaining <= TimeSpan.FromMilliseconds(1))
                 {
-                    return null;
+                    return;
                 }
 
                 var last = remaining < options.CommandStreamHeartbeat;
@@ -102,7 +89,11 @@ internal sealed class CommandStream(ICommandStore store, CommandBroker broker, M
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Ended by the agent, by a newer stream or poll of the same agent, or by the manager stopping.
-            return writing;
+        }
+        finally
+        {
+            broker.CloseStream(agentId, inbox, lost: writing is not null);
+            broker.EndPoll(agentId, replaced);
         }
     }
 
