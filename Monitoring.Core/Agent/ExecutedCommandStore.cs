@@ -135,36 +135,60 @@ internal sealed class ExecutedCommandStore : IDisposable
             return;
         }
 
-        var bytes = File.ReadAllBytes(_path);
-        var start = 0;
-        for (var i = 0; i < bytes.Length; i++)
+        // Read in pieces, not whole: results of up to a megabyte each make a journal far larger than the agent's memory.
+        long complete = 0;
+        long length;
+        using (var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
         {
-            if (bytes[i] != (byte)'\n')
+            length = file.Length;
+            var buffer = new byte[64 * 1024];
+            var filled = 0;
+            long bufferAt = 0;
+            int read;
+            while ((read = file.Read(buffer, filled, buffer.Length - filled)) > 0)
             {
-                continue;
-            }
-
-            try
-            {
-                var record = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(bytes, start, i - start), ExecutedCommandJsonContext.Default.ExecutedCommand);
-                if (record is not null && IsValidId(record.Id))
+                filled += read;
+                var start = 0;
+                int end;
+                while ((end = Array.IndexOf(buffer, (byte)'\n', start, filled - start)) >= 0)
                 {
-                    Track(record.Id, new Entry(start, i - start));
+                    TrackLine(new ReadOnlySpan<byte>(buffer, start, end - start), bufferAt + start);
+                    start = end + 1;
+                    complete = bufferAt + start;
+                }
+
+                // Keep the line begun and read on; a line longer than the buffer grows it.
+                Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+                bufferAt += start;
+                filled -= start;
+                if (filled == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
                 }
             }
-            catch (JsonException)
-            {
-                // A line damaged on disk: the commands around it still count.
-            }
-
-            start = i + 1;
         }
 
-        if (start < bytes.Length)
+        if (complete < length)
         {
             using var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read);
-            file.SetLength(start);
+            file.SetLength(complete);
             file.Flush(true);
+        }
+    }
+
+    private void TrackLine(ReadOnlySpan<byte> line, long offset)
+    {
+        try
+        {
+            var record = JsonSerializer.Deserialize(line, ExecutedCommandJsonContext.Default.ExecutedCommand);
+            if (record is not null && IsValidId(record.Id))
+            {
+                Track(record.Id, new Entry(offset, line.Length));
+            }
+        }
+        catch (JsonException)
+        {
+            // A line damaged on disk: the commands around it still count.
         }
     }
 

@@ -37,6 +37,27 @@ public sealed class ExecutedCommandStoreTests : IDisposable
     }
 
     [Fact]
+    public void AJournalWithResultsLargerThanItsReadBuffer_IsReadBackWhole()
+    {
+        var big = System.Text.Json.JsonSerializer.SerializeToElement(new { lines = Enumerable.Repeat(new string('x', 1000), 300) });
+        using (var store = new ExecutedCommandStore(_dir))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                store.Save(new ExecutedCommand { Id = Id(i), Name = "get_logs" });
+                store.Save(new ExecutedCommand { Id = Id(i), Name = "get_logs", Result = new CommandResult { Success = true, Result = big } }, durable: false);
+            }
+        }
+
+        Assert.True(new FileInfo(Journal).Length > 5 * 300_000);
+        using var reopened = new ExecutedCommandStore(_dir);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(300, reopened.Get(Id(i))!.Result!.Result!.Value.GetProperty("lines").GetArrayLength());
+        }
+    }
+
+    [Fact]
     public void AResultCutShortByACrash_LeavesTheStart_AndLaterRecordsAppendCleanly()
     {
         using (var store = new ExecutedCommandStore(_dir))
