@@ -71,7 +71,7 @@ internal sealed class CommandBroker
     public bool IsStreaming(string agentId) => _streams.ContainsKey(agentId);
 
     /// <summary>
-    /// Hands a command, already stored as delivered, to the agent's open stream. When the agent has none (any more),
+    /// Hands a command, already stored, to the agent's open stream. When the agent has none (any more),
     /// its next stream or poll reads the command from the store instead.
     /// </summary>
     public void HandToStream(CommandRecord command)

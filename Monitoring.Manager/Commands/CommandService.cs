@@ -76,8 +76,8 @@ internal sealed partial class CommandService(
         }
 
         var now = time.GetUtcNow();
-        // An agent holding its command stream is handed the command from memory the moment it is committed, so it is
-        // stored as delivered at once; if the stream ends in between, the agent's next stream or poll reads it.
+        // An agent holding its command stream is handed the command from memory the moment it is committed (the stream
+        // marks it delivered once written); if the stream ends first, it stays queued for the agent's next stream or poll.
         var streaming = broker.IsStreaming(agentId);
         var record = new CommandRecord
         {
@@ -85,10 +85,9 @@ internal sealed partial class CommandService(
             AgentId = agentId,
             Name = request.Name,
             Arguments = request.Arguments is { Count: > 0 } ? request.Arguments : null,
-            Status = streaming ? CommandStatus.Delivered : CommandStatus.Queued,
+            Status = CommandStatus.Queued,
             RequestedBy = requestedBy,
             CreatedAt = now,
-            DeliveredAt = streaming ? now : null,
             ExpiresAt = now.AddSeconds(request.TtlSeconds ?? DefaultTtlSeconds),
             TimeoutSeconds = request.TimeoutSeconds ?? DefaultTimeoutSeconds,
         };

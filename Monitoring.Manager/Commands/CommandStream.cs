@@ -48,6 +48,9 @@ internal sealed class CommandStream(ICommandStore store, CommandBroker broker, M
                         writing = handed;
                         await WriteLineAsync(body, handed, ct);
                         writing = null;
+                        // After the line is out, off the agent's way: until then the command is queued, and a stream
+                        // that ends first leaves it for the agent's next stream or poll.
+                        await store.MarkDeliveredAsync(handed.Id, time.GetUtcNow(), ct);
                     }
                 }
 

@@ -8,8 +8,7 @@ internal interface ICommandStore
     Task InitializeAsync(CancellationToken ct);
 
     /// <summary>
-    /// Stores a new command (queued, or already delivered when it is handed to the agent's open stream from memory) and
-    /// returns once it is durable, or only committed when <paramref name="durable"/> is false (a kill -9 cannot lose it,
+    /// Stores a new command and returns once it is durable, or only committed when <paramref name="durable"/> is false (a kill -9 cannot lose it,
     /// a power cut can). <paramref name="visible"/>, when given, runs as soon as every reader sees the command, which
     /// may be before it is on disk: the agent's stream can take it while the disk syncs (a power cut in between loses
     /// the record of a command the agent received, never a process crash).
@@ -26,6 +25,12 @@ internal interface ICommandStore
     /// but never answered is handed out again: the agent answers a repeat from its own record without running it.
     /// </summary>
     Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Marks a queued command delivered (a command handed to the agent's stream from memory, once it is written there).
+    /// Committed, not waited onto disk; a failure leaves it queued, to be delivered again.
+    /// </summary>
+    Task MarkDeliveredAsync(string id, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
     /// Sets a final outcome if the command is <paramref name="agentId"/>'s and has none yet; null if it is unknown,

@@ -98,7 +98,7 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
         return next with { Status = CommandStatus.Delivered, DeliveredAt = next.DeliveredAt ?? now };
     }
 
-    private async Task MarkDeliveredAsync(string id, DateTimeOffset now, CancellationToken ct)
+    public async Task MarkDeliveredAsync(string id, DateTimeOffset now, CancellationToken ct)
     {
         try
         {

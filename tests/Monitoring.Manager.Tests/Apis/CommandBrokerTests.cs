@@ -5,7 +5,7 @@ namespace Monitoring.Manager.Tests.Apis;
 
 /// <summary>
 /// The hand-over of a queued command to an agent's open stream, and what happens when the stream is gone: the command
-/// is already stored as delivered, so whatever the agent holds next must be told to read the store.
+/// is already stored, so whatever the agent holds next must be told to read the store.
 /// </summary>
 public sealed class CommandBrokerTests
 {

@@ -54,10 +54,11 @@ public sealed class CommandStreamTests : IAsyncLifetime
         var handed = await admin.SubmitCommandAsync("a1", CommandNames.GetStatus);
         var queued = await admin.SubmitCommandAsync("a2", CommandNames.GetStatus);
 
-        // Stored as delivered when it was queued (no read and no second commit before the agent has it).
-        Assert.Equal((CommandStatus.Delivered, handed.CreatedAt), (handed.Status, handed.DeliveredAt));
+        // Handed over from memory, then marked delivered once written; the other agent's stays queued.
         Assert.Equal(handed.Id, (await NextAsync(received)).Id);
-        Assert.Equal((CommandStatus.Queued, null), (queued.Status, queued.DeliveredAt));
+        await TestNet.WaitUntilAsync(
+            async () => (await admin.GetCommandAsync(handed.Id)).Status == CommandStatus.Delivered, TimeSpan.FromSeconds(10), "the command to be marked delivered");
+        Assert.Equal((CommandStatus.Queued, null), ((await admin.GetCommandAsync(queued.Id)).Status, queued.DeliveredAt));
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream);
     }
