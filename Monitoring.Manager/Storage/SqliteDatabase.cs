@@ -18,9 +18,12 @@ internal sealed class SqliteDatabase : IDisposable
     public const int MaxGroup = 512;
 
     private readonly string _connectionString;
-    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: a queued write wakes the writer's thread itself; otherwise the channel would complete
+    // the writer's wait through the thread pool, whose queue under load is full of requests.
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly SemaphoreSlim _open = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SQLitePCL.sqlite3_stmt> _statements = new(StringComparer.Ordinal);
     private readonly WalSyncer _syncer;
     private WalCheckpointer? _checkpointer;
     private SqliteConnection? _writer;
@@ -96,10 +99,21 @@ internal sealed class SqliteDatabase : IDisposable
     /// own record). <paramref name="committed"/>, when given, runs on the writer right after the commit, before the
     /// disk sync: the moment readers see the change.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, CancellationToken ct, Action? committed = null)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, CancellationToken ct, Action? committed = null) =>
+        EnqueueAsync(new Write<T>(work, durable, savepoint: true, committed, ct), ct);
+
+    /// <summary>
+    /// Like <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/> for work
+    /// that its caller repeats harmlessly after a failure (reports, deduplicated by sequence number): it runs without a
+    /// savepoint of its own (two statements and a statement journal less per piece), so a piece that fails after some
+    /// of its statements keeps what they wrote in the group. Each statement is still atomic.
+    /// </summary>
+    public Task<T> WriteRepeatableAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) =>
+        EnqueueAsync(new Write<T>(work, durable: true, savepoint: false, committed: null, ct), ct);
+
+    private async Task<T> EnqueueAsync<T>(Write<T> write, CancellationToken ct)
     {
         await OpenAsync(ct);
-        var write = new Write<T>(work, durable, committed, ct);
         if (!_queue.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(SqliteDatabase), "The store is closed.");
@@ -146,18 +160,31 @@ internal sealed class SqliteDatabase : IDisposable
             var release = Prepared(_writer, tx, "RELEASE piece", out _);
             for (var i = 0; i < group.Count; i++)
             {
-                save.ExecuteNonQuery();
+                var savepoint = group[i].Savepoint;
+                if (savepoint)
+                {
+                    save.ExecuteNonQuery();
+                }
+
                 try
                 {
                     // The work is SQLite calls, which complete synchronously.
                     group[i].RunAsync(_writer, tx).GetAwaiter().GetResult();
-                    release.ExecuteNonQuery();
+                    if (savepoint)
+                    {
+                        release.ExecuteNonQuery();
+                    }
+
                     done.Add(group[i]);
                 }
                 catch (Exception ex)
                 {
-                    Prepared(_writer, tx, "ROLLBACK TO piece", out _).ExecuteNonQuery();
-                    release.ExecuteNonQuery();
+                    if (savepoint)
+                    {
+                        Prepared(_writer, tx, "ROLLBACK TO piece", out _).ExecuteNonQuery();
+                        release.ExecuteNonQuery();
+                    }
+
                     group[i].Fail(Unavailable(ex));
                 }
             }
@@ -236,6 +263,42 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
+    /// A statement on the writer connection compiled once for SQLite's own API, for the hottest write (a report's
+    /// row): bound by position and reset after each use, without what Microsoft.Data.Sqlite does per execution (a
+    /// parameter looked up by name and converted, each value boxed). Only the writer's loop uses it.
+    /// </summary>
+    public SQLitePCL.sqlite3_stmt Statement(SqliteConnection conn, string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var stmt))
+        {
+            var rc = SQLitePCL.raw.sqlite3_prepare_v3(conn.Handle, sql, SQLitePCL.raw.SQLITE_PREPARE_PERSISTENT, out stmt, out _);
+            SqliteException.ThrowExceptionForRC(rc, conn.Handle);
+            _statements[sql] = stmt;
+        }
+
+        return stmt;
+    }
+
+    /// <summary>Runs a bound <see cref="Statement"/> that returns no rows; answers the rows it changed and leaves it reset for the next use.</summary>
+    public static int Execute(SqliteConnection conn, SQLitePCL.sqlite3_stmt stmt)
+    {
+        var rc = SQLitePCL.raw.sqlite3_step(stmt);
+        try
+        {
+            if (rc != SQLitePCL.raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, conn.Handle);
+            }
+
+            return SQLitePCL.raw.sqlite3_changes(conn.Handle);
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_reset(stmt);
+        }
+    }
+
+    /// <summary>
     /// Runs a <c>DELETE … LIMIT 1000</c> statement (with <c>$cutoff</c>) until it deletes fewer than a thousand rows:
     /// one short write per batch, so a large purge never holds up ingest for long.
     /// </summary>
@@ -298,6 +361,11 @@ internal sealed class SqliteDatabase : IDisposable
             cmd.Dispose();
         }
 
+        foreach (var stmt in _statements.Values)
+        {
+            stmt.Dispose();
+        }
+
         _writer?.Dispose();
         using (var pooled = new SqliteConnection(_connectionString))
         {
@@ -314,16 +382,20 @@ internal sealed class SqliteDatabase : IDisposable
 
         bool Durable { get; }
 
+        bool Savepoint { get; }
+
         void Committed();
 
         Task RunAsync(SqliteConnection conn, SqliteTransaction tx);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, Action? committed, CancellationToken ct) : IWrite
+    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, bool savepoint, Action? committed, CancellationToken ct) : IWrite
     {
         private T _result = default!;
 
         public bool Durable => durable;
+
+        public bool Savepoint => savepoint;
 
         public void Committed()
         {

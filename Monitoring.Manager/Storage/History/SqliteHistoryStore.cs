@@ -55,43 +55,40 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
         }
     }
 
+    /// <summary>A report's row, unless a sealed chunk already holds its sequence number (a replay after sealing).</summary>
+    private const string InsertSql = """
+        INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data)
+        SELECT ?1, ?2, ?3, ?4, ?5
+        WHERE NOT EXISTS (SELECT 1 FROM snapshot_chunks WHERE agent_id = ?1 AND last_seq >= ?2 AND first_seq <= ?2)
+        """;
+
+    // A report repeats harmlessly (the agent resends what was not acknowledged and the sequence number drops the
+    // repeat), so it needs no savepoint of its own.
     private Task<AppendResult> AppendAsync(
         string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
-        database.WriteAsync(async (conn, tx) =>
+        database.WriteRepeatableAsync(async (conn, tx) =>
         {
             var accepted = 0;
             long maxSeq = 0;
-            var insert = database.Prepared(conn, tx, """
-                INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data)
-                SELECT $a, $s, $t, $r, $d
-                WHERE NOT EXISTS (SELECT 1 FROM snapshot_chunks WHERE agent_id = $a AND last_seq >= $s AND first_seq <= $s)
-                """, out var created);
-            if (created)
-            {
-                insert.Parameters.Add("$a", SqliteType.Text);
-                insert.Parameters.Add("$s", SqliteType.Integer);
-                insert.Parameters.Add("$t", SqliteType.Integer);
-                insert.Parameters.Add("$r", SqliteType.Integer);
-                insert.Parameters.Add("$d", SqliteType.Blob);
-            }
-
+            var insert = database.Statement(conn, InsertSql);
+            var received = SqliteDatabase.ToMs(receivedAt);
+            var id = System.Text.Encoding.UTF8.GetBytes(agentId);
             for (var i = 0; i < snapshots.Count; i++)
             {
                 var s = snapshots[i];
-                insert.Parameters[0].Value = agentId;
-                insert.Parameters[1].Value = s.Seq;
-                insert.Parameters[2].Value = SqliteDatabase.ToMs(s.Timestamp);
-                insert.Parameters[3].Value = SqliteDatabase.ToMs(receivedAt);
-                insert.Parameters[4].Value = json is not null ? json[i] : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot);
-                accepted += await insert.ExecuteNonQueryAsync(ct);
+                SQLitePCL.raw.sqlite3_bind_text(insert, 1, id);
+                SQLitePCL.raw.sqlite3_bind_int64(insert, 2, s.Seq);
+                SQLitePCL.raw.sqlite3_bind_int64(insert, 3, SqliteDatabase.ToMs(s.Timestamp));
+                SQLitePCL.raw.sqlite3_bind_int64(insert, 4, received);
+                SQLitePCL.raw.sqlite3_bind_blob(insert, 5, json is not null ? json[i] : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot));
+                accepted += SqliteDatabase.Execute(conn, insert);
                 maxSeq = Math.Max(maxSeq, s.Seq);
             }
 
-            var received = SqliteDatabase.ToMs(receivedAt);
             if (!_seenWritten.TryGetValue(agentId, out var written) || written.Address != address
                 || received - written.WrittenAt >= (long)LastSeenPersistInterval.TotalMilliseconds)
             {
-                var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out created);
+                var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out var created);
                 if (created)
                 {
                     seen.Parameters.Add("$a", SqliteType.Text);
@@ -108,8 +105,8 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
 
             if (!_lastSeq.TryGetValue(agentId, out var stored))
             {
-                var read = database.Prepared(conn, tx, LastSeqSql, out created);
-                if (created)
+                var read = database.Prepared(conn, tx, LastSeqSql, out var readCreated);
+                if (readCreated)
                 {
                     read.Parameters.Add("$a", SqliteType.Text);
                 }

@@ -70,4 +70,43 @@ public sealed class GroupCommitTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AFailingRepeatableWrite_FailsItsCaller_KeepsWhatItWroteBefore_AndTheRestOfItsGroupCommits()
+    {
+        var dir = Directory.CreateTempSubdirectory("monitoring-db-").FullName;
+        try
+        {
+            using var database = new SqliteDatabase(dir);
+            await database.WriteAsync(async (c, t) => { await SqliteDatabase.ExecAsync(c, t, "CREATE TABLE t (v INTEGER PRIMARY KEY)", default); return 0; }, default);
+
+            // Without a savepoint of its own, a failing piece keeps its statements before the failure; the failing
+            // statement alone is undone, and the pieces around it in the same group commit.
+            var writes = Enumerable.Range(0, 200).Select(i => database.WriteRepeatableAsync(async (c, t) =>
+            {
+                await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
+                if (i % 10 == 0)
+                {
+                    await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i + 1000}), ({i})", default);
+                }
+
+                return i;
+            }, default)).ToList();
+            var results = await Task.WhenAll(writes.Select(async w => { try { await w; return true; } catch (Microsoft.Data.Sqlite.SqliteException) { return false; } }));
+
+            Assert.Equal(20, results.Count(ok => !ok));
+            await using var reader = await database.OpenReaderAsync(default);
+            using var count = reader.CreateCommand();
+            count.CommandText = "SELECT COUNT(*), COUNT(CASE WHEN v >= 1000 THEN 1 END) FROM t";
+            using var r = await count.ExecuteReaderAsync();
+            Assert.True(await r.ReadAsync());
+            Assert.Equal(200L, r.GetInt64(0));
+            Assert.Equal(0L, r.GetInt64(1));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
