@@ -17,12 +17,17 @@ internal static class FileThroughput
     [
         "baseline: curl from nginx to disk (HTTP, no hashing)",
         "baseline, then fsync of the file (as every leg below does)",
+        "baseline over HTTPS: curl from nginx (TLS) to disk",
+        "baseline over HTTPS, then fsync of the file",
         "agent → manager (send_file: hash, upload, verify)",
         "manager → curl (the same download without the SDK: no hashing, no fsync)",
         "manager → admin (SDK download: Range, verify)",
         "admin → manager (SDK upload: hash, upload, verify)",
         "manager → agent (receive_file: download, verify)",
     ];
+
+    /// <summary>The rows of the baselines: nginx over plain HTTP, and over HTTPS (the same scheme as the legs of an HTTPS run).</summary>
+    private const int NginxHttp = 0, NginxHttpSynced = 1, NginxHttps = 2, NginxHttpsSynced = 3;
 
     public static async Task RunAsync(long size, bool plainHttp, int runs)
     {
@@ -35,19 +40,33 @@ internal static class FileThroughput
 
         Console.WriteLine($"{runs} runs, each moving one {mib:0} MiB file through every leg over {(plainHttp ? "plain HTTP" : "HTTPS")} on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores), beside curl downloading the same file from nginx in the same run; the received file is written to disk on every leg.");
         Console.WriteLine();
-        Console.WriteLine("| leg | MiB/s min | median | max | share of the baseline's MiB/s (median) | share of the baseline with fsync (median) |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        // Over HTTPS the legs are also compared with nginx over HTTPS: the same TLS work on both sides.
+        Console.WriteLine(plainHttp
+            ? "| leg | MiB/s min | median | max | share of nginx's MiB/s (median) | share of nginx with fsync (median) |"
+            : "| leg | MiB/s min | median | max | share of nginx's MiB/s, HTTP (median) | share of nginx with fsync, HTTP (median) | share of nginx's MiB/s, HTTPS (median) | share of nginx with fsync, HTTPS (median) |");
+        Console.WriteLine(plainHttp ? "|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|");
+        int[] baselines = plainHttp ? [NginxHttp, NginxHttpSynced] : [NginxHttp, NginxHttpSynced, NginxHttps, NginxHttpsSynced];
         for (var leg = 0; leg < Legs.Length; leg++)
         {
+            if (plainHttp && leg is NginxHttps or NginxHttpsSynced)
+            {
+                continue;
+            }
+
             var rates = results.Select(r => mib / r.Legs[leg].TotalSeconds).Order().ToArray();
-            var share = results.Select(r => r.Legs[0].TotalSeconds / r.Legs[leg].TotalSeconds).Order().ToArray();
-            var synced = results.Select(r => r.Legs[1].TotalSeconds / r.Legs[leg].TotalSeconds).Order().ToArray();
+            var shares = baselines.Select(b => Median(results.Select(r => r.Legs[b].TotalSeconds / r.Legs[leg].TotalSeconds)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {Legs[leg]} | {rates[0]:0} | {rates[rates.Length / 2]:0} | {rates[^1]:0} | {share[share.Length / 2]:0.00} | {synced[synced.Length / 2]:0.00} |"));
+                $"| {Legs[leg]} | {rates[0]:0} | {rates[rates.Length / 2]:0} | {rates[^1]:0} | {string.Join(" | ", shares.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
         }
 
         Console.WriteLine();
         Console.WriteLine($"Peak RSS (largest run): manager {results.Max(r => r.ManagerRss) >> 20} MiB, agent {results.Max(r => r.AgentRss) >> 20} MiB, admin (the benchmark process) {results.Max(r => r.AdminRss) >> 20} MiB.");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private static async Task<(TimeSpan[] Legs, long ManagerRss, long AgentRss, long AdminRss)> RunOnceAsync(long size, bool plainHttp)
@@ -79,7 +98,7 @@ internal static class FileThroughput
             // Each leg starts with no dirty pages left by the one before: writeback of an earlier gigabyte would
             // otherwise throttle the writes of the next one (it swung single legs by 3x here).
             await SyncAsync();
-            var (baseline, baselineSynced) = await CurlFromNginxAsync(source, root);
+            var (baseline, baselineSynced, overTls, overTlsSynced) = await CurlFromNginxAsync(source, root, tls: !plainHttp);
 
             await SyncAsync();
             var sw = Stopwatch.StartNew();
@@ -121,7 +140,7 @@ internal static class FileThroughput
             var rss = (TestFiles.PeakRss(manager.Id), TestFiles.PeakRss(agent.Id), TestFiles.PeakRss(Environment.ProcessId));
             await agent.StopAsync(TimeSpan.FromSeconds(15));
             await manager.StopAsync(TimeSpan.FromSeconds(15));
-            return ([baseline, baselineSynced, agentToManager, managerToCurl, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
+            return ([baseline, baselineSynced, overTls, overTlsSynced, agentToManager, managerToCurl, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
         }
         finally
         {
@@ -136,10 +155,25 @@ internal static class FileThroughput
         await sync.WaitForExitAsync();
     }
 
-    /// <summary>Times curl downloading <paramref name="file"/> from nginx to disk, and the same followed by an fsync of what it wrote.</summary>
-    private static async Task<(TimeSpan Written, TimeSpan Synced)> CurlFromNginxAsync(string file, string root)
+    /// <summary>
+    /// Times curl downloading <paramref name="file"/> from nginx to disk, and the same followed by an fsync of what it
+    /// wrote; with <paramref name="tls"/>, both again over HTTPS (a self-signed ECDSA P-256 certificate, the manager's
+    /// kind; nginx cannot use sendfile there, it reads and encrypts like the manager does).
+    /// </summary>
+    private static async Task<(TimeSpan Written, TimeSpan Synced, TimeSpan TlsWritten, TimeSpan TlsSynced)> CurlFromNginxAsync(string file, string root, bool tls)
     {
         var port = TestNet.FreePort();
+        var tlsPort = TestNet.FreePort();
+        var certificate = Path.Combine(root, "nginx.crt");
+        var key = Path.Combine(root, "nginx.key");
+        using (var ecdsa = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(certificate, cert.ExportCertificatePem());
+            File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
+        }
+
         var conf = Path.Combine(root, "nginx.conf");
         File.WriteAllText(conf, $$"""
             daemon off;
@@ -151,6 +185,12 @@ internal static class FileThroughput
                 access_log off;
                 sendfile on;
                 server { listen 127.0.0.1:{{port}}; root {{Path.GetDirectoryName(file)}}; }
+                server {
+                    listen 127.0.0.1:{{tlsPort}} ssl;
+                    ssl_certificate {{certificate}};
+                    ssl_certificate_key {{key}};
+                    root {{Path.GetDirectoryName(file)}};
+                }
             }
             """);
         // nginx's worker reads as an unprivileged user: let it into the temporary folders.
@@ -165,19 +205,37 @@ internal static class FileThroughput
             await TestNet.WaitUntilAsync(
                 async () => await RunAsync("curl", "-sf", "-o", "/dev/null", $"http://127.0.0.1:{port}/{Path.GetFileName(file)}") == 0,
                 TimeSpan.FromSeconds(20), "nginx");
-            var sw = Stopwatch.StartNew();
-            await RunAsync("curl", "-sf", "-o", Path.Combine(root, "curl.bin"), $"http://127.0.0.1:{port}/{Path.GetFileName(file)}");
-            var written = sw.Elapsed;
-            await RunAsync("sync", Path.Combine(root, "curl.bin"));
-            var synced = sw.Elapsed;
-            File.Delete(Path.Combine(root, "curl.bin"));
-            return (written, synced);
+            var (written, synced) = await TimeCurlAsync($"http://127.0.0.1:{port}/{Path.GetFileName(file)}", root);
+            if (!tls)
+            {
+                return (written, synced, written, synced);
+            }
+
+            await SyncAsync();
+            var (tlsWritten, tlsSynced) = await TimeCurlAsync($"https://127.0.0.1:{tlsPort}/{Path.GetFileName(file)}", root);
+            return (written, synced, tlsWritten, tlsSynced);
         }
         finally
         {
             nginx.Kill();
             await nginx.WaitForExitAsync();
         }
+    }
+
+    private static async Task<(TimeSpan Written, TimeSpan Synced)> TimeCurlAsync(string url, string root)
+    {
+        var target = Path.Combine(root, "curl.bin");
+        var sw = Stopwatch.StartNew();
+        if (await RunAsync("curl", "-sfk", "-o", target, url) != 0)
+        {
+            throw new InvalidOperationException($"curl could not download {url}; see {root}/nginx-error.log.");
+        }
+
+        var written = sw.Elapsed;
+        await RunAsync("sync", target);
+        var synced = sw.Elapsed;
+        File.Delete(target);
+        return (written, synced);
     }
 
     private static async Task<int> RunAsync(string program, params string[] args)
