@@ -6,11 +6,12 @@ namespace Monitoring.Manager.Storage;
 /// <summary>
 /// The manager's SQLite file shared by the stores of each aggregate: WAL, pooled readers that never block writers,
 /// and one writer that commits in groups. Every write is queued; the writer takes whatever is queued, runs each
-/// piece in its own savepoint inside one transaction and commits once; <see cref="WalSyncer"/> fsyncs the WAL and
-/// only then completes each waiting caller, while the writer goes on with the next group. An acknowledgement still
-/// means durable; a failing piece rolls back alone and fails only its caller.
+/// piece in its own savepoint (a repeatable piece without one) inside one transaction and commits once;
+/// <see cref="WalSyncer"/> fsyncs the WAL and only then completes each waiting caller, while the writer goes on with
+/// the next group. An acknowledgement still means durable; a failing piece rolls back alone (a repeatable one keeps
+/// the statements before its failure) and fails only its caller.
 /// </summary>
-internal sealed class SqliteDatabase : IDisposable
+internal sealed partial class SqliteDatabase : IDisposable
 {
     public const string FileName = "monitoring.db";
 
@@ -22,8 +23,6 @@ internal sealed class SqliteDatabase : IDisposable
     // the writer's wait through the thread pool, whose queue under load is full of requests.
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly SemaphoreSlim _open = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SQLitePCL.sqlite3_stmt> _statements = new(StringComparer.Ordinal);
     private readonly WalSyncer _syncer;
     private WalCheckpointer? _checkpointer;
     private SqliteConnection? _writer;
@@ -240,61 +239,6 @@ internal sealed class SqliteDatabase : IDisposable
         catch (SqliteException)
         {
             // A reader still holds an old snapshot: the next request tries again.
-        }
-    }
-
-    /// <summary>
-    /// A command on the writer connection for <paramref name="sql"/>, prepared once and reused by every later write
-    /// (only the writer's loop runs writes, so the cache needs no lock). Parameters are added once by the caller
-    /// when <paramref name="created"/> is true, and set on each use.
-    /// </summary>
-    public SqliteCommand Prepared(SqliteConnection conn, SqliteTransaction tx, string sql, out bool created)
-    {
-        created = !_prepared.TryGetValue(sql, out var cmd);
-        if (created)
-        {
-            cmd = conn.CreateCommand();
-            cmd.CommandText = sql;
-            _prepared[sql] = cmd;
-        }
-
-        cmd!.Transaction = tx;
-        return cmd;
-    }
-
-    /// <summary>
-    /// A statement on the writer connection compiled once for SQLite's own API, for the hottest write (a report's
-    /// row): bound by position and reset after each use, without what Microsoft.Data.Sqlite does per execution (a
-    /// parameter looked up by name and converted, each value boxed). Only the writer's loop uses it.
-    /// </summary>
-    public SQLitePCL.sqlite3_stmt Statement(SqliteConnection conn, string sql)
-    {
-        if (!_statements.TryGetValue(sql, out var stmt))
-        {
-            var rc = SQLitePCL.raw.sqlite3_prepare_v3(conn.Handle, sql, SQLitePCL.raw.SQLITE_PREPARE_PERSISTENT, out stmt, out _);
-            SqliteException.ThrowExceptionForRC(rc, conn.Handle);
-            _statements[sql] = stmt;
-        }
-
-        return stmt;
-    }
-
-    /// <summary>Runs a bound <see cref="Statement"/> that returns no rows; answers the rows it changed and leaves it reset for the next use.</summary>
-    public static int Execute(SqliteConnection conn, SQLitePCL.sqlite3_stmt stmt)
-    {
-        var rc = SQLitePCL.raw.sqlite3_step(stmt);
-        try
-        {
-            if (rc != SQLitePCL.raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc, conn.Handle);
-            }
-
-            return SQLitePCL.raw.sqlite3_changes(conn.Handle);
-        }
-        finally
-        {
-            SQLitePCL.raw.sqlite3_reset(stmt);
         }
     }
 
