@@ -4,9 +4,9 @@ namespace Monitoring.Manager.Commands;
 
 /// <summary>
 /// What an open command stream is handed from memory: commands at the moment their insert commits (no read and no
-/// second commit before the agent has them; the stream marks each delivered once written), and a flag that says the store may hold commands for
-/// the stream to read (queued before it opened, or while no stream took them). Closed when the stream ends: what it
-/// held but did not write is read from the store by the agent's next stream or poll.
+/// second commit before the agent has them; the stream marks each delivered once written), and a flag that says the
+/// store may hold commands for the stream to read (queued before it opened, or while no stream took them). Closed when
+/// the stream ends: what it held but did not write is read from the store by the agent's next stream or poll.
 /// </summary>
 internal sealed class CommandInbox
 {

@@ -8,10 +8,10 @@ internal interface ICommandStore
     Task InitializeAsync(CancellationToken ct);
 
     /// <summary>
-    /// Stores a new command and returns once it is durable, or only committed when <paramref name="durable"/> is false (a kill -9 cannot lose it,
-    /// a power cut can). <paramref name="visible"/>, when given, runs as soon as every reader sees the command, which
-    /// may be before it is on disk: the agent's stream can take it while the disk syncs (a power cut in between loses
-    /// the record of a command the agent received, never a process crash).
+    /// Stores a new command and returns once it is durable, or only committed when <paramref name="durable"/> is false
+    /// (a kill -9 cannot lose it, a power cut can). <paramref name="visible"/>, when given, runs as soon as every reader
+    /// sees the command, which may be before it is on disk: the agent's stream can take it while the disk syncs (a power
+    /// cut in between loses the record of a command the agent received, never a process crash).
     /// </summary>
     Task InsertCommandAsync(CommandRecord command, CancellationToken ct, Action? visible = null, bool durable = true);
 

@@ -91,7 +91,6 @@ internal sealed class WalSyncer : IDisposable
     /// </summary>
     private void Sync()
     {
-        if (Environment.GetEnvironmentVariable("XNOSYNC") == "1") return;
         _wal ??= new FileStream(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         if (OperatingSystem.IsLinux())
         {

@@ -38,70 +38,61 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public async Task AFailingWrite_RollsBackAlone_AndTheRestOfItsGroupCommits()
+    public Task AFailingWrite_RollsBackAlone_AndTheRestOfItsGroupCommits() => WithTableAsync(async database =>
     {
-        var dir = Directory.CreateTempSubdirectory("monitoring-db-").FullName;
-        try
+        var results = await OutcomesAsync(Enumerable.Range(0, 200).Select(i => database.WriteAsync(async (c, t) =>
         {
-            using var database = new SqliteDatabase(dir);
-            await database.WriteAsync(async (c, t) => { await SqliteDatabase.ExecAsync(c, t, "CREATE TABLE t (v INTEGER PRIMARY KEY)", default); return 0; }, default);
-
-            var writes = Enumerable.Range(0, 200).Select(i => database.WriteAsync(async (c, t) =>
+            await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
+            if (i % 10 == 0)
             {
                 await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
-                if (i % 10 == 0)
-                {
-                    await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
-                }
+            }
 
-                return i;
-            }, default)).ToList();
-            var results = await Task.WhenAll(writes.Select(async w => { try { await w; return true; } catch (Microsoft.Data.Sqlite.SqliteException) { return false; } }));
+            return i;
+        }, default)));
 
-            Assert.Equal(20, results.Count(ok => !ok));
-            await using var reader = await database.OpenReaderAsync(default);
-            using var count = reader.CreateCommand();
-            count.CommandText = "SELECT COUNT(*) FROM t";
-            Assert.Equal(180L, (long)(await count.ExecuteScalarAsync())!);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+        Assert.Equal(20, results.Count(ok => !ok));
+        await using var reader = await database.OpenReaderAsync(default);
+        using var count = reader.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM t";
+        Assert.Equal(180L, (long)(await count.ExecuteScalarAsync())!);
+    });
 
     [Fact]
-    public async Task AFailingRepeatableWrite_FailsItsCaller_KeepsWhatItWroteBefore_AndTheRestOfItsGroupCommits()
+    public Task AFailingRepeatableWrite_FailsItsCaller_KeepsWhatItWroteBefore_AndTheRestOfItsGroupCommits() => WithTableAsync(async database =>
+    {
+        // Without a savepoint of its own, a failing piece keeps its statements before the failure; the failing
+        // statement alone is undone, and the pieces around it in the same group commit.
+        var results = await OutcomesAsync(Enumerable.Range(0, 200).Select(i => database.WriteRepeatableAsync(async (c, t) =>
+        {
+            await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
+            if (i % 10 == 0)
+            {
+                await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i + 1000}), ({i})", default);
+            }
+
+            return i;
+        }, default)));
+
+        Assert.Equal(20, results.Count(ok => !ok));
+        await using var reader = await database.OpenReaderAsync(default);
+        using var count = reader.CreateCommand();
+        count.CommandText = "SELECT COUNT(*), COUNT(CASE WHEN v >= 1000 THEN 1 END) FROM t";
+        using var r = await count.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        Assert.Equal(200L, r.GetInt64(0));
+        Assert.Equal(0L, r.GetInt64(1));
+    });
+
+    /// <summary>Runs <paramref name="test"/> on a new database in a temporary folder that holds one table, <c>t (v INTEGER PRIMARY KEY)</c>.</summary>
+    private static async Task WithTableAsync(Func<SqliteDatabase, Task> test)
     {
         var dir = Directory.CreateTempSubdirectory("monitoring-db-").FullName;
         try
         {
             using var database = new SqliteDatabase(dir);
             await database.WriteAsync(async (c, t) => { await SqliteDatabase.ExecAsync(c, t, "CREATE TABLE t (v INTEGER PRIMARY KEY)", default); return 0; }, default);
-
-            // Without a savepoint of its own, a failing piece keeps its statements before the failure; the failing
-            // statement alone is undone, and the pieces around it in the same group commit.
-            var writes = Enumerable.Range(0, 200).Select(i => database.WriteRepeatableAsync(async (c, t) =>
-            {
-                await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
-                if (i % 10 == 0)
-                {
-                    await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i + 1000}), ({i})", default);
-                }
-
-                return i;
-            }, default)).ToList();
-            var results = await Task.WhenAll(writes.Select(async w => { try { await w; return true; } catch (Microsoft.Data.Sqlite.SqliteException) { return false; } }));
-
-            Assert.Equal(20, results.Count(ok => !ok));
-            await using var reader = await database.OpenReaderAsync(default);
-            using var count = reader.CreateCommand();
-            count.CommandText = "SELECT COUNT(*), COUNT(CASE WHEN v >= 1000 THEN 1 END) FROM t";
-            using var r = await count.ExecuteReaderAsync();
-            Assert.True(await r.ReadAsync());
-            Assert.Equal(200L, r.GetInt64(0));
-            Assert.Equal(0L, r.GetInt64(1));
+            await test(database);
         }
         finally
         {
@@ -109,4 +100,19 @@ public sealed class GroupCommitTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>Whether each write succeeded (false where SQLite refused it).</summary>
+    private static Task<bool[]> OutcomesAsync(IEnumerable<Task<int>> writes) =>
+        Task.WhenAll(writes.ToList().Select(async w =>
+        {
+            try
+            {
+                await w;
+                return true;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                return false;
+            }
+        }));
 }
