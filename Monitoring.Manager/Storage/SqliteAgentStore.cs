@@ -17,19 +17,21 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : SqliteStore(da
     {
         await using var conn = await OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
+        // Unsealed snapshots have no index by agent: one pass over them finds each agent's newest row.
         cmd.CommandText = """
+            WITH newest AS (SELECT agent_id, MAX(seq) AS seq, rowid AS row FROM snapshots GROUP BY agent_id)
             SELECT a.id, a.token_hash, a.hostname, a.os, a.os_version, a.agent_version, a.interval_seconds, a.labels,
                    a.registered_at,
                    NULLIF(MAX(COALESCE(a.last_seen, 0),
-                              COALESCE((SELECT received_at FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), 0),
+                              COALESCE((SELECT received_at FROM snapshots WHERE rowid = n.row), 0),
                               COALESCE((SELECT received_max FROM snapshot_chunks WHERE agent_id = a.id ORDER BY last_seq DESC LIMIT 1), 0)), 0),
                    a.address,
                    MAX(COALESCE(s.last_seq, 0),
-                       COALESCE((SELECT MAX(seq) FROM snapshots WHERE agent_id = a.id), 0),
+                       COALESCE(n.seq, 0),
                        COALESCE((SELECT MAX(last_seq) FROM snapshot_chunks WHERE agent_id = a.id), 0)),
                    a.commands,
-                   (SELECT data FROM snapshots WHERE agent_id = a.id ORDER BY seq DESC LIMIT 1), a.enrollment, a.enrolled_with, a.instance_key_hash
-            FROM agents a LEFT JOIN agent_seq s ON s.agent_id = a.id
+                   (SELECT data FROM snapshots WHERE rowid = n.row), a.enrollment, a.enrolled_with, a.instance_key_hash
+            FROM agents a LEFT JOIN agent_seq s ON s.agent_id = a.id LEFT JOIN newest n ON n.agent_id = a.id
             """;
         var result = new List<(StoredAgent, MetricSnapshot?)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);

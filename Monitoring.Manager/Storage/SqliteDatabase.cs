@@ -99,16 +99,19 @@ internal sealed partial class SqliteDatabase : IDisposable
     /// disk sync: the moment readers see the change.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, CancellationToken ct, Action? committed = null) =>
-        EnqueueAsync(new Write<T>(work, durable, savepoint: true, committed, ct), ct);
+        EnqueueAsync(new Write<T>(work, durable, savepoint: true, committed, rolledBack: null, ct), ct);
 
     /// <summary>
     /// Like <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/> for work
     /// that its caller repeats harmlessly after a failure (reports, deduplicated by sequence number): it runs without a
     /// savepoint of its own (two statements and a statement journal less per piece), so a piece that fails after some
-    /// of its statements keeps what they wrote in the group. Each statement is still atomic.
+    /// of its statements keeps what they wrote in the group. Each statement is still atomic. <paramref name="committed"/>
+    /// runs on the writer right after the group commits, even when the piece itself failed (what its statements wrote
+    /// commits with the group); <paramref name="rolledBack"/> runs there when the group fails to commit, before any
+    /// caller hears of it and before the next group starts.
     /// </summary>
-    public Task<T> WriteRepeatableAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) =>
-        EnqueueAsync(new Write<T>(work, durable: true, savepoint: false, committed: null, ct), ct);
+    public Task<T> WriteRepeatableAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct, Action? committed = null, Action? rolledBack = null) =>
+        EnqueueAsync(new Write<T>(work, durable: true, savepoint: false, committed, rolledBack, ct), ct);
 
     private async Task<T> EnqueueAsync<T>(Write<T> write, CancellationToken ct)
     {
@@ -150,6 +153,8 @@ internal sealed partial class SqliteDatabase : IDisposable
     private void CommitGroup(List<IWrite> group)
     {
         var done = new List<IWrite>(group.Count);
+        // Repeatable pieces that failed part way: what their statements wrote is in the group, committed or not with it.
+        var partial = new List<IWrite>();
         try
         {
             using var tx = _writer!.BeginTransaction();
@@ -183,6 +188,10 @@ internal sealed partial class SqliteDatabase : IDisposable
                         Prepared(_writer, tx, "ROLLBACK TO piece", out _).ExecuteNonQuery();
                         release.ExecuteNonQuery();
                     }
+                    else
+                    {
+                        partial.Add(group[i]);
+                    }
 
                     group[i].Fail(Unavailable(ex));
                 }
@@ -196,12 +205,23 @@ internal sealed partial class SqliteDatabase : IDisposable
         {
             // The commit itself failed (disk full, I/O error): nothing of the group is durable.
             var failure = Unavailable(ex);
+            foreach (var write in partial)
+            {
+                write.RolledBack();
+            }
+
             foreach (var write in done)
             {
+                write.RolledBack();
                 write.Fail(failure);
             }
 
             return;
+        }
+
+        foreach (var write in partial)
+        {
+            write.Committed();
         }
 
         var durable = new List<WalSyncer.ICommitted>(done.Count);
@@ -330,10 +350,13 @@ internal sealed partial class SqliteDatabase : IDisposable
 
         void Committed();
 
+        void RolledBack();
+
         Task RunAsync(SqliteConnection conn, SqliteTransaction tx);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, bool savepoint, Action? committed, CancellationToken ct) : IWrite
+    private sealed class Write<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool durable, bool savepoint, Action? committed, Action? rolledBack, CancellationToken ct) : IWrite
     {
         private T _result = default!;
 
@@ -352,6 +375,8 @@ internal sealed partial class SqliteDatabase : IDisposable
                 // A wake-up that could not be delivered; whoever waits looks again on its own.
             }
         }
+
+        public void RolledBack() => rolledBack?.Invoke();
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -160,6 +160,14 @@ internal static class SqliteMigrations
         CREATE UNIQUE INDEX snapshots_by_seq ON snapshots (agent_id, seq);
         CREATE INDEX snapshots_by_arrival ON snapshots (received_at, agent_id);
         """,
+
+        // 7: no index on unsealed snapshots: the manager keeps where each agent's rows are in memory (UnsealedRows),
+        // refuses a replay by the agent's highest sequence number, and finds rows by rowid. A report now writes its
+        // row at the table's end and nothing else.
+        """
+        DROP INDEX IF EXISTS snapshots_by_seq;
+        DROP INDEX IF EXISTS snapshots_by_arrival;
+        """,
     ];
 
     /// <summary>Applies the steps the database lacks; returns the version it was at before.</summary>

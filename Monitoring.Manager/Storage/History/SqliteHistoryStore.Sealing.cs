@@ -10,19 +10,8 @@ internal sealed partial class SqliteHistoryStore
 {
     public async Task<int> SealAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        var agents = new List<string>();
-        await using (var conn = await database.OpenReaderAsync(ct))
-        {
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "SELECT DISTINCT agent_id FROM snapshots WHERE received_at < $cutoff";
-            cmd.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                agents.Add(reader.GetString(0));
-            }
-        }
-
+        await EnsureLoadedAsync();
+        var agents = _rows.AgentsWithRowsBefore(SqliteDatabase.ToMs(cutoff));
         var sealedRows = 0;
         foreach (var agentId in agents)
         {
@@ -101,48 +90,32 @@ internal sealed partial class SqliteHistoryStore
     }, ct);
 
     /// <summary>Packs one agent's old rows into a chunk and deletes them, in one transaction.</summary>
-    private Task<int> SealAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
+    private async Task<int> SealAgentAsync(string agentId, DateTimeOffset cutoff, CancellationToken ct)
     {
-        var rows = new List<(long Seq, long Ts, long Received, byte[] Json)>();
-        using (var select = conn.CreateCommand())
-        {
-            select.Transaction = tx;
-            select.CommandText = "SELECT seq, ts, received_at, data FROM snapshots WHERE agent_id = $a AND received_at < $cutoff ORDER BY seq LIMIT $n";
-            select.Parameters.AddWithValue("$a", agentId);
-            select.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
-            select.Parameters.AddWithValue("$n", MaxChunkRows);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+        var sealedRows = new List<UnsealedRow>();
+        return await database.WriteAsync(
+            async (conn, tx) =>
             {
-                rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetValue(3) is byte[] b ? b : System.Text.Encoding.UTF8.GetBytes(reader.GetString(3))));
-            }
-        }
+                sealedRows.AddRange(_rows.ReceivedBefore(agentId, SqliteDatabase.ToMs(cutoff), MaxChunkRows));
+                var data = await ReadRowsAsync(conn, tx, agentId, sealedRows, ct);
+                var rows = sealedRows.Where(r => data.ContainsKey(r.Seq)).Select(r => (r.Seq, r.Ts, r.Received, Json: data[r.Seq])).ToList();
+                if (rows.Count > 0)
+                {
+                    await InsertChunkAsync(
+                        conn, tx, agentId, rows[0].Seq, rows[^1].Seq, rows.Min(r => r.Ts), rows.Max(r => r.Ts), rows.Count, rows.Max(r => r.Received),
+                        [.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)], ct);
+                    var snapshots = rows.Select(r => JsonSerializer.Deserialize(r.Json, MonitoringJsonContext.Default.MetricSnapshot)!).ToList();
+                    await AddToRollupsAsync(conn, tx, agentId, snapshots, rows.Max(r => r.Received), ct);
+                }
 
-        if (rows.Count == 0)
-        {
-            return 0;
-        }
-
-        await InsertChunkAsync(
-            conn, tx, agentId, rows[0].Seq, rows[^1].Seq, rows.Min(r => r.Ts), rows.Max(r => r.Ts), rows.Count, rows.Max(r => r.Received),
-            [.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)], ct);
-
-        var snapshots = rows.Select(r => JsonSerializer.Deserialize(r.Json, MonitoringJsonContext.Default.MetricSnapshot)!).ToList();
-        await AddToRollupsAsync(conn, tx, agentId, snapshots, rows.Max(r => r.Received), ct);
-
-        using (var delete = conn.CreateCommand())
-        {
-            delete.Transaction = tx;
-            delete.CommandText = "DELETE FROM snapshots WHERE agent_id = $a AND seq >= $first AND seq <= $last AND received_at < $cutoff";
-            delete.Parameters.AddWithValue("$a", agentId);
-            delete.Parameters.AddWithValue("$first", rows[0].Seq);
-            delete.Parameters.AddWithValue("$last", rows[^1].Seq);
-            delete.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
-            await delete.ExecuteNonQueryAsync(ct);
-        }
-
-        return rows.Count;
-    }, ct);
+                // Listed rows the table lacks are forgotten too.
+                await DeleteRowsAsync(conn, tx, sealedRows, ct);
+                return rows.Count;
+            },
+            durable: true,
+            ct,
+            committed: () => _rows.Remove(agentId, [.. sealedRows.Select(r => r.RowId)]));
+    }
 
     /// <summary>Folds sealed snapshots into every rollup tier: read, merge and write back each period row they touch.</summary>
     private static async Task AddToRollupsAsync(SqliteConnection conn, SqliteTransaction tx, string agentId, List<MetricSnapshot> snapshots, long received, CancellationToken ct)

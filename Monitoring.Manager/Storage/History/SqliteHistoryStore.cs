@@ -15,19 +15,19 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
     public static readonly TimeSpan LastSeenPersistInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Each agent's highest stored sequence number, read from the database on its first report and kept by the writer.
-    /// Rows and chunks hold the numbers themselves, so a report writes only its own row; <c>agent_seq</c> keeps the
-    /// highest number of what retention deletes.
+    /// Each agent's highest sequence number in the writer's transaction, read on its first report and kept by the
+    /// writer: a report's snapshot is new only above it (an agent sends its snapshots in order, oldest first, and
+    /// numbers after what the manager holds), so a report writes its row and nothing else. Forgotten when a group
+    /// fails to commit; <c>agent_seq</c> keeps the highest number of what retention deletes.
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
 
     /// <summary>When each agent's <c>last_seen</c> was last written and from which address (touched by the writer only).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long WrittenAt, string? Address)> _seenWritten = new(StringComparer.Ordinal);
 
-    /// <summary>The highest sequence number stored for an agent: kept numbers, rows and sealed chunks.</summary>
+    /// <summary>The highest sequence number stored for an agent in kept numbers and sealed chunks (its unsealed rows are in <see cref="UnsealedRows"/>).</summary>
     private const string LastSeqSql = """
         SELECT MAX(COALESCE((SELECT last_seq FROM agent_seq WHERE agent_id = $a), 0),
-                   COALESCE((SELECT MAX(seq) FROM snapshots WHERE agent_id = $a), 0),
                    COALESCE((SELECT MAX(last_seq) FROM snapshot_chunks WHERE agent_id = $a), 0))
         """;
 
@@ -37,96 +37,124 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
     /// <summary>The most rows sealed into one chunk.</summary>
     public const int MaxChunkRows = 4096;
 
-    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(database, ct);
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await SqliteMigrations.ApplyAsync(database, ct);
+        await EnsureLoadedAsync();
+    }
 
     public async Task<AppendResult> AppendSnapshotsAsync(
         string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct)
     {
-        try
-        {
-            return await AppendAsync(agentId, snapshots, json, receivedAt, address, ct);
-        }
-        catch
-        {
-            // The group may not have committed: what the writer remembered for this agent is read again next time.
-            _lastSeq.TryRemove(agentId, out _);
-            _seenWritten.TryRemove(agentId, out _);
-            throw;
-        }
+        await EnsureLoadedAsync();
+        var added = new List<UnsealedRow>(snapshots.Count);
+        return await database.WriteRepeatableAsync(
+            (conn, tx) => AppendAsync(conn, tx, agentId, snapshots, json, receivedAt, address, added, ct),
+            ct,
+            committed: () => _rows.Add(agentId, added),
+            rolledBack: () =>
+            {
+                // Nothing of the group is stored: what the writer remembered for this agent is read again next time.
+                _lastSeq.TryRemove(agentId, out _);
+                _seenWritten.TryRemove(agentId, out _);
+            });
     }
 
-    /// <summary>A report's row, unless a sealed chunk already holds its sequence number (a replay after sealing).</summary>
-    private const string InsertSql = """
-        INSERT OR IGNORE INTO snapshots (agent_id, seq, ts, received_at, data)
-        SELECT ?1, ?2, ?3, ?4, ?5
-        WHERE NOT EXISTS (SELECT 1 FROM snapshot_chunks WHERE agent_id = ?1 AND last_seq >= ?2 AND first_seq <= ?2)
-        """;
+    private const string InsertSql = "INSERT INTO snapshots (agent_id, seq, ts, received_at, data) VALUES (?1, ?2, ?3, ?4, ?5)";
 
     // A report repeats harmlessly (the agent resends what was not acknowledged and the sequence number drops the
-    // repeat), so it needs no savepoint of its own.
-    private Task<AppendResult> AppendAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
-        database.WriteRepeatableAsync(async (conn, tx) =>
+    // repeat), so it needs no savepoint of its own: the rows it wrote before a failure are listed in `added` and
+    // counted in the agent's highest number, and commit with the group.
+    private async Task<AppendResult> AppendAsync(
+        SqliteConnection conn, SqliteTransaction tx, string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json,
+        DateTimeOffset receivedAt, string? address, List<UnsealedRow> added, CancellationToken ct)
+    {
+        if (!_lastSeq.TryGetValue(agentId, out var last))
         {
-            var accepted = 0;
-            long maxSeq = 0;
+            var read = database.Prepared(conn, tx, LastSeqSql, out var readCreated);
+            if (readCreated)
+            {
+                read.Parameters.Add("$a", SqliteType.Text);
+            }
+
+            read.Parameters[0].Value = agentId;
+            last = Math.Max((long)(await read.ExecuteScalarAsync(ct))!, _rows.MaxSeq(agentId));
+        }
+
+        var received = SqliteDatabase.ToMs(receivedAt);
+        try
+        {
             var insert = database.Statement(conn, InsertSql);
-            var received = SqliteDatabase.ToMs(receivedAt);
             var id = System.Text.Encoding.UTF8.GetBytes(agentId);
-            for (var i = 0; i < snapshots.Count; i++)
+            foreach (var i in InSeqOrder(snapshots))
             {
                 var s = snapshots[i];
+                if (s.Seq <= last)
+                {
+                    continue;
+                }
+
+                var ts = SqliteDatabase.ToMs(s.Timestamp);
                 SQLitePCL.raw.sqlite3_bind_text(insert, 1, id);
                 SQLitePCL.raw.sqlite3_bind_int64(insert, 2, s.Seq);
-                SQLitePCL.raw.sqlite3_bind_int64(insert, 3, SqliteDatabase.ToMs(s.Timestamp));
+                SQLitePCL.raw.sqlite3_bind_int64(insert, 3, ts);
                 SQLitePCL.raw.sqlite3_bind_int64(insert, 4, received);
                 SQLitePCL.raw.sqlite3_bind_blob(insert, 5, json is not null ? json[i] : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot));
-                accepted += SqliteDatabase.Execute(conn, insert);
-                maxSeq = Math.Max(maxSeq, s.Seq);
+                SqliteDatabase.Execute(conn, insert);
+                added.Add(new UnsealedRow(s.Seq, ts, received, SQLitePCL.raw.sqlite3_last_insert_rowid(conn.Handle)));
+                last = s.Seq;
             }
-
-            if (!_seenWritten.TryGetValue(agentId, out var written) || written.Address != address
-                || received - written.WrittenAt >= (long)LastSeenPersistInterval.TotalMilliseconds)
-            {
-                var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out var created);
-                if (created)
-                {
-                    seen.Parameters.Add("$a", SqliteType.Text);
-                    seen.Parameters.Add("$r", SqliteType.Integer);
-                    seen.Parameters.Add("$addr", SqliteType.Text);
-                }
-
-                seen.Parameters[0].Value = agentId;
-                seen.Parameters[1].Value = received;
-                seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
-                await seen.ExecuteNonQueryAsync(ct);
-                _seenWritten[agentId] = (received, address);
-            }
-
-            if (!_lastSeq.TryGetValue(agentId, out var stored))
-            {
-                var read = database.Prepared(conn, tx, LastSeqSql, out var readCreated);
-                if (readCreated)
-                {
-                    read.Parameters.Add("$a", SqliteType.Text);
-                }
-
-                read.Parameters[0].Value = agentId;
-                stored = (long)(await read.ExecuteScalarAsync(ct))!;
-            }
-
-            var last = Math.Max(stored, maxSeq);
+        }
+        finally
+        {
             _lastSeq[agentId] = last;
-            return new AppendResult(accepted, snapshots.Count - accepted, last);
-        }, ct);
+        }
+
+        if (!_seenWritten.TryGetValue(agentId, out var written) || written.Address != address
+            || received - written.WrittenAt >= (long)LastSeenPersistInterval.TotalMilliseconds)
+        {
+            var seen = database.Prepared(conn, tx, "UPDATE agents SET last_seen = $r, address = COALESCE($addr, address) WHERE id = $a", out var created);
+            if (created)
+            {
+                seen.Parameters.Add("$a", SqliteType.Text);
+                seen.Parameters.Add("$r", SqliteType.Integer);
+                seen.Parameters.Add("$addr", SqliteType.Text);
+            }
+
+            seen.Parameters[0].Value = agentId;
+            seen.Parameters[1].Value = received;
+            seen.Parameters[2].Value = (object?)address ?? DBNull.Value;
+            await seen.ExecuteNonQueryAsync(ct);
+            _seenWritten[agentId] = (received, address);
+        }
+
+        return new AppendResult(added.Count, snapshots.Count - added.Count, last);
+    }
+
+    /// <summary>The indexes of a report's snapshots by sequence number (an agent sends them in order; anyone else is put in order).</summary>
+    private static IEnumerable<int> InSeqOrder(IReadOnlyList<MetricSnapshot> snapshots)
+    {
+        for (var i = 1; i < snapshots.Count; i++)
+        {
+            if (snapshots[i].Seq < snapshots[i - 1].Seq)
+            {
+                return Enumerable.Range(0, snapshots.Count).OrderBy(j => snapshots[j].Seq);
+            }
+        }
+
+        return Enumerable.Range(0, snapshots.Count);
+    }
 
     public async Task<long> GetLastSeqAsync(string agentId, CancellationToken ct)
     {
+        await EnsureLoadedAsync();
+        // The index first: a row sealed after this is in the chunks read next.
+        var unsealed = _rows.MaxSeq(agentId);
         await using var conn = await database.OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
         cmd.CommandText = LastSeqSql;
         cmd.Parameters.AddWithValue("$a", agentId);
-        return await cmd.ExecuteScalarAsync(ct) is long seq ? seq : 0;
+        return Math.Max(unsealed, await cmd.ExecuteScalarAsync(ct) is long seq ? seq : 0);
     }
 
     public async Task<IReadOnlyList<MetricSnapshot>> GetSnapshotsAsync(string agentId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
@@ -146,19 +174,19 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
         var byTime = from is not null || to is not null;
         var lo = from is { } f ? SqliteDatabase.ToMs(f) : long.MinValue;
         var hi = to is { } t ? SqliteDatabase.ToMs(t) : long.MaxValue;
+        await EnsureLoadedAsync();
         var found = new List<(long Key, long Seq, string Json)>();
+        var seen = new HashSet<long>();
+        var unsealed = _rows.Of(agentId, lo, hi);
+        unsealed.Sort((a, b) => byTime ? b.Ts != a.Ts ? b.Ts.CompareTo(a.Ts) : b.Seq.CompareTo(a.Seq) : b.Seq.CompareTo(a.Seq));
         await using var conn = await database.OpenReaderAsync(ct);
-        using (var rows = conn.CreateCommand())
+        // The rows first, then the chunks: a row sealed in between is found in its chunk.
+        var rows = await ReadRowsAsync(conn, null, agentId, unsealed.Take(limit).ToList(), ct);
+        foreach (var row in unsealed)
         {
-            rows.CommandText = "SELECT seq, ts, data FROM snapshots WHERE agent_id = $a AND ts >= $lo AND ts <= $hi ORDER BY seq DESC LIMIT $n";
-            rows.Parameters.AddWithValue("$a", agentId);
-            rows.Parameters.AddWithValue("$lo", lo);
-            rows.Parameters.AddWithValue("$hi", hi);
-            rows.Parameters.AddWithValue("$n", limit);
-            await using var reader = await rows.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            if (rows.TryGetValue(row.Seq, out var data) && seen.Add(row.Seq))
             {
-                found.Add((byTime ? reader.GetInt64(1) : reader.GetInt64(0), reader.GetInt64(0), reader.GetString(2)));
+                found.Add((byTime ? row.Ts : row.Seq, row.Seq, System.Text.Encoding.UTF8.GetString(data)));
             }
         }
 
@@ -184,7 +212,7 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
                 {
                     var seq = snapshot["seq"]!.GetValue<long>();
                     var ts = SqliteDatabase.ToMs(snapshot["timestamp"]!.GetValue<DateTimeOffset>());
-                    if (ts >= lo && ts <= hi)
+                    if (ts >= lo && ts <= hi && seen.Add(seq))
                     {
                         found.Add((byTime ? ts : seq, seq, snapshot.ToJsonString()));
                     }
@@ -242,18 +270,13 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
         }
 
         // Rows not sealed yet are not in the rollups: fold them in, so the newest minutes show too.
+        await EnsureLoadedAsync();
         var unsealed = new List<MetricSnapshot>();
         await using (var conn = await database.OpenReaderAsync(ct))
         {
-            using var rows = conn.CreateCommand();
-            rows.CommandText = "SELECT data FROM snapshots WHERE agent_id = $a AND ts >= $lo AND ts <= $hi";
-            rows.Parameters.AddWithValue("$a", agentId);
-            rows.Parameters.AddWithValue("$lo", lo);
-            rows.Parameters.AddWithValue("$hi", hi);
-            await using var reader = await rows.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            foreach (var data in (await ReadRowsAsync(conn, null, agentId, _rows.Of(agentId, lo, hi), ct)).Values)
             {
-                unsealed.Add(JsonSerializer.Deserialize(reader.GetString(0), MonitoringJsonContext.Default.MetricSnapshot)!);
+                unsealed.Add(JsonSerializer.Deserialize(data, MonitoringJsonContext.Default.MetricSnapshot)!);
             }
         }
 
@@ -290,25 +313,67 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
 
     public async Task<int> PurgeSnapshotsAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        // What is deleted keeps its highest sequence number in agent_seq, so a replay of it stays a duplicate.
+        await EnsureLoadedAsync();
+        var before = SqliteDatabase.ToMs(cutoff);
+        var total = 0;
+        while (true)
+        {
+            // Rows, a thousand at a time: each deleted row's number is kept in agent_seq, so a replay of it stays a duplicate.
+            var batch = new List<(string AgentId, UnsealedRow Row)>();
+            await database.WriteAsync(
+                async (conn, tx) =>
+                {
+                    batch.AddRange(_rows.AllReceivedBefore(before, 1000));
+                    foreach (var agent in batch.GroupBy(r => r.AgentId))
+                    {
+                        await KeepLastSeqAsync(conn, tx, agent.Key, agent.Max(r => r.Row.Seq), ct);
+                        await DeleteRowsAsync(conn, tx, agent.Select(r => r.Row), ct);
+                    }
+
+                    return batch.Count;
+                },
+                durable: true,
+                ct,
+                committed: () =>
+                {
+                    foreach (var agent in batch.GroupBy(r => r.AgentId))
+                    {
+                        _rows.Remove(agent.Key, [.. agent.Select(r => r.Row.RowId)]);
+                    }
+                });
+            total += batch.Count;
+            if (batch.Count < 1000)
+            {
+                break;
+            }
+        }
+
         await database.WriteAsync(async (conn, tx) =>
         {
             using var keep = conn.CreateCommand();
             keep.Transaction = tx;
             keep.CommandText = """
                 INSERT INTO agent_seq (agent_id, last_seq)
-                    SELECT agent_id, MAX(seq) FROM snapshots WHERE received_at < $cutoff GROUP BY agent_id
-                    ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
-                INSERT INTO agent_seq (agent_id, last_seq)
                     SELECT agent_id, MAX(last_seq) FROM snapshot_chunks WHERE received_max < $cutoff GROUP BY agent_id
                     ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq);
                 """;
-            keep.Parameters.AddWithValue("$cutoff", SqliteDatabase.ToMs(cutoff));
+            keep.Parameters.AddWithValue("$cutoff", before);
             return await keep.ExecuteNonQueryAsync(ct);
         }, ct);
-        return await database.PurgeInBatchesAsync(
-            "DELETE FROM snapshots WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM snapshots WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct)
-        + await database.PurgeInBatchesAsync(
+        return total + await database.PurgeInBatchesAsync(
             "DELETE FROM snapshot_chunks WHERE (agent_id, last_seq) IN (SELECT agent_id, last_seq FROM snapshot_chunks WHERE received_max < $cutoff LIMIT 1000)", cutoff, ct);
+    }
+
+    private static async Task KeepLastSeqAsync(SqliteConnection conn, SqliteTransaction tx, string agentId, long seq, CancellationToken ct)
+    {
+        using var keep = conn.CreateCommand();
+        keep.Transaction = tx;
+        keep.CommandText = """
+            INSERT INTO agent_seq (agent_id, last_seq) VALUES ($a, $s)
+            ON CONFLICT (agent_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)
+            """;
+        keep.Parameters.AddWithValue("$a", agentId);
+        keep.Parameters.AddWithValue("$s", seq);
+        await keep.ExecuteNonQueryAsync(ct);
     }
 }

@@ -62,19 +62,28 @@ public sealed class GroupCommitTests
     public Task AFailingRepeatableWrite_FailsItsCaller_KeepsWhatItWroteBefore_AndTheRestOfItsGroupCommits() => WithTableAsync(async database =>
     {
         // Without a savepoint of its own, a failing piece keeps its statements before the failure; the failing
-        // statement alone is undone, and the pieces around it in the same group commit.
-        var results = await OutcomesAsync(Enumerable.Range(0, 200).Select(i => database.WriteRepeatableAsync(async (c, t) =>
-        {
-            await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
-            if (i % 10 == 0)
+        // statement alone is undone, and the pieces around it in the same group commit. Each piece hears of the
+        // commit, the failed ones too (what they wrote is committed), and none of a rollback.
+        var committed = 0;
+        var rolledBack = 0;
+        var results = await OutcomesAsync(Enumerable.Range(0, 200).Select(i => database.WriteRepeatableAsync(
+            async (c, t) =>
             {
-                await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i + 1000}), ({i})", default);
-            }
+                await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i})", default);
+                if (i % 10 == 0)
+                {
+                    await SqliteDatabase.ExecAsync(c, t, $"INSERT INTO t VALUES ({i + 1000}), ({i})", default);
+                }
 
-            return i;
-        }, default)));
+                return i;
+            },
+            default,
+            committed: () => Interlocked.Increment(ref committed),
+            rolledBack: () => Interlocked.Increment(ref rolledBack))));
 
         Assert.Equal(20, results.Count(ok => !ok));
+        await TestNet.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref committed) == 200), TimeSpan.FromSeconds(10), "every piece to hear of its commit");
+        Assert.Equal(0, Volatile.Read(ref rolledBack));
         await using var reader = await database.OpenReaderAsync(default);
         using var count = reader.CreateCommand();
         count.CommandText = "SELECT COUNT(*), COUNT(CASE WHEN v >= 1000 THEN 1 END) FROM t";

@@ -62,6 +62,9 @@ public sealed class MigrationTests
         using var version = check.CreateCommand();
         version.CommandText = "SELECT version FROM schema_version";
         Assert.Equal((long)SqliteMigrations.Latest, (long)(await version.ExecuteScalarAsync())!);
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'snapshots'";
+        Assert.Equal(0L, (long)(await indexes.ExecuteScalarAsync())!);
     }
 
     [Fact]

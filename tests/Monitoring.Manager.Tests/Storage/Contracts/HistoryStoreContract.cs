@@ -41,6 +41,20 @@ public abstract class HistoryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_TakesABatchInSequenceOrder_AndTakesNumbersAtOrBelowTheHighestForReplays()
+    {
+        var shuffled = await AppendAsync(3, 1, 2, 2);
+        var gap = await AppendAsync(6);
+        var below = await AppendAsync(4, 5, 7);
+
+        Assert.Equal(new AppendResult(3, 1, 3), shuffled);
+        Assert.Equal(new AppendResult(1, 0, 6), gap);
+        // An agent sends oldest first and numbers after what the manager holds: 4 and 5 can only be replays.
+        Assert.Equal(new AppendResult(1, 2, 7), below);
+        Assert.Equal([7L, 6L, 3L, 2L, 1L], (await Store.GetSnapshotsAsync("c1", null, null, 10, default)).Select(s => s.Seq));
+    }
+
+    [Fact]
     public async Task Sealing_KeepsEverySnapshotReadable_AndReplaysStayDuplicates()
     {
         await AppendAsync([.. Enumerable.Range(1, 50).Select(i => (long)i)]);
