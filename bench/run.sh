@@ -23,6 +23,10 @@ if [[ " ${which[*]} " == *" agent "* ]]; then
     dotnet build bench/HttpsFloor -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
     dotnet publish bench/HttpsFloor -c Release -r linux-x64 -o artifacts/floor/linux-x64 -nologo -v quiet -clp:ErrorsOnly -p:StripSymbols=true >/dev/null
 fi
+if [[ " ${which[*]} " == *" files "* ]]; then
+    # The file legs' floor on the manager's side: Kestrel serving one file and nothing else (bench/KestrelFileFloor).
+    dotnet build bench/KestrelFileFloor -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+fi
 bench="dotnet tests/Monitoring.Benchmarks/bin/Release/net10.0/Monitoring.Benchmarks.dll"
 load="dotnet tests/Monitoring.LoadTest/bin/Release/net10.0/Monitoring.LoadTest.dll"
 out=$(mktemp -d)

@@ -19,6 +19,7 @@ internal static class FileThroughput
         "baseline, then fsync of the file (as every leg below does)",
         "baseline over HTTPS: curl from nginx (TLS) to disk",
         "baseline over HTTPS, then fsync of the file",
+        "floor: curl from a bare Kestrel server (bench/KestrelFileFloor, the run's scheme) to disk",
         "agent → manager (send_file: hash, upload, verify)",
         "manager → curl (the same download without the SDK: no hashing, no fsync)",
         "manager → admin (SDK download: Range, verify)",
@@ -27,7 +28,7 @@ internal static class FileThroughput
     ];
 
     /// <summary>The rows of the baselines: nginx over plain HTTP, and over HTTPS (the same scheme as the legs of an HTTPS run).</summary>
-    private const int NginxHttp = 0, NginxHttpSynced = 1, NginxHttps = 2, NginxHttpsSynced = 3;
+    private const int NginxHttp = 0, NginxHttpSynced = 1, NginxHttps = 2, NginxHttpsSynced = 3, Kestrel = 4;
 
     public static async Task RunAsync(long size, bool plainHttp, int runs)
     {
@@ -41,11 +42,12 @@ internal static class FileThroughput
         Console.WriteLine($"{runs} runs, each moving one {mib:0} MiB file through every leg over {(plainHttp ? "plain HTTP" : "HTTPS")} on loopback ({RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores), beside curl downloading the same file from nginx in the same run; the received file is written to disk on every leg.");
         Console.WriteLine();
         // Over HTTPS the legs are also compared with nginx over HTTPS: the same TLS work on both sides.
+        // The bare Kestrel server tells what ASP.NET Core itself allows on this machine, beside what nginx does.
         Console.WriteLine(plainHttp
-            ? "| leg | MiB/s min | median | max | share of nginx's MiB/s (median) | share of nginx with fsync (median) |"
-            : "| leg | MiB/s min | median | max | share of nginx's MiB/s, HTTP (median) | share of nginx with fsync, HTTP (median) | share of nginx's MiB/s, HTTPS (median) | share of nginx with fsync, HTTPS (median) |");
-        Console.WriteLine(plainHttp ? "|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|");
-        int[] baselines = plainHttp ? [NginxHttp, NginxHttpSynced] : [NginxHttp, NginxHttpSynced, NginxHttps, NginxHttpsSynced];
+            ? "| leg | MiB/s min | median | max | share of nginx's MiB/s (median) | share of nginx with fsync (median) | share of bare Kestrel (median) |"
+            : "| leg | MiB/s min | median | max | share of nginx's MiB/s, HTTP (median) | share of nginx with fsync, HTTP (median) | share of nginx's MiB/s, HTTPS (median) | share of nginx with fsync, HTTPS (median) | share of bare Kestrel, HTTPS (median) |");
+        Console.WriteLine(plainHttp ? "|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|");
+        int[] baselines = plainHttp ? [NginxHttp, NginxHttpSynced, Kestrel] : [NginxHttp, NginxHttpSynced, NginxHttps, NginxHttpsSynced, Kestrel];
         for (var leg = 0; leg < Legs.Length; leg++)
         {
             if (plainHttp && leg is NginxHttps or NginxHttpsSynced)
@@ -99,6 +101,8 @@ internal static class FileThroughput
             // otherwise throttle the writes of the next one (it swung single legs by 3x here).
             await SyncAsync();
             var (baseline, baselineSynced, overTls, overTlsSynced) = await CurlFromNginxAsync(source, root, tls: !plainHttp);
+            await SyncAsync();
+            var bareKestrel = await CurlFromKestrelAsync(source, root, tls: !plainHttp);
 
             await SyncAsync();
             var sw = Stopwatch.StartNew();
@@ -140,7 +144,7 @@ internal static class FileThroughput
             var rss = (TestFiles.PeakRss(manager.Id), TestFiles.PeakRss(agent.Id), TestFiles.PeakRss(Environment.ProcessId));
             await agent.StopAsync(TimeSpan.FromSeconds(15));
             await manager.StopAsync(TimeSpan.FromSeconds(15));
-            return ([baseline, baselineSynced, overTls, overTlsSynced, agentToManager, managerToCurl, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
+            return ([baseline, baselineSynced, overTls, overTlsSynced, bareKestrel, agentToManager, managerToCurl, managerToAdmin, adminToManager, managerToAgent], rss.Item1, rss.Item2, rss.Item3);
         }
         finally
         {
@@ -219,6 +223,35 @@ internal static class FileThroughput
         {
             nginx.Kill();
             await nginx.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>
+    /// Times curl downloading <paramref name="file"/> to disk from Kestrel serving it and nothing else
+    /// (bench/KestrelFileFloor), over HTTPS with nginx's certificate when <paramref name="tls"/>.
+    /// </summary>
+    private static async Task<TimeSpan> CurlFromKestrelAsync(string file, string root, bool tls)
+    {
+        var floor = Path.Combine(ServerProcess.RepoRoot, "bench", "KestrelFileFloor", "bin", "Release", "net10.0", "KestrelFileFloor.dll");
+        if (!File.Exists(floor))
+        {
+            throw new FileNotFoundException("Run bench/run.sh files: it builds bench/KestrelFileFloor, the floor this benchmark compares with.", floor);
+        }
+
+        var url = $"{(tls ? "https" : "http")}://127.0.0.1:{TestNet.FreePort()}";
+        string[] certificate = tls ? [Path.Combine(root, "nginx.crt"), Path.Combine(root, "nginx.key")] : [];
+        using var server = Process.Start(new ProcessStartInfo("dotnet", [floor, url, file, .. certificate]) { UseShellExecute = false })!;
+        try
+        {
+            await TestNet.WaitUntilAsync(
+                async () => await RunAsync("curl", "-sfk", "-o", "/dev/null", "-r", "0-0", $"{url}/file") == 0,
+                TimeSpan.FromSeconds(30), "the bare Kestrel server");
+            return (await TimeCurlAsync($"{url}/file", root)).Written;
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
         }
     }
 
