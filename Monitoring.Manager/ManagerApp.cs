@@ -126,6 +126,7 @@ public static partial class ManagerApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        builder.Services.AddMonitoringOpenApi();
         builder.Services.AddExceptionHandler<Apis.StoreUnavailableHandler>();
         builder.Services.AddExceptionHandler<Apis.BadRequestBodyHandler>();
         builder.Services.AddMonitoringRateLimits(options);
@@ -174,6 +175,7 @@ public static partial class ManagerApp
         app.MapAlertsApi();
         app.MapCommandsApi();
         app.MapFilesApi();
+        app.MapMonitoringOpenApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring.Manager");
         app.Lifetime.ApplicationStarted.Register(() =>
