@@ -37,6 +37,16 @@ if ! dotnet tool restore >/dev/null; then
     finish
 fi
 
+# Real tools the tests drive: Prometheus and promtool (Debian's prometheus package) scrape and check /metrics.
+if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && ! { command -v prometheus && command -v promtool; } >/dev/null; then
+    as_root=""
+    [ "$(id -u)" -eq 0 ] || as_root="sudo"
+    if ! { $as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq prometheus; } >/dev/null; then
+        problem "could not install Debian's prometheus package: the /metrics tests need prometheus and promtool (apt-get install prometheus)."
+        finish
+    fi
+fi
+
 # The self-check's fixtures build on their own; everything else runs against this build.
 if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && ! dotnet build Monitoring.sln -c Release -nologo -clp:ErrorsOnly; then
     problem "the build failed; see the errors above."

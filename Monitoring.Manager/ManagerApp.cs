@@ -8,6 +8,7 @@ using Monitoring.Manager.Fleet;
 using Monitoring.Manager.Security;
 using Monitoring.Manager.Storage;
 using Monitoring.Protocol;
+using Prometheus;
 
 namespace Monitoring.Manager;
 
@@ -116,6 +117,9 @@ public static partial class ManagerApp
         builder.Services.AddSingleton<Files.FileStore>();
         builder.Services.AddSingleton<Files.FileService>();
         builder.Services.AddSingleton<Alerts.AlertService>();
+        builder.Services.AddSingleton<Observability.ManagerMetrics>();
+        builder.Services.AddSingleton<Observability.FleetExposition>();
+        builder.Services.AddSingleton<Observability.MetricsService>();
         builder.Services.AddSingleton(new Alerts.CentralThresholds(options));
         builder.Services.AddHostedService<Alerts.ThresholdsFileWatcher>();
         builder.Services.AddHostedService<Commands.CommandSweeper>();
@@ -164,6 +168,12 @@ public static partial class ManagerApp
         await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
 
         app.UseExceptionHandler();
+        var metrics = app.Services.GetRequiredService<Observability.ManagerMetrics>();
+        app.UseHttpMetrics(o =>
+        {
+            o.SetMetricFactory(metrics.Factory);
+            o.ReduceStatusCodeCardinality();
+        });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -175,6 +185,7 @@ public static partial class ManagerApp
         app.MapAlertsApi();
         app.MapCommandsApi();
         app.MapFilesApi();
+        app.MapMetricsApi();
         app.MapMonitoringOpenApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring.Manager");

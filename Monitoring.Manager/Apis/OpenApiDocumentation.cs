@@ -60,7 +60,7 @@ internal static class OpenApiDocumentation
 
     /// <summary>Serves the document to readers: like every route, it needs a credential.</summary>
     public static void MapMonitoringOpenApi(this WebApplication app) =>
-        app.MapOpenApi(Route).RequireAuthorization(Roles.ReaderPolicy);
+        app.MapOpenApi(Route).RequireAuthorization(Roles.ReaderPolicy).WithName("GetOpenApiDocument");
 
     private static void Describe(OpenApiDocument document)
     {

@@ -44,6 +44,7 @@ internal static class StatusApi
         TimeProvider time,
         Alerts.CentralThresholds thresholds,
         ManagerOptions options,
+        Observability.ManagerMetrics metrics,
         CancellationToken ct)
     {
         if (user.AgentId() != id)
@@ -66,7 +67,9 @@ internal static class StatusApi
         }
 
         var address = http.Connection.RemoteIpAddress?.ToString();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await store.AppendSnapshotsAsync(id, snapshots, json, time.GetUtcNow(), address, ct);
+        metrics.Reported(result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         fleet.Reported(id, snapshots, json, result.LastSeq, address);
         return TypedResults.Ok(new StatusAck
         {

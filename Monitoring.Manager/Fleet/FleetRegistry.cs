@@ -66,6 +66,10 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         /// <summary>The newest snapshot, parsed on first use after each report (listing reads it, reporting does not).</summary>
         public MetricSnapshot? Latest() =>
             _parsed ??= _latest is null ? null : JsonSerializer.Deserialize(_latest.AsSpan(0, _latestLength), MonitoringJsonContext.Default.MetricSnapshot);
+
+        /// <summary>The newest snapshot, parsed for the caller alone: a scrape of every agent keeps no object graph per agent.</summary>
+        public MetricSnapshot? LatestUncached() =>
+            _parsed ?? (_latest is null ? null : JsonSerializer.Deserialize(_latest.AsSpan(0, _latestLength), MonitoringJsonContext.Default.MetricSnapshot));
     }
 
     public void Load(IEnumerable<(StoredAgent Agent, MetricSnapshot? Latest)> agents, IReadOnlySet<string> openOfflineAlerts)
@@ -195,6 +199,36 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         [.. _agents.Values.Select(ToInfo).OrderBy(a => a.Id, StringComparer.Ordinal)];
 
     public AgentInfo? Get(string id) => _agents.TryGetValue(id, out var e) ? ToInfo(e) : null;
+
+    /// <summary>How many agents are in each state.</summary>
+    public Dictionary<AgentState, int> CountByState()
+    {
+        var counts = Enum.GetValues<AgentState>().ToDictionary(s => s, _ => 0);
+        foreach (var entry in _agents.Values)
+        {
+            lock (entry.Gate)
+            {
+                counts[StateOf(entry)]++;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Every agent's id, state, last contact and newest snapshot (parsed for this call, not kept), by id.</summary>
+    public IEnumerable<(string Id, AgentState State, DateTimeOffset? LastSeen, MetricSnapshot? Latest)> Export()
+    {
+        foreach (var entry in _agents.Values.OrderBy(e => e.Agent.Id, StringComparer.Ordinal))
+        {
+            (string, AgentState, DateTimeOffset?, MetricSnapshot?) row;
+            lock (entry.Gate)
+            {
+                row = (entry.Agent.Id, StateOf(entry), entry.LastSeen, entry.LatestUncached());
+            }
+
+            yield return row;
+        }
+    }
 
     /// <summary>
     /// Logs agents that went offline since the last check, and returns the offline alerts to raise or resolve: one

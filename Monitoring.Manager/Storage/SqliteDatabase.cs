@@ -49,6 +49,11 @@ internal sealed partial class SqliteDatabase : IDisposable
     private long _commits;
     private long _writes;
 
+    /// <summary>Writes queued for the writer and not yet taken into a group.</summary>
+    public int QueueDepth => Volatile.Read(ref _queued);
+
+    private int _queued;
+
     /// <summary>Opens the writer connection and starts the writer once; later calls do nothing.</summary>
     public async Task OpenAsync(CancellationToken ct)
     {
@@ -116,8 +121,10 @@ internal sealed partial class SqliteDatabase : IDisposable
     private async Task<T> EnqueueAsync<T>(Write<T> write, CancellationToken ct)
     {
         await OpenAsync(ct);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(write))
         {
+            Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(SqliteDatabase), "The store is closed.");
         }
 
@@ -132,6 +139,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             group.Clear();
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var next))
             {
+                Interlocked.Decrement(ref _queued);
                 if (!next.IsCancelled)
                 {
                     group.Add(next);

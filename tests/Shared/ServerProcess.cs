@@ -66,6 +66,9 @@ public sealed class ServerProcess : IDisposable
         return Launch(project, "dotnet", [dll], args, workingDirectory);
     }
 
+    /// <summary>Starts a program of the system (a baseline or a real tool the tests drive, such as Prometheus) by its name on PATH.</summary>
+    public static ServerProcess StartProgram(string program, params string[] args) => Launch(program, program, [], args, null);
+
     /// <summary>Runs this test or benchmark assembly itself again as a separate process with other arguments.</summary>
     public static ServerProcess StartSelf(params string[] args) =>
         Launch(Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "self"), "dotnet", [Assembly.GetEntryAssembly()!.Location], args, null);

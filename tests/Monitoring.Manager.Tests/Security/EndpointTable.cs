@@ -59,6 +59,8 @@ internal static class EndpointTable
         ["DeleteFile"] = Callers.Operators,
         ["PutFileContent"] = Callers.Operators | Callers.Agent,
         ["GetFileContent"] = Callers.Keys | Callers.Agent,
+        ["GetMetrics"] = Callers.Keys,
+        ["GetOpenApiDocument"] = Callers.Keys,
     };
 
     /// <summary>Every mapped route of the running manager: name, method and template.</summary>

@@ -56,6 +56,22 @@ public abstract class AlertStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task CountFiring_CountsFingerprintsWhoseLatestTransitionFires_BySeverity()
+    {
+        await AppendAsync("a1", T0, Transition("f1", AlertState.Firing, T0), Transition("f2", AlertState.Firing, T0, severity: AlertSeverity.Critical));
+        await AppendAsync("a1", T0.AddMinutes(1), Transition("f3", AlertState.Firing, T0), Transition("f3", AlertState.Resolved, T0.AddMinutes(1)));
+        await AppendAsync("a2", T0, Transition("f1", AlertState.Firing, T0), Transition("f4", AlertState.Firing, T0));
+        await AppendAsync("a3", T0, Transition("f1", AlertState.Firing, T0));
+        await AppendAsync("a3", T0.AddMinutes(2), Transition("f1", AlertState.Resolved, T0.AddMinutes(2)));
+
+        var counts = await Stores.Alerts.CountFiringAsync(default);
+
+        Assert.Equal(
+            [("a1", AlertSeverity.Warning, 1), ("a1", AlertSeverity.Critical, 1), ("a2", AlertSeverity.Warning, 2)],
+            counts.OrderBy(c => c.AgentId, StringComparer.Ordinal).ThenByDescending(c => c.Count).ThenBy(c => c.Severity));
+    }
+
+    [Fact]
     public async Task AgentsWithOpenAlert_FollowTheLatestTransitionOfTheRule()
     {
         await AppendAsync("a1", T0, Transition("off-a1", AlertState.Firing, T0, rule: "agent_offline"));
