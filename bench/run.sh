@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and rewrites their tables in docs/benchmarks.md (between <!-- bench:NAME --> markers).
 # Each benchmark runs at least three times and reports min/median/max beside a baseline measured in the same run.
-# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] [files] (default: all).
+# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] [files] [scrape] (default: all).
 #   FLEET_AGENTS (10000), FLEET_DURATION seconds (120; the goal run is 600), FLEET_RUNS (3), INGEST_SECONDS (10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot files)
+[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot files scrape)
 # The baselines: wrk (ingest), prometheus-node-exporter (agent footprint), python3-psutil (snapshot cost), nginx (files).
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
@@ -62,10 +62,13 @@ for b in "${which[@]}"; do
         snapshot)
             cmd="$bench snapshot --count 2000 --runs 3"
             $cmd > "$out/raw"; section snapshot "$cmd" "$out/raw" ;;
+        scrape)
+            cmd="$bench scrape --agents 10000 --runs 3"
+            $cmd > "$out/raw"; section scrape "$cmd" "$out/raw" ;;
         files)
             cmd="$bench files --mib 1024 --runs 3"
             { $cmd; echo; $cmd --http; } > "$out/raw"; section files "$cmd; $cmd --http" "$out/raw" ;;
-        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent, snapshot or files." >&2; exit 2 ;;
+        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent, snapshot, files or scrape." >&2; exit 2 ;;
     esac
 done
 
