@@ -106,6 +106,8 @@ public static partial class ManagerApp
         builder.Services.AddHostedService<Storage.History.HistorySealer>();
         builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<FleetRegistry>();
+        builder.Services.AddSingleton<FleetEvents>();
+        builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<EnrollmentService>();
         builder.Services.AddSingleton<AuthFailureLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthFailureLog>());
@@ -168,14 +170,28 @@ public static partial class ManagerApp
         await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
 
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
+        // The dashboard's files (the sign-in page and the code behind it) are public; everything they show comes
+        // from the API, which is not.
+        var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = dashboard,
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache",
+        });
         var metrics = app.Services.GetRequiredService<Observability.ManagerMetrics>();
         app.UseHttpMetrics(o =>
         {
+            // The duration histogram alone (its _count is the request count); open streams are counted by the broker.
             o.SetMetricFactory(metrics.Factory);
             o.ReduceStatusCodeCardinality();
+            o.RequestCount.Enabled = false;
+            o.InProgress.Enabled = false;
         });
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseDashboardCsrf();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthApi();
@@ -186,6 +202,8 @@ public static partial class ManagerApp
         app.MapCommandsApi();
         app.MapFilesApi();
         app.MapMetricsApi();
+        app.MapSessionApi();
+        app.MapFleetApi();
         app.MapMonitoringOpenApi();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring.Manager");

@@ -99,6 +99,15 @@ public static class ApiRoutes
     /// <summary>PUT bytes with Content-Range (the uploader); GET them, with Range (admins, the agent it is for).</summary>
     public const string FileContent = Prefix + "/files/{fileId}/content";
 
+    /// <summary>POST a key to sign in to the dashboard (a session cookie); GET the session; DELETE it to sign out.</summary>
+    public const string Session = Prefix + "/session";
+
+    /// <summary>GET every agent's summary (the dashboard's fleet view).</summary>
+    public const string Fleet = Prefix + "/fleet";
+
+    /// <summary>GET: Server-Sent Events of agents' summaries as their reports arrive.</summary>
+    public const string Events = Prefix + "/events";
+
     /// <summary>The path of one stored file.</summary>
     public static string ForFile(string fileId) => Files + "/" + Uri.EscapeDataString(fileId);
 

@@ -45,6 +45,7 @@ internal static class StatusApi
         Alerts.CentralThresholds thresholds,
         ManagerOptions options,
         Observability.ManagerMetrics metrics,
+        FleetEvents events,
         CancellationToken ct)
     {
         if (user.AgentId() != id)
@@ -71,6 +72,7 @@ internal static class StatusApi
         var result = await store.AppendSnapshotsAsync(id, snapshots, json, time.GetUtcNow(), address, ct);
         metrics.Reported(result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         fleet.Reported(id, snapshots, json, result.LastSeq, address);
+        events.Changed(id);
         return TypedResults.Ok(new StatusAck
         {
             Accepted = result.Accepted,

@@ -43,6 +43,9 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
 
         public bool HasLatest => _latest is not null;
 
+        /// <summary>The newest snapshot's numbers for the fleet view.</summary>
+        public AgentVitals? Vitals;
+
         public void SetLatest(MetricSnapshot? snapshot, ReadOnlySpan<byte> json)
         {
             if (snapshot is null)
@@ -59,6 +62,7 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
             json.CopyTo(_latest);
             _latestLength = json.Length;
             LatestSeq = snapshot.Seq;
+            Vitals = AgentVitals.Of(snapshot);
             Dropped = snapshot.DroppedSnapshots ?? 0;
             _parsed = null;
         }
@@ -199,6 +203,27 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
         [.. _agents.Values.Select(ToInfo).OrderBy(a => a.Id, StringComparer.Ordinal)];
 
     public AgentInfo? Get(string id) => _agents.TryGetValue(id, out var e) ? ToInfo(e) : null;
+
+    /// <summary>Every agent in a line, by id: what the dashboard's fleet view lists.</summary>
+    public IReadOnlyList<AgentSummary> Summaries() =>
+        [.. _agents.Values.Select(Summarize).OrderBy(a => a.Id, StringComparer.Ordinal)];
+
+    /// <summary>One agent in a line, or null.</summary>
+    public AgentSummary? Summary(string id) => _agents.TryGetValue(id, out var e) ? Summarize(e) : null;
+
+    private AgentSummary Summarize(Entry e)
+    {
+        lock (e.Gate)
+        {
+            var v = e.Vitals;
+            return new AgentSummary
+            {
+                Id = e.Agent.Id, Status = StateOf(e), Hostname = e.Agent.Hostname, LastSeen = e.LastSeen, Seq = e.LatestSeq,
+                Timestamp = v?.Timestamp, Cpu = v?.Cpu, Memory = v?.Memory, WorstDisk = v?.WorstDisk, WorstDiskPercent = v?.WorstDiskPercent,
+                RxBytesPerSec = v?.Rx, TxBytesPerSec = v?.Tx, UptimeSeconds = v?.Uptime,
+            };
+        }
+    }
 
     /// <summary>How many agents are in each state.</summary>
     public Dictionary<AgentState, int> CountByState()

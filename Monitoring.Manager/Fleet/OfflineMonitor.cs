@@ -3,7 +3,8 @@ using Monitoring.Manager.Alerts;
 namespace Monitoring.Manager.Fleet;
 
 /// <summary>Once a second, notices agents that stopped reporting or came back, logs it, and raises or resolves their offline alert.</summary>
-internal sealed partial class OfflineMonitor(FleetRegistry fleet, AlertService alerts, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
+internal sealed partial class OfflineMonitor(
+    FleetRegistry fleet, FleetEvents events, AlertService alerts, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -14,6 +15,7 @@ internal sealed partial class OfflineMonitor(FleetRegistry fleet, AlertService a
         {
             foreach (var (agentId, transition) in fleet.CheckOffline(alertsFrom))
             {
+                events.Changed(agentId);
                 try
                 {
                     await alerts.RecordAsync(agentId, [transition], stoppingToken);

@@ -65,6 +65,10 @@ internal sealed partial class CredentialService(ICredentialStore store, ManagerS
     public StoredCredential? Find(string tokenHash) =>
         _byHash.TryGetValue(tokenHash, out var c) && c.IsUsable(time.GetUtcNow()) ? c : null;
 
+    /// <summary>The usable admin key (not an enrollment token) this token is, or null.</summary>
+    public StoredCredential? FindKey(string token) =>
+        token.Length is > 0 and <= 512 && Find(Tokens.Hash(token)) is { Kind: CredentialKind.Key } key ? key : null;
+
     /// <summary>Any credential by id, revoked or not.</summary>
     public StoredCredential? Get(string id) => _byId.TryGetValue(id, out var c) ? c : null;
 

@@ -15,16 +15,22 @@ internal sealed class TokenAuthenticationHandler(
     UrlEncoder encoder,
     CredentialService credentials,
     FleetRegistry fleet,
+    DashboardSessions sessions,
     AuthFailureLog failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    /// <summary>Marks a principal that came from a dashboard session cookie; its value is the session's CSRF token.</summary>
+    public const string SessionCsrfClaim = "mon:csrf";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return Request.Cookies.TryGetValue(DashboardSessions.CookieName, out var cookie) && !string.IsNullOrEmpty(cookie)
+                ? FromSession(cookie)
+                : Task.FromResult(AuthenticateResult.NoResult());
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -42,28 +48,7 @@ internal sealed class TokenAuthenticationHandler(
         ClaimsPrincipal principal;
         if (credentials.Find(hash) is { } credential)
         {
-            List<Claim> claims = [new Claim(ClaimTypes.Name, credential.Name)];
-            if (credential.Kind == CredentialKind.Enrollment)
-            {
-                claims.Add(new Claim(ClaimTypes.Role, Roles.Enrollment));
-                claims.Add(new Claim(Roles.CredentialIdClaim, "enrollment:" + credential.Id));
-            }
-            else
-            {
-                claims.Add(new Claim(Roles.CredentialIdClaim, "key:" + credential.Id));
-                claims.Add(new Claim(ClaimTypes.Role, Roles.Reader));
-                if (credential.Role >= KeyRole.Operator)
-                {
-                    claims.Add(new Claim(ClaimTypes.Role, Roles.Operator));
-                }
-
-                if (credential.Role >= KeyRole.Admin)
-                {
-                    claims.Add(new Claim(ClaimTypes.Role, Roles.Admin));
-                }
-            }
-
-            principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+            principal = new ClaimsPrincipal(new ClaimsIdentity(CredentialClaims(credential), SchemeName));
         }
         else if (fleet.AgentPrincipal(hash, AgentPrincipal) is { } agent)
         {
@@ -75,6 +60,54 @@ internal sealed class TokenAuthenticationHandler(
         }
 
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>
+    /// A dashboard session's cookie: the principal of the key it signed in with, while that key stays usable, marked
+    /// with the session's CSRF token (checked on every change by <see cref="CsrfProtection"/>).
+    /// </summary>
+    private Task<AuthenticateResult> FromSession(string cookie)
+    {
+        if (sessions.Find(cookie) is not { } session)
+        {
+            return Fail("The dashboard session has ended (signed out, expired, or the manager restarted): sign in again.");
+        }
+
+        if (credentials.Get(session.CredentialId) is not { } key || credentials.Find(key.TokenHash) is null)
+        {
+            sessions.Remove(cookie);
+            return Fail("The key this dashboard session signed in with was revoked or has expired: sign in with another key.");
+        }
+
+        var claims = CredentialClaims(key);
+        claims.Add(new Claim(SessionCsrfClaim, session.CsrfToken));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    private static List<Claim> CredentialClaims(StoredCredential credential)
+    {
+        List<Claim> claims = [new Claim(ClaimTypes.Name, credential.Name)];
+        if (credential.Kind == CredentialKind.Enrollment)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, Roles.Enrollment));
+            claims.Add(new Claim(Roles.CredentialIdClaim, "enrollment:" + credential.Id));
+            return claims;
+        }
+
+        claims.Add(new Claim(Roles.CredentialIdClaim, "key:" + credential.Id));
+        claims.Add(new Claim(ClaimTypes.Role, Roles.Reader));
+        if (credential.Role >= KeyRole.Operator)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, Roles.Operator));
+        }
+
+        if (credential.Role >= KeyRole.Admin)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, Roles.Admin));
+        }
+
+        return claims;
     }
 
     /// <summary>An agent's principal: built once per change of its record and shared by its requests (nothing changes a principal once built).</summary>

@@ -33,7 +33,8 @@ public sealed partial class OpenApiTests : IAsyncLifetime
             {
                 documented.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
                 var description = operation.Value.GetProperty("description").GetString()!;
-                if (path.Name == ApiRoutes.Health)
+                // The anonymous routes: readiness, and the dashboard's sign-in (the key is in its body).
+                if (path.Name == ApiRoutes.Health || (path.Name == ApiRoutes.Session && operation.Name == "post"))
                 {
                     Assert.Contains("No credential needed", description, StringComparison.Ordinal);
                     continue;

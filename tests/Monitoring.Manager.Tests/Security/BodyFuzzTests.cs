@@ -130,6 +130,7 @@ public sealed class BodyFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             new("PutThresholds", "PUT", ApiRoutes.Thresholds, admin,
                 Body(new JsonObject { ["thresholds"] = new JsonArray(new JsonObject { ["name"] = "n", ["metric"] = "cpu.percent", ["above"] = 90, ["for"] = "1m", ["severity"] = "critical" }) }),
                 "application/yaml"),
+            new("SignIn", "POST", ApiRoutes.Session, admin, Body(new JsonObject { ["key"] = "mon_adm_not-a-key" })),
             new("CreateKey", "POST", ApiRoutes.Keys, admin, Body(new JsonObject { ["name"] = "k", ["role"] = "reader", ["expiresAt"] = future })),
             new("CreateEnrollmentToken", "POST", ApiRoutes.EnrollmentTokens, admin,
                 Body(new JsonObject { ["name"] = "t", ["maxUses"] = 3, ["agentIdPattern"] = "fz-*", ["labels"] = new JsonObject { ["a"] = "b" }, ["requireApproval"] = true, ["expiresAt"] = future })),

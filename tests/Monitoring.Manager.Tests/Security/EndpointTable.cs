@@ -60,6 +60,11 @@ internal static class EndpointTable
         ["PutFileContent"] = Callers.Operators | Callers.Agent,
         ["GetFileContent"] = Callers.Keys | Callers.Agent,
         ["GetMetrics"] = Callers.Keys,
+        ["SignIn"] = Callers.Anonymous | Callers.Agent | Callers.Enrollment | Callers.Keys,
+        ["GetSession"] = Callers.Keys,
+        ["SignOut"] = Callers.Keys,
+        ["GetFleet"] = Callers.Keys,
+        ["StreamEvents"] = Callers.Keys,
         ["GetOpenApiDocument"] = Callers.Keys,
     };
 

@@ -1,0 +1,379 @@
+// The dashboard: plain DOM, no framework. Everything an agent sends (ids, host names, labels, mount and interface
+// names) goes into the page as text (textContent), never as HTML. The admin key is posted once and forgotten; the
+// session lives in an HttpOnly cookie, and its CSRF token only in this page's memory.
+'use strict';
+
+(() => {
+  const MaxRows = 200;
+  const state = {
+    csrf: null,
+    agents: new Map(),
+    sort: { key: 'id', dir: 1 },
+    filter: '',
+    events: null,
+    view: null,
+    chart: null,
+    chartAgent: null,
+    chartData: null,
+    renderQueued: false,
+  };
+  const $ = (id) => document.getElementById(id);
+
+  // --- API ---------------------------------------------------------------------------------------------------
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+    if (response.status === 401) {
+      showSignIn('Your session has ended: sign in again.');
+      throw new Error('signed out');
+    }
+    return response;
+  }
+
+  async function problemText(response) {
+    try {
+      const problem = await response.json();
+      return problem.detail || problem.title || `HTTP ${response.status}`;
+    } catch {
+      return `HTTP ${response.status}`;
+    }
+  }
+
+  // --- Session -----------------------------------------------------------------------------------------------
+
+  async function start() {
+    const response = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' });
+    if (response.ok) {
+      signedIn(await response.json());
+    } else {
+      showSignIn('');
+    }
+  }
+
+  function show(section) {
+    for (const id of ['sign-in', 'fleet', 'agent']) $(id).hidden = id !== section;
+    state.view = section;
+  }
+
+  function showSignIn(message) {
+    state.csrf = null;
+    if (state.events) {
+      state.events.close();
+      state.events = null;
+    }
+    $('nav').hidden = true;
+    $('sign-in-error').textContent = message;
+    show('sign-in');
+    $('key').focus();
+  }
+
+  async function signIn(event) {
+    event.preventDefault();
+    const key = $('key').value;
+    $('key').value = '';
+    const response = await fetch('/api/v1/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ key }),
+      credentials: 'same-origin',
+    });
+    if (!response.ok) {
+      $('sign-in-error').textContent = await problemText(response);
+      return;
+    }
+    signedIn(await response.json());
+  }
+
+  function signedIn(session) {
+    state.csrf = session.csrfToken;
+    $('who').textContent = `${session.name} (${session.role})`;
+    $('nav').hidden = false;
+    openEvents();
+    route();
+  }
+
+  async function signOut() {
+    try {
+      await api('DELETE', '/api/v1/session');
+    } finally {
+      showSignIn('Signed out.');
+    }
+  }
+
+  // --- Live events -------------------------------------------------------------------------------------------
+
+  function openEvents() {
+    if (state.events) return;
+    const events = new EventSource('/api/v1/events');
+    events.addEventListener('agents', (event) => {
+      const changed = JSON.parse(event.data);
+      for (const agent of changed) state.agents.set(agent.id, agent);
+      if (changed.length === 0) return;
+      if (state.view === 'fleet') queueFleetRender();
+      if (state.view === 'agent') {
+        const mine = changed.find((a) => a.id === state.chartAgent);
+        if (mine) addPoint(mine);
+      }
+    });
+    events.onerror = () => {
+      // The browser reconnects by itself after a network error; a refused stream (the session ended) stays closed.
+      if (events.readyState === EventSource.CLOSED) {
+        state.events = null;
+        setTimeout(start, 2000);
+      }
+    };
+    state.events = events;
+  }
+
+  // --- Routing -----------------------------------------------------------------------------------------------
+
+  function route() {
+    if (!state.csrf) return;
+    const hash = location.hash;
+    if (hash.startsWith('#/agent/')) {
+      showAgent(decodeURIComponent(hash.slice('#/agent/'.length)));
+    } else {
+      showFleet();
+    }
+  }
+
+  // --- Fleet -------------------------------------------------------------------------------------------------
+
+  async function showFleet() {
+    show('fleet');
+    destroyChart();
+    const response = await api('GET', '/api/v1/fleet');
+    const list = await response.json();
+    state.agents = new Map(list.map((a) => [a.id, a]));
+    renderFleet();
+  }
+
+  function queueFleetRender() {
+    if (state.renderQueued) return;
+    state.renderQueued = true;
+    requestAnimationFrame(() => {
+      state.renderQueued = false;
+      if (state.view === 'fleet') renderFleet();
+    });
+  }
+
+  function sortValue(agent, key) {
+    const value = agent[key];
+    if (value === null || value === undefined) return -Infinity;
+    if (key === 'lastSeen') return Date.parse(value);
+    return value;
+  }
+
+  function renderFleet() {
+    const needle = state.filter.toLowerCase();
+    const { key, dir } = state.sort;
+    const rows = [...state.agents.values()]
+      .filter((a) => !needle || a.id.toLowerCase().includes(needle) || (a.hostname || '').toLowerCase().includes(needle))
+      .sort((a, b) => {
+        const x = sortValue(a, key);
+        const y = sortValue(b, key);
+        if (x < y) return -dir;
+        if (x > y) return dir;
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      });
+    const body = document.createDocumentFragment();
+    for (const agent of rows.slice(0, MaxRows)) body.appendChild(fleetRow(agent));
+    const tbody = $('fleet-table').tBodies[0];
+    tbody.replaceChildren(body);
+    $('fleet-count').textContent = `(${state.agents.size})`;
+    $('fleet-more').textContent = rows.length > MaxRows
+      ? `Showing ${MaxRows} of ${rows.length} matching agents: search or sort to find others.`
+      : `${rows.length} matching agents.`;
+    for (const button of document.querySelectorAll('#fleet-table th button')) {
+      const sorted = button.dataset.sort === key;
+      if (sorted) button.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+      else button.removeAttribute('aria-sort');
+    }
+  }
+
+  function cell(text, className) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function fleetRow(agent) {
+    const tr = document.createElement('tr');
+    tr.dataset.agent = agent.id;
+    tr.appendChild(cell(agent.status, agent.status));
+    const idCell = document.createElement('td');
+    const link = document.createElement('a');
+    link.href = `#/agent/${encodeURIComponent(agent.id)}`;
+    link.textContent = agent.id;
+    idCell.appendChild(link);
+    tr.appendChild(idCell);
+    tr.appendChild(cell(agent.hostname || ''));
+    tr.appendChild(cell(percent(agent.cpu), 'num'));
+    tr.appendChild(cell(percent(agent.memory), 'num'));
+    tr.appendChild(cell(agent.worstDisk == null ? '' : `${agent.worstDisk} ${percent(agent.worstDiskPercent)} %`));
+    tr.appendChild(cell(agent.rxBytesPerSec == null ? '' : `${rate(agent.rxBytesPerSec)} / ${rate(agent.txBytesPerSec)}`, 'num'));
+    tr.appendChild(cell(duration(agent.uptimeSeconds), 'num'));
+    tr.appendChild(cell(agent.lastSeen ? new Date(agent.lastSeen).toLocaleTimeString() : 'never'));
+    return tr;
+  }
+
+  function percent(value) {
+    return value == null ? '' : value.toFixed(1);
+  }
+
+  function rate(bytesPerSec) {
+    const units = ['B/s', 'KiB/s', 'MiB/s', 'GiB/s'];
+    let value = bytesPerSec || 0;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
+  }
+
+  function duration(seconds) {
+    if (seconds == null) return '';
+    const days = Math.floor(seconds / 86400);
+    const hours = Math.floor((seconds % 86400) / 3600);
+    const minutes = Math.floor((seconds % 3600) / 60);
+    return days > 0 ? `${days}d ${hours}h` : hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m`;
+  }
+
+  // --- Agent -------------------------------------------------------------------------------------------------
+
+  async function showAgent(id) {
+    show('agent');
+    destroyChart();
+    $('agent-title').textContent = id;
+    $('agent-error').textContent = '';
+    $('agent-facts').replaceChildren();
+    $('agent-points').textContent = '';
+    const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}`);
+    if (!response.ok) {
+      $('agent-error').textContent = await problemText(response);
+      return;
+    }
+    const agent = await response.json();
+    renderFacts(agent);
+    const from = new Date(Date.now() - 3600 * 1000).toISOString();
+    const series = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/series?from=${encodeURIComponent(from)}&step=raw`);
+    const points = series.ok ? (await series.json()).points : [];
+    const times = [];
+    const cpu = [];
+    const memory = [];
+    for (const point of points) {
+      times.push(Date.parse(point.timestamp) / 1000);
+      cpu.push(stat(point, 'cpu.percent'));
+      memory.push(stat(point, 'memory.percent'));
+    }
+    state.chartAgent = id;
+    state.chartData = [times, cpu, memory];
+    drawChart();
+  }
+
+  function stat(point, name) {
+    const value = point.metrics[name];
+    return value ? value.avg : null;
+  }
+
+  function renderFacts(agent) {
+    const facts = [
+      ['Status', agent.status],
+      ['Host', agent.hostname || ''],
+      ['System', [agent.os, agent.osVersion].filter(Boolean).join(' ')],
+      ['Agent version', agent.agentVersion || ''],
+      ['Address', agent.address || ''],
+      ['Last seen', agent.lastSeen ? new Date(agent.lastSeen).toLocaleString() : 'never'],
+      ['Labels', agent.labels ? Object.entries(agent.labels).map(([k, v]) => `${k}=${v}`).join(', ') : ''],
+    ];
+    const list = document.createDocumentFragment();
+    for (const [name, value] of facts) {
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      list.append(dt, dd);
+    }
+    $('agent-facts').replaceChildren(list);
+  }
+
+  function drawChart() {
+    const element = $('agent-chart');
+    element.replaceChildren();
+    const width = Math.max(element.clientWidth, 280);
+    state.chart = new uPlot(
+      {
+        width,
+        height: 300,
+        series: [
+          {},
+          { label: 'CPU %', stroke: '#0b63ce', width: 2 },
+          { label: 'Memory %', stroke: '#c2410c', width: 2 },
+        ],
+        scales: { y: { range: [0, 100] } },
+        axes: [{}, { label: '%' }],
+      },
+      state.chartData,
+      element,
+    );
+    $('agent-points').textContent = `${state.chartData[0].length} points`;
+  }
+
+  function addPoint(summary) {
+    if (!state.chart || !summary.timestamp) return;
+    const t = Date.parse(summary.timestamp) / 1000;
+    const [times, cpu, memory] = state.chartData;
+    if (times.length > 0 && t <= times[times.length - 1]) return;
+    times.push(t);
+    cpu.push(summary.cpu);
+    memory.push(summary.memory);
+    // Keep the last hour.
+    while (times.length > 0 && times[0] < t - 3600) {
+      times.shift();
+      cpu.shift();
+      memory.shift();
+    }
+    state.chart.setData(state.chartData);
+    $('agent-points').textContent = `${times.length} points`;
+  }
+
+  function destroyChart() {
+    if (state.chart) {
+      state.chart.destroy();
+      state.chart = null;
+    }
+    state.chartAgent = null;
+  }
+
+  // --- Wiring ------------------------------------------------------------------------------------------------
+
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('search').addEventListener('input', (event) => {
+    state.filter = event.target.value;
+    renderFleet();
+  });
+  for (const button of document.querySelectorAll('#fleet-table th button')) {
+    button.addEventListener('click', () => {
+      const key = button.dataset.sort;
+      state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : 1 };
+      renderFleet();
+    });
+  }
+  window.addEventListener('hashchange', route);
+  window.addEventListener('resize', () => {
+    if (state.chart) state.chart.setSize({ width: Math.max($('agent-chart').clientWidth, 280), height: 300 });
+  });
+  start();
+})();
