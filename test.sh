@@ -37,12 +37,16 @@ if ! dotnet tool restore >/dev/null; then
     finish
 fi
 
-# Real tools the tests drive: Prometheus and promtool (Debian's prometheus package) scrape and check /metrics.
-if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && ! { command -v prometheus && command -v promtool; } >/dev/null; then
+# Real tools the tests drive, from Debian: Prometheus and promtool scrape and check /metrics; Chromium runs the
+# dashboard's browser tests (through Playwright, which brings its own driver).
+missing=()
+command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && [ ${#missing[@]} -gt 0 ]; then
     as_root=""
     [ "$(id -u)" -eq 0 ] || as_root="sudo"
-    if ! { $as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq prometheus; } >/dev/null; then
-        problem "could not install Debian's prometheus package: the /metrics tests need prometheus and promtool (apt-get install prometheus)."
+    if ! { $as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq "${missing[@]}"; } >/dev/null; then
+        problem "could not install Debian's ${missing[*]}: the /metrics and dashboard tests need them (apt-get install ${missing[*]})."
         finish
     fi
 fi

@@ -1,0 +1,147 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
+using Monitoring.Tests;
+
+namespace Monitoring.Manager.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real headless Chromium against a real manager over HTTPS: sign in, the fleet with a real
+/// report, an agent's chart gaining a point without a reload, agent-supplied text shown as text, sign out. A
+/// screenshot of each view lands in artifacts/screenshots.
+/// </summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    /// <summary>What a hostile agent could send as its host name and labels: shown as text, it runs nothing.</summary>
+    private const string HostileHost = "<img src=x onerror=\"window.__pwned=1\">";
+    private const string HostileLabel = "<script>window.__pwned=2</script>";
+
+    private static readonly string Screenshots = Path.Combine(ServerProcess.RepoRoot, "artifacts", "screenshots");
+
+    private TestManager _manager = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _manager = await TestManager.StartAsync(https: true);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _manager.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SignIn_SeeTheFleet_WatchAnAgentsChartGrow_ThenSignOut()
+    {
+        using var admin = _manager.AdminClient();
+        var reader = await admin.CreateApiKeyAsync("browser", KeyRole.Reader);
+        var agent = await EnrollHostileAsync("web-1");
+        await agent.ReportAsync("web-1", [Snapshot(1, DateTimeOffset.UtcNow.AddSeconds(-20)), Snapshot(2, DateTimeOffset.UtcNow.AddSeconds(-10))]);
+
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+
+        await page.GotoAsync(_manager.Url.ToString());
+        await page.Locator("#sign-in-form").WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "sign-in.png") });
+        await page.FillAsync("#key", "mon_adm_wrong");
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await page.Locator("#sign-in-error:has-text('not a usable admin key')").WaitForAsync();
+        await page.FillAsync("#key", reader.Token!);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+
+        // The fleet, with the agent's host name as text, not markup.
+        var row = page.Locator("tr[data-agent='web-1']");
+        await row.WaitForAsync();
+        Assert.Equal(HostileHost, await row.Locator("td").Nth(2).TextContentAsync());
+        Assert.Equal(0, await page.Locator("#fleet-table img").CountAsync());
+        Assert.Contains("online", await row.Locator("td").First.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("browser (reader)", await page.TextContentAsync("#who"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "fleet.png"), FullPage = true });
+
+        // The agent: facts as text, and a chart of the last hour that gains a point when the agent reports.
+        await row.Locator("a").ClickAsync();
+        await page.Locator("#agent-chart canvas").WaitForAsync();
+        await page.Locator("#agent-points:has-text('2 points')").WaitForAsync();
+        Assert.Contains(HostileLabel, await page.TextContentAsync("#agent-facts"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#agent-facts script").CountAsync());
+        await agent.ReportAsync("web-1", [Snapshot(3, DateTimeOffset.UtcNow)]);
+        await page.Locator("#agent-points:has-text('3 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent.png"), FullPage = true });
+
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+        var stored = await page.EvaluateAsync<string>("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie + location.href");
+        Assert.DoesNotContain(reader.Token!, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("mon_ses_", stored, StringComparison.Ordinal);
+
+        // Sign out: the sign-in form is back and the old cookie no longer reads anything.
+        await page.ClickAsync("#sign-out");
+        await page.Locator("#sign-in-form").WaitForAsync();
+        var status = await page.EvaluateAsync<int>("async () => (await fetch('/api/v1/fleet')).status");
+        Assert.Equal(401, status);
+        // The only errors the console may show are the refused requests of a signed-out page.
+        var unexpected = errors.Where(e => !e.Contains("401", StringComparison.Ordinal)).ToList();
+        Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+    }
+
+    [Fact]
+    public async Task OnAPhoneSizedScreen_TheFleetIsUsable()
+    {
+        using var admin = _manager.AdminClient();
+        var reader = await admin.CreateApiKeyAsync("phone", KeyRole.Reader);
+        var agent = await EnrollHostileAsync("phone-1");
+        await agent.ReportAsync("phone-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 390, Height = 844 }, ColorScheme = ColorScheme.Dark,
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_manager.Url.ToString());
+        // Keyboard only: the key field has focus, Enter submits.
+        await page.Locator("#key:focus").WaitForAsync();
+        await page.Keyboard.TypeAsync(reader.Token!);
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("tr[data-agent='phone-1']").WaitForAsync();
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        Assert.Equal("rgb(16, 20, 24)", background);
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the page scrolls sideways on a phone (only the table may)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "fleet-phone-dark.png"), FullPage = true });
+    }
+
+    private async Task<Client.AgentConnection> EnrollHostileAsync(string id)
+    {
+        var connection = _manager.AgentConnection();
+        var answer = await connection.RegisterAsync(
+            new RegisterRequest { AgentId = id, Os = "linux", IntervalSeconds = 10, Hostname = HostileHost, Labels = new Dictionary<string, string> { ["role"] = HostileLabel } },
+            _manager.EnrollmentToken);
+        connection.Token = answer.AgentToken;
+        return connection;
+    }
+
+    private static MetricSnapshot Snapshot(long seq, DateTimeOffset at) => TestManager.Snapshot(seq, at) with
+    {
+        Memory = new MemoryMetrics { TotalBytes = 1000, UsedBytes = 400, Percent = 40 },
+    };
+}
