@@ -48,8 +48,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         using var admin = _manager.AdminClient();
         var reader = await admin.CreateApiKeyAsync("browser", KeyRole.Reader);
-        var agent = await EnrollHostileAsync("web-1");
-        await agent.ReportAsync("web-1", [Snapshot(1, DateTimeOffset.UtcNow.AddSeconds(-20)), Snapshot(2, DateTimeOffset.UtcNow.AddSeconds(-10))]);
+        var agent = await EnrollAsync("web-1", "web-1.example.net", "web");
+        await agent.ReportAsync("web-1", [await RealSnapshotAsync(1, DateTimeOffset.UtcNow.AddSeconds(-20)), await RealSnapshotAsync(2, DateTimeOffset.UtcNow.AddSeconds(-10))]);
+        var evil = await EnrollAsync("evil-1", HostileHost, HostileLabel);
+        await evil.ReportAsync("evil-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
 
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
@@ -71,10 +73,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.FillAsync("#key", reader.Token!);
         await page.ClickAsync("#sign-in-form button[type=submit]");
 
-        // The fleet, with the agent's host name as text, not markup.
+        // The fleet, with a hostile agent's host name as text, not markup.
         var row = page.Locator("tr[data-agent='web-1']");
         await row.WaitForAsync();
-        Assert.Equal(HostileHost, await row.Locator("td").Nth(2).TextContentAsync());
+        Assert.Equal(HostileHost, await page.Locator("tr[data-agent='evil-1'] td").Nth(2).TextContentAsync());
         Assert.Equal(0, await page.Locator("#fleet-table img").CountAsync());
         Assert.Contains("online", await row.Locator("td").First.TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("browser (reader)", await page.TextContentAsync("#who"));
@@ -84,11 +86,15 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await row.Locator("a").ClickAsync();
         await page.Locator("#agent-chart canvas").WaitForAsync();
         await page.Locator("#agent-points:has-text('2 points')").WaitForAsync();
-        Assert.Contains(HostileLabel, await page.TextContentAsync("#agent-facts"), StringComparison.Ordinal);
-        Assert.Equal(0, await page.Locator("#agent-facts script").CountAsync());
-        await agent.ReportAsync("web-1", [Snapshot(3, DateTimeOffset.UtcNow)]);
+        await agent.ReportAsync("web-1", [await RealSnapshotAsync(3, DateTimeOffset.UtcNow)]);
         await page.Locator("#agent-points:has-text('3 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent.png"), FullPage = true });
+
+        // The hostile agent's page: its label as text.
+        await page.GotoAsync(_manager.Url + "#/agent/evil-1");
+        await page.Locator("#agent-facts dd:has-text('onerror')").WaitForAsync();
+        Assert.Contains(HostileLabel, await page.TextContentAsync("#agent-facts"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#agent-facts script, #agent-facts img").CountAsync());
 
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
         var stored = await page.EvaluateAsync<string>("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie + location.href");
@@ -110,7 +116,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         using var admin = _manager.AdminClient();
         var reader = await admin.CreateApiKeyAsync("phone", KeyRole.Reader);
-        var agent = await EnrollHostileAsync("phone-1");
+        var agent = await EnrollAsync("phone-1", HostileHost, HostileLabel);
         await agent.ReportAsync("phone-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -130,14 +136,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "fleet-phone-dark.png"), FullPage = true });
     }
 
-    private async Task<Client.AgentConnection> EnrollHostileAsync(string id)
+    private async Task<Client.AgentConnection> EnrollAsync(string id, string hostname, string role)
     {
         var connection = _manager.AgentConnection();
         var answer = await connection.RegisterAsync(
-            new RegisterRequest { AgentId = id, Os = "linux", IntervalSeconds = 10, Hostname = HostileHost, Labels = new Dictionary<string, string> { ["role"] = HostileLabel } },
+            new RegisterRequest { AgentId = id, Os = "linux", IntervalSeconds = 10, Hostname = hostname, Labels = new Dictionary<string, string> { ["role"] = role } },
             _manager.EnrollmentToken);
         connection.Token = answer.AgentToken;
         return connection;
+    }
+
+    /// <summary>A snapshot of this machine, as a real agent would send it.</summary>
+    private static async Task<MetricSnapshot> RealSnapshotAsync(long seq, DateTimeOffset at)
+    {
+        using var collector = MetricCollector.CreateDefault(TimeProvider.System);
+        collector.Collect();
+        await Task.Delay(200);
+        return collector.Collect() with { Seq = seq, Timestamp = at };
     }
 
     private static MetricSnapshot Snapshot(long seq, DateTimeOffset at) => TestManager.Snapshot(seq, at) with
