@@ -60,7 +60,7 @@
   }
 
   function show(section) {
-    for (const id of ['sign-in', 'fleet', 'agent']) $(id).hidden = id !== section;
+    for (const id of ['sign-in', 'fleet', 'alerts', 'agent']) $(id).hidden = id !== section;
     state.view = section;
   }
 
@@ -119,6 +119,7 @@
       for (const agent of changed) state.agents.set(agent.id, agent);
       if (changed.length === 0) return;
       if (state.view === 'fleet') queueFleetRender();
+      if (state.view === 'alerts') queueAlertsRefresh();
       if (state.view === 'agent') {
         const mine = changed.find((a) => a.id === state.chartAgent);
         if (mine) addPoint(mine);
@@ -141,6 +142,8 @@
     const hash = location.hash;
     if (hash.startsWith('#/agent/')) {
       showAgent(decodeURIComponent(hash.slice('#/agent/'.length)));
+    } else if (hash === '#/alerts') {
+      showAlerts();
     } else {
       showFleet();
     }
@@ -266,6 +269,8 @@
     }
     const agent = await response.json();
     renderFacts(agent);
+    loadAgentCommands(id);
+    loadAgentAlerts(id);
     const from = new Date(Date.now() - 3600 * 1000).toISOString();
     const series = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/series?from=${encodeURIComponent(from)}&step=raw`);
     const points = series.ok ? (await series.json()).points : [];
@@ -321,13 +326,17 @@
           { label: 'CPU %', stroke: '#0b63ce', width: 2 },
           { label: 'Memory %', stroke: '#c2410c', width: 2 },
         ],
-        scales: { y: { range: [0, 100] } },
+        scales: {
+          // Always the last hour, however few points there are yet.
+          x: { time: true, range: () => [Date.now() / 1000 - 3600, Date.now() / 1000] },
+          y: { range: [0, 100] },
+        },
         axes: [{}, { label: '%' }],
       },
       state.chartData,
       element,
     );
-    $('agent-points').textContent = `${state.chartData[0].length} points`;
+    $('agent-points').textContent = points(state.chartData[0].length);
   }
 
   function addPoint(summary) {
@@ -345,7 +354,11 @@
       memory.shift();
     }
     state.chart.setData(state.chartData);
-    $('agent-points').textContent = `${times.length} points`;
+    $('agent-points').textContent = points(times.length);
+  }
+
+  function points(count) {
+    return count === 1 ? '1 point' : `${count} points`;
   }
 
   function destroyChart() {
@@ -356,7 +369,143 @@
     state.chartAgent = null;
   }
 
+  // --- Alerts ------------------------------------------------------------------------------------------------
+
+  let alertsTimer = null;
+
+  async function showAlerts() {
+    show('alerts');
+    destroyChart();
+    await loadAlerts();
+  }
+
+  function queueAlertsRefresh() {
+    if (alertsTimer) return;
+    alertsTimer = setTimeout(() => {
+      alertsTimer = null;
+      if (state.view === 'alerts') loadAlerts();
+    }, 2000);
+  }
+
+  async function loadAlerts() {
+    const wanted = $('alert-state').value;
+    const query = wanted ? `?state=${encodeURIComponent(wanted)}&limit=200` : '?limit=200';
+    const response = await api('GET', `/api/v1/alerts${query}`);
+    if (!response.ok) {
+      $('alerts-error').textContent = await problemText(response);
+      return;
+    }
+    const alerts = await response.json();
+    const rows = document.createDocumentFragment();
+    for (const alert of alerts) rows.appendChild(alertRow(alert, true));
+    $('alerts-table').tBodies[0].replaceChildren(rows);
+  }
+
+  function alertRow(alert, withAgent) {
+    const t = alert.transition;
+    const tr = document.createElement('tr');
+    tr.dataset.alert = String(alert.id);
+    tr.appendChild(cell(new Date(t.timestamp).toLocaleString()));
+    tr.appendChild(cell(t.state + (alert.silenced ? ' (silenced)' : '')));
+    tr.appendChild(cell(t.severity, t.severity));
+    if (withAgent) {
+      const agentCell = document.createElement('td');
+      const link = document.createElement('a');
+      link.href = `#/agent/${encodeURIComponent(alert.agentId)}`;
+      link.textContent = alert.agentId;
+      agentCell.appendChild(link);
+      tr.appendChild(agentCell);
+    }
+    tr.appendChild(cell(t.rule));
+    tr.appendChild(cell(t.message || ''));
+    if (!withAgent) return tr;
+    tr.appendChild(cell(alert.acknowledgedBy ? `by ${alert.acknowledgedBy}` : ''));
+    const actions = document.createElement('td');
+    if (t.state === 'firing' && !alert.acknowledgedBy) {
+      actions.appendChild(button('Acknowledge', () => acknowledge(alert)));
+    }
+    if (t.state === 'firing') {
+      actions.appendChild(button('Silence 1 h', () => silence(alert)));
+    }
+    tr.appendChild(actions);
+    return tr;
+  }
+
+  function button(text, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  async function acknowledge(alert) {
+    const response = await api('POST', `/api/v1/alerts/${alert.id}/acknowledge`);
+    $('alerts-error').textContent = response.ok ? '' : await problemText(response);
+    await loadAlerts();
+  }
+
+  async function silence(alert) {
+    const until = new Date(Date.now() + 3600 * 1000).toISOString();
+    const response = await api('POST', '/api/v1/silences', {
+      agent: alert.agentId, rule: alert.transition.rule, until, reason: 'silenced from the dashboard',
+    });
+    $('alerts-error').textContent = response.ok ? '' : await problemText(response);
+    await loadAlerts();
+  }
+
+  // --- An agent's commands and alerts ---------------------------------------------------------------------------
+
+  async function loadAgentCommands(id) {
+    const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/commands?limit=20`);
+    if (!response.ok) return;
+    const rows = document.createDocumentFragment();
+    for (const command of await response.json()) {
+      const tr = document.createElement('tr');
+      tr.appendChild(cell(new Date(command.createdAt).toLocaleString()));
+      tr.appendChild(cell(command.name));
+      tr.appendChild(cell(command.status));
+      tr.appendChild(cell(command.requestedBy || ''));
+      tr.appendChild(cell(command.error || ''));
+      rows.appendChild(tr);
+    }
+    $('commands-table').tBodies[0].replaceChildren(rows);
+  }
+
+  async function loadAgentAlerts(id) {
+    const response = await api('GET', `/api/v1/alerts?agent=${encodeURIComponent(id)}&limit=20`);
+    if (!response.ok) return;
+    const rows = document.createDocumentFragment();
+    for (const alert of await response.json()) rows.appendChild(alertRow(alert, false));
+    $('agent-alerts-table').tBodies[0].replaceChildren(rows);
+  }
+
+  async function runCommand(event) {
+    event.preventDefault();
+    const id = state.chartAgent;
+    const name = $('command-name').value;
+    if (!id) return;
+    // Destructive commands ask first.
+    if (name === 'restart' && !window.confirm(`Restart the agent on ${id}? It stops reporting until it is back.`)) return;
+    $('command-error').textContent = '';
+    $('command-output').textContent = 'Running…';
+    const response = await api('POST', `/api/v1/agents/${encodeURIComponent(id)}/commands`, { name, timeoutSeconds: 30, wait: true });
+    if (!response.ok) {
+      $('command-output').textContent = '';
+      $('command-error').textContent = await problemText(response);
+      return;
+    }
+    const record = await response.json();
+    $('command-output').textContent = record.status === 'succeeded'
+      ? JSON.stringify(record.result, null, 2)
+      : `${record.status}: ${record.error || ''}`;
+    await loadAgentCommands(id);
+  }
+
   // --- Wiring ------------------------------------------------------------------------------------------------
+
+  $('alert-state').addEventListener('change', loadAlerts);
+  $('command-form').addEventListener('submit', runCommand);
 
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);

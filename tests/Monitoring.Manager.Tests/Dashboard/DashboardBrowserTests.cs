@@ -112,6 +112,73 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOperator_AcknowledgesAnAlert_AndRunsACommand_WhileRestartAsksFirst()
+    {
+        using var admin = _manager.AdminClient();
+        var op = await admin.CreateApiKeyAsync("oncall", KeyRole.Operator);
+        var agent = await EnrollAsync("db-1", "db-1.example.net", "database");
+        await agent.ReportAsync("db-1", [await RealSnapshotAsync(1, DateTimeOffset.UtcNow)]);
+        await agent.SendAlertsAsync("db-1", [new AlertTransition
+        {
+            Fingerprint = "disk-full:/", Rule = "disk-full", State = AlertState.Firing, Severity = AlertSeverity.Critical,
+            Timestamp = DateTimeOffset.UtcNow, Message = "Disk / is 97 % full",
+        }]);
+
+        // The agent's side of a command, through the SDK as the agent runtime does it: take it, answer it.
+        using var stop = new CancellationTokenSource();
+        var answering = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await agent.NextCommandAsync("db-1", [], TimeSpan.FromSeconds(5), stop.Token) is { } command)
+                {
+                    var result = System.Text.Json.JsonSerializer.SerializeToElement(new Monitoring.Commands.ProcessCountResult { Count = 123 }, MonitoringJsonContext.Default.ProcessCountResult);
+                    await agent.PostCommandResultAsync("db-1", command.Id, new CommandResult { Success = true, Result = result }, stop.Token);
+                }
+            }
+        });
+
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_manager.Url.ToString());
+        await page.FillAsync("#key", op.Token!);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await page.Locator("tr[data-agent='db-1']").WaitForAsync();
+
+        await page.ClickAsync("nav a[href='#/alerts']");
+        var alert = page.Locator("#alerts-table tr:has-text('disk-full')");
+        await alert.WaitForAsync();
+        await alert.Locator("button:has-text('Acknowledge')").ClickAsync();
+        await page.Locator("#alerts-table tr:has-text('by oncall')").WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "alerts.png"), FullPage = true });
+        Assert.Equal("oncall", (await admin.GetAlertsAsync("db-1")).Single().AcknowledgedBy);
+
+        await page.GotoAsync(_manager.Url + "#/agent/db-1");
+        await page.Locator("#agent-alerts-table tr:has-text('disk-full')").WaitForAsync();
+        await page.SelectOptionAsync("#command-name", "get_process_count");
+        await page.ClickAsync("#command-form button[type=submit]");
+        await page.Locator("#command-output:has-text('123')").WaitForAsync();
+        await page.Locator("#commands-table tr:has-text('get_process_count'):has-text('succeeded')").WaitForAsync();
+
+        // Restart asks first; declining sends nothing.
+        string? asked = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            asked = dialog.Message;
+            await dialog.DismissAsync();
+        };
+        await page.SelectOptionAsync("#command-name", "restart");
+        await page.ClickAsync("#command-form button[type=submit]");
+        await TestNet.WaitUntilAsync(() => Task.FromResult(asked is not null), TimeSpan.FromSeconds(10), "the restart confirmation");
+        Assert.Contains("Restart the agent on db-1", asked, StringComparison.Ordinal);
+        Assert.DoesNotContain((await admin.GetCommandsAsync("db-1")).Select(c => c.Name), n => n == CommandNames.Restart);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-commands.png"), FullPage = true });
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answering);
+    }
+
+    [Fact]
     public async Task OnAPhoneSizedScreen_TheFleetIsUsable()
     {
         using var admin = _manager.AdminClient();
