@@ -12,9 +12,8 @@
     filter: '',
     events: null,
     view: null,
-    chart: null,
+    charts: [],
     chartAgent: null,
-    chartData: null,
     renderQueued: false,
   };
   const $ = (id) => document.getElementById(id);
@@ -121,8 +120,7 @@
       if (state.view === 'fleet') queueFleetRender();
       if (state.view === 'alerts') queueAlertsRefresh();
       if (state.view === 'agent') {
-        const mine = changed.find((a) => a.id === state.chartAgent);
-        if (mine) addPoint(mine);
+        if (changed.some((a) => a.id === state.chartAgent)) queueSeriesReload();
       }
     });
     events.onerror = () => {
@@ -271,20 +269,33 @@
     renderFacts(agent);
     loadAgentCommands(id);
     loadAgentAlerts(id);
-    const from = new Date(Date.now() - 3600 * 1000).toISOString();
-    const series = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/series?from=${encodeURIComponent(from)}&step=raw`);
-    const points = series.ok ? (await series.json()).points : [];
-    const times = [];
-    const cpu = [];
-    const memory = [];
-    for (const point of points) {
-      times.push(Date.parse(point.timestamp) / 1000);
-      cpu.push(stat(point, 'cpu.percent'));
-      memory.push(stat(point, 'memory.percent'));
-    }
     state.chartAgent = id;
-    state.chartData = [times, cpu, memory];
-    drawChart();
+    await loadSeries(id);
+  }
+
+  /** Reads the agent's series for the chosen range (raw for an hour, else the tier the manager picks) and draws it. */
+  async function loadSeries(id) {
+    const seconds = Number($('agent-range').value);
+    const from = new Date(Date.now() - seconds * 1000).toISOString();
+    const step = seconds <= 3600 ? 'raw' : 'auto';
+    const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/series?from=${encodeURIComponent(from)}&step=${step}`);
+    if (!response.ok) {
+      $('agent-error').textContent = await problemText(response);
+      return;
+    }
+    const series = await response.json();
+    if (state.chartAgent !== id || state.view !== 'agent') return;
+    drawCharts(series, seconds);
+  }
+
+  let seriesTimer = null;
+
+  function queueSeriesReload() {
+    if (seriesTimer) return;
+    seriesTimer = setTimeout(() => {
+      seriesTimer = null;
+      if (state.view === 'agent' && state.chartAgent) loadSeries(state.chartAgent);
+    }, 500);
   }
 
   function stat(point, name) {
@@ -313,59 +324,53 @@
     $('agent-facts').replaceChildren(list);
   }
 
-  function drawChart() {
-    const element = $('agent-chart');
-    element.replaceChildren();
-    const width = Math.max(element.clientWidth, 280);
-    state.chart = new uPlot(
-      {
-        width,
-        height: 300,
-        series: [
-          {},
-          { label: 'CPU %', stroke: '#0b63ce', width: 2 },
-          { label: 'Memory %', stroke: '#c2410c', width: 2 },
-        ],
-        scales: {
-          // Always the last hour, however few points there are yet.
-          x: { time: true, range: () => [Date.now() / 1000 - 3600, Date.now() / 1000] },
-          y: { range: [0, 100] },
-        },
-        axes: [{}, { label: '%' }],
-      },
-      state.chartData,
-      element,
-    );
-    $('agent-points').textContent = points(state.chartData[0].length);
+  const Palette = ['#0b63ce', '#c2410c', '#15803d', '#7c3aed', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
+
+  function drawCharts(series, seconds) {
+    destroyCharts();
+    const times = series.points.map((p) => Date.parse(p.timestamp) / 1000);
+    const names = new Set(series.points.flatMap((p) => Object.keys(p.metrics)));
+    const suffixes = (prefix) => [...names].filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length)).sort();
+    const values = (name) => series.points.map((p) => stat(p, name));
+    const sum = (prefix) => series.points.map((p) => {
+      const parts = suffixes(prefix).map((suffix) => stat(p, prefix + suffix)).filter((v) => v !== null);
+      return parts.length ? parts.reduce((a, b) => a + b, 0) : null;
+    });
+    const mounts = suffixes('disk.percent:');
+    const range = () => [Date.now() / 1000 - seconds, Date.now() / 1000];
+    chart('agent-chart', [{ label: 'CPU %' }, { label: 'Memory %' }], [times, values('cpu.percent'), values('memory.percent')], range, true);
+    chart('disk-chart', mounts.map((m) => ({ label: m })), [times, ...mounts.map((m) => values('disk.percent:' + m))], range, true);
+    chart('net-chart', [{ label: 'In' }, { label: 'Out' }], [times, sum('network.rxBytesPerSec:'), sum('network.txBytesPerSec:')], range, false);
+    $('agent-points').textContent = `${points(times.length)} (${series.tier})`;
   }
 
-  function addPoint(summary) {
-    if (!state.chart || !summary.timestamp) return;
-    const t = Date.parse(summary.timestamp) / 1000;
-    const [times, cpu, memory] = state.chartData;
-    if (times.length > 0 && t <= times[times.length - 1]) return;
-    times.push(t);
-    cpu.push(summary.cpu);
-    memory.push(summary.memory);
-    // Keep the last hour.
-    while (times.length > 0 && times[0] < t - 3600) {
-      times.shift();
-      cpu.shift();
-      memory.shift();
-    }
-    state.chart.setData(state.chartData);
-    $('agent-points').textContent = points(times.length);
+  function chart(elementId, lines, data, range, percent) {
+    const element = $(elementId);
+    element.replaceChildren();
+    state.charts.push(new uPlot(
+      {
+        width: Math.max(element.clientWidth, 280),
+        height: 260,
+        series: [{}, ...lines.map((line, i) => ({ label: line.label, stroke: Palette[i % Palette.length], width: 2 }))],
+        scales: { x: { time: true, range }, y: percent ? { range: [0, 100] } : {} },
+        axes: [{}, percent ? { label: '%' } : { values: (u, ticks) => ticks.map(rate), size: 80 }],
+      },
+      data,
+      element,
+    ));
   }
 
   function points(count) {
     return count === 1 ? '1 point' : `${count} points`;
   }
 
+  function destroyCharts() {
+    for (const c of state.charts) c.destroy();
+    state.charts = [];
+  }
+
   function destroyChart() {
-    if (state.chart) {
-      state.chart.destroy();
-      state.chart = null;
-    }
+    destroyCharts();
     state.chartAgent = null;
   }
 
@@ -505,6 +510,7 @@
   // --- Wiring ------------------------------------------------------------------------------------------------
 
   $('alert-state').addEventListener('change', loadAlerts);
+  $('agent-range').addEventListener('change', () => state.chartAgent && loadSeries(state.chartAgent));
   $('command-form').addEventListener('submit', runCommand);
 
   $('sign-in-form').addEventListener('submit', signIn);
@@ -522,7 +528,7 @@
   }
   window.addEventListener('hashchange', route);
   window.addEventListener('resize', () => {
-    if (state.chart) state.chart.setSize({ width: Math.max($('agent-chart').clientWidth, 280), height: 300 });
+    for (const c of state.charts) c.setSize({ width: Math.max(c.root.parentElement.clientWidth, 280), height: 260 });
   });
   start();
 })();

@@ -89,6 +89,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await agent.ReportAsync("web-1", [await RealSnapshotAsync(3, DateTimeOffset.UtcNow)]);
         await page.Locator("#agent-points:has-text('3 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent.png"), FullPage = true });
+        Assert.Equal(3, await page.Locator("#agent .chart canvas").CountAsync());
+
+        // A longer range comes from a rollup tier (a day: the 1-hour one).
+        await page.SelectOptionAsync("#agent-range", "86400");
+        await page.Locator("#agent-points:has-text('(1h)')").WaitForAsync();
 
         // The hostile agent's page: its label as text.
         await page.GotoAsync(_manager.Url + "#/agent/evil-1");
