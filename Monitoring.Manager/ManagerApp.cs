@@ -105,6 +105,7 @@ public static partial class ManagerApp
         builder.Services.AddSingleton<Storage.History.IHistoryStore>(sp => new Storage.History.SqliteHistoryStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddHostedService<Storage.History.HistorySealer>();
         builder.Services.AddSingleton<CredentialService>();
+        builder.Services.AddSingleton<Alerts.FiringAlerts>();
         builder.Services.AddSingleton<FleetRegistry>();
         builder.Services.AddSingleton<FleetEvents>();
         builder.Services.AddSingleton<DashboardSessions>();

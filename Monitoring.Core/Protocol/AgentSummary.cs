@@ -41,4 +41,7 @@ public sealed record AgentSummary
 
     /// <summary>Time since the machine booted.</summary>
     public double? UptimeSeconds { get; init; }
+
+    /// <summary>Alerts of the agent firing now.</summary>
+    public int AlertsFiring { get; init; }
 }

@@ -8,18 +8,25 @@ namespace Monitoring.Manager.Alerts;
 /// Records alert transitions (from agents and the manager's own offline alerts): marks those an active silence
 /// covers, stores each once, and logs it on the console.
 /// </summary>
-internal sealed partial class AlertService(IAlertStore store, TimeProvider time, ILogger<AlertService> logger)
+internal sealed partial class AlertService(IAlertStore store, FiringAlerts firing, Fleet.FleetEvents events, TimeProvider time, ILogger<AlertService> logger)
 {
     private volatile IReadOnlyList<Silence> _silences = [];
 
-    public async Task LoadAsync(CancellationToken ct) => _silences = await store.ListSilencesAsync(ct);
+    /// <summary>Loads the silences and the alerts firing now.</summary>
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        await LoadSilencesAsync(ct);
+        firing.Load(await store.ListFiringAsync(ct));
+    }
+
+    private async Task LoadSilencesAsync(CancellationToken ct) => _silences = await store.ListSilencesAsync(ct);
 
     public IReadOnlyList<Silence> Silences => _silences;
 
     public async Task<Silence> AddSilenceAsync(Silence silence, CancellationToken ct)
     {
         await store.InsertSilenceAsync(silence, ct);
-        await LoadAsync(ct);
+        await LoadSilencesAsync(ct);
         LogSilenced(logger, silence.Id, silence.Until, silence.Agent ?? "*", silence.Rule ?? "*", silence.CreatedBy, silence.Reason);
         return silence;
     }
@@ -27,7 +34,7 @@ internal sealed partial class AlertService(IAlertStore store, TimeProvider time,
     public async Task<bool> RemoveSilenceAsync(string id, CancellationToken ct)
     {
         var removed = await store.EndSilenceAsync(id, time.GetUtcNow(), ct);
-        await LoadAsync(ct);
+        await LoadSilencesAsync(ct);
         return removed;
     }
 
@@ -43,6 +50,7 @@ internal sealed partial class AlertService(IAlertStore store, TimeProvider time,
         foreach (var record in stored)
         {
             var t = record.Transition;
+            firing.Apply(agentId, t);
             var level = record.Silenced || t.State == AlertState.Resolved ? LogLevel.Information
                 : t.Severity == AlertSeverity.Critical ? LogLevel.Error
                 : t.Severity == AlertSeverity.Warning ? LogLevel.Warning
@@ -52,6 +60,11 @@ internal sealed partial class AlertService(IAlertStore store, TimeProvider time,
                 "Alert {State}{Silenced} on {AgentId}: {Rule} [{Severity}] {Message}",
                 t.State.ToString().ToLowerInvariant(), record.Silenced ? " (silenced)" : "", agentId, t.Rule, t.Severity.ToString().ToLowerInvariant(),
                 t.Message ?? $"{t.Metric} {t.Value} (threshold {t.Threshold})");
+        }
+
+        if (stored.Count > 0)
+        {
+            events.Changed(agentId);
         }
 
         return stored;

@@ -219,6 +219,7 @@
     idCell.appendChild(link);
     tr.appendChild(idCell);
     tr.appendChild(cell(agent.hostname || ''));
+    tr.appendChild(cell(agent.alertsFiring ? `${agent.alertsFiring} firing` : '', agent.alertsFiring ? 'critical' : ''));
     tr.appendChild(cell(percent(agent.cpu), 'num'));
     tr.appendChild(cell(percent(agent.memory), 'num'));
     tr.appendChild(cell(agent.worstDisk == null ? '' : `${agent.worstDisk} ${percent(agent.worstDiskPercent)} %`));

@@ -11,7 +11,7 @@ namespace Monitoring.Manager.Fleet;
 /// The fleet in memory: every agent with its token hash, last contact and latest snapshot, so listing agents and
 /// authenticating them never touch the database.
 /// </summary>
-internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions options, ILogger<FleetRegistry> logger)
+internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions options, Alerts.FiringAlerts firing, ILogger<FleetRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, Entry> _agents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _byTokenHash = new(StringComparer.Ordinal);
@@ -220,7 +220,7 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
             {
                 Id = e.Agent.Id, Status = StateOf(e), Hostname = e.Agent.Hostname, LastSeen = e.LastSeen, Seq = e.LatestSeq,
                 Timestamp = v?.Timestamp, Cpu = v?.Cpu, Memory = v?.Memory, WorstDisk = v?.WorstDisk, WorstDiskPercent = v?.WorstDiskPercent,
-                RxBytesPerSec = v?.Rx, TxBytesPerSec = v?.Tx, UptimeSeconds = v?.Uptime,
+                RxBytesPerSec = v?.Rx, TxBytesPerSec = v?.Tx, UptimeSeconds = v?.Uptime, AlertsFiring = firing.Count(e.Agent.Id),
             };
         }
     }

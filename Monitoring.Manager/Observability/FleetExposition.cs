@@ -1,6 +1,5 @@
 using System.Globalization;
 using Monitoring.Manager.Fleet;
-using Monitoring.Manager.Storage;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
 
@@ -12,7 +11,7 @@ namespace Monitoring.Manager.Observability;
 /// grows (network bytes, packets and errors; dropped snapshots), so Prometheus's <c>rate()</c> works on them.
 /// Written at scrape time from the fleet in memory; nothing is kept per series between scrapes.
 /// </summary>
-internal sealed class FleetExposition(FleetRegistry fleet, IAlertStore alerts)
+internal sealed class FleetExposition(FleetRegistry fleet, Alerts.FiringAlerts alerts)
 {
     private const string Prefix = "monitoring_agent_";
 
@@ -82,7 +81,7 @@ internal sealed class FleetExposition(FleetRegistry fleet, IAlertStore alerts)
         }
 
         await writer.FlushToAsync(target, ct);
-        var firing = await alerts.CountFiringAsync(ct);
+        var firing = alerts.Counts();
         writer.Family(Prefix + "alerts_firing", "gauge", "Alerts of the agent firing now, by severity (agents with none have no sample).");
         foreach (var (agentId, severity, count) in firing.OrderBy(f => f.AgentId, StringComparer.Ordinal).ThenBy(f => f.Severity))
         {

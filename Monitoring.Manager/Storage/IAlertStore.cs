@@ -18,8 +18,8 @@ internal interface IAlertStore
     /// <summary>Agents whose latest transition of <paramref name="rule"/> is firing.</summary>
     Task<IReadOnlySet<string>> AgentsWithOpenAlertAsync(string rule, CancellationToken ct);
 
-    /// <summary>How many alerts each agent has firing now (its latest transition of a fingerprint is firing), by severity.</summary>
-    Task<IReadOnlyList<(string AgentId, AlertSeverity Severity, int Count)>> CountFiringAsync(CancellationToken ct);
+    /// <summary>Every alert firing now: each agent's fingerprints whose latest transition is firing, with their severity.</summary>
+    Task<IReadOnlyList<(string AgentId, string Fingerprint, AlertSeverity Severity)>> ListFiringAsync(CancellationToken ct);
 
     Task InsertSilenceAsync(Silence silence, CancellationToken ct);
 

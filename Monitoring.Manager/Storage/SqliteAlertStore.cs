@@ -86,25 +86,24 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
         return await reader.ReadAsync(ct) ? ReadAlert(reader) : null;
     }, ct);
 
-    public async Task<IReadOnlyList<(string AgentId, AlertSeverity Severity, int Count)>> CountFiringAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<(string AgentId, string Fingerprint, AlertSeverity Severity)>> ListFiringAsync(CancellationToken ct)
     {
         await using var conn = await OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
-        // One pass in (agent, id) order: each fingerprint's newest transition decides whether it fires.
+        // One pass: each fingerprint's newest transition decides whether it fires.
         cmd.CommandText = """
-            SELECT agent_id, severity, COUNT(*) FROM (
-                SELECT agent_id, state, json_extract(data, '$.severity') AS severity,
+            SELECT agent_id, fingerprint, severity FROM (
+                SELECT agent_id, fingerprint, state, json_extract(data, '$.severity') AS severity,
                        ROW_NUMBER() OVER (PARTITION BY agent_id, fingerprint ORDER BY id DESC) AS newest
                 FROM alerts)
             WHERE newest = 1 AND state = 'firing'
-            GROUP BY agent_id, severity
             """;
-        var result = new List<(string, AlertSeverity, int)>();
+        var result = new List<(string, string, AlertSeverity)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var severity = WireNames.Parse(reader.IsDBNull(1) ? null : reader.GetString(1), MonitoringJsonContext.Default.AlertSeverity) ?? AlertSeverity.Warning;
-            result.Add((reader.GetString(0), severity, reader.GetInt32(2)));
+            var severity = WireNames.Parse(reader.IsDBNull(2) ? null : reader.GetString(2), MonitoringJsonContext.Default.AlertSeverity) ?? AlertSeverity.Warning;
+            result.Add((reader.GetString(0), reader.GetString(1), severity));
         }
 
         return result;

@@ -27,6 +27,11 @@ public sealed class MetricsApiTests : IAsyncLifetime
             Disks = [new DiskMetrics { Mount = "/mnt/a\"b\\c\nd", TotalBytes = 100, UsedBytes = 10, FreeBytes = 90 }],
         };
         await agent.ReportAsync("m1", [snapshot]);
+        await agent.SendAlertsAsync("m1", [
+            new AlertTransition { Fingerprint = "cpu", Rule = "cpu-high", State = AlertState.Firing, Severity = AlertSeverity.Critical, Timestamp = DateTimeOffset.UtcNow },
+            new AlertTransition { Fingerprint = "load", Rule = "load-high", State = AlertState.Firing, Severity = AlertSeverity.Warning, Timestamp = DateTimeOffset.UtcNow },
+            new AlertTransition { Fingerprint = "load", Rule = "load-high", State = AlertState.Resolved, Severity = AlertSeverity.Warning, Timestamp = DateTimeOffset.UtcNow },
+        ]);
         await _manager.EnrollAsync("m2");
     }
 
@@ -55,6 +60,9 @@ public sealed class MetricsApiTests : IAsyncLifetime
         Assert.Contains("monitoring_agent_disk_free_bytes{agent=\"m1\",mount=\"/mnt/a\\\"b\\\\c\\nd\",device=\"\",fstype=\"\"} 90\n", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_agent_network_receive_bytes_total{agent=\"m1\",interface=\"eth0\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_snapshots_stored_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_alerts_firing{agent=\"m1\",severity=\"critical\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("monitoring_agent_alerts_firing{agent=\"m1\",severity=\"warning\"}", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_alerts_firing{severity=\"critical\"} 1\n", text, StringComparison.Ordinal);
         using var admin = _manager.AdminClient();
         var online = (await admin.GetAgentsAsync()).Count(a => a.Status == AgentState.Online);
         Assert.Contains($"monitoring_agents{{state=\"online\"}} {online}\n", text, StringComparison.Ordinal);

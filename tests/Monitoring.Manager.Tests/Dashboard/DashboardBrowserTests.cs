@@ -148,7 +148,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GotoAsync(_manager.Url.ToString());
         await page.FillAsync("#key", op.Token!);
         await page.ClickAsync("#sign-in-form button[type=submit]");
-        await page.Locator("tr[data-agent='db-1']").WaitForAsync();
+        await page.Locator("tr[data-agent='db-1'] td:has-text('1 firing')").WaitForAsync();
 
         await page.ClickAsync("nav a[href='#/alerts']");
         var alert = page.Locator("#alerts-table tr:has-text('disk-full')");

@@ -56,7 +56,7 @@ public abstract class AlertStoreContract : StoreContract
     }
 
     [Fact]
-    public async Task CountFiring_CountsFingerprintsWhoseLatestTransitionFires_BySeverity()
+    public async Task ListFiring_ListsFingerprintsWhoseLatestTransitionFires_WithTheirSeverity()
     {
         await AppendAsync("a1", T0, Transition("f1", AlertState.Firing, T0), Transition("f2", AlertState.Firing, T0, severity: AlertSeverity.Critical));
         await AppendAsync("a1", T0.AddMinutes(1), Transition("f3", AlertState.Firing, T0), Transition("f3", AlertState.Resolved, T0.AddMinutes(1)));
@@ -64,11 +64,11 @@ public abstract class AlertStoreContract : StoreContract
         await AppendAsync("a3", T0, Transition("f1", AlertState.Firing, T0));
         await AppendAsync("a3", T0.AddMinutes(2), Transition("f1", AlertState.Resolved, T0.AddMinutes(2)));
 
-        var counts = await Stores.Alerts.CountFiringAsync(default);
+        var firing = await Stores.Alerts.ListFiringAsync(default);
 
         Assert.Equal(
-            [("a1", AlertSeverity.Warning, 1), ("a1", AlertSeverity.Critical, 1), ("a2", AlertSeverity.Warning, 2)],
-            counts.OrderBy(c => c.AgentId, StringComparer.Ordinal).ThenByDescending(c => c.Count).ThenBy(c => c.Severity));
+            [("a1", "f1", AlertSeverity.Warning), ("a1", "f2", AlertSeverity.Critical), ("a2", "f1", AlertSeverity.Warning), ("a2", "f4", AlertSeverity.Warning)],
+            firing.OrderBy(f => f.AgentId, StringComparer.Ordinal).ThenBy(f => f.Fingerprint, StringComparer.Ordinal));
     }
 
     [Fact]
