@@ -99,6 +99,9 @@ public static class ApiRoutes
     /// <summary>PUT bytes with Content-Range (the uploader); GET them, with Range (admins, the agent it is for).</summary>
     public const string FileContent = Prefix + "/files/{fileId}/content";
 
+    /// <summary>GET the newest commands across the fleet (the audit trail of every agent), newest first.</summary>
+    public const string Commands = Prefix + "/commands";
+
     /// <summary>POST a key to sign in to the dashboard (a session cookie); GET the session; DELETE it to sign out.</summary>
     public const string Session = Prefix + "/session";
 

@@ -21,6 +21,10 @@ internal static class CommandsApi
             .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("ListCommands")
             .WithSummary("An agent's command history (the audit trail), newest first.");
+        app.MapGet(ApiRoutes.Commands, ListRecentAsync)
+            .RequireAuthorization(Roles.ReaderPolicy)
+            .WithName("ListRecentCommands")
+            .WithSummary("The newest commands of every agent together (the fleet's audit trail), newest first.");
         app.MapGet(ApiRoutes.Command, GetAsync)
             .RequireAuthorization(Roles.ReaderPolicy)
             .WithName("GetCommand")
@@ -70,6 +74,11 @@ internal static class CommandsApi
         var commands = await store.ListCommandsAsync(id, limit ?? StatusApi.DefaultLimit, ct);
         return commands.Count == 0 && fleet.Find(id) is null ? Problems.AgentNotFound(id) : TypedResults.Ok(commands);
     }
+
+    internal static async Task<Results<Ok<IReadOnlyList<CommandRecord>>, ProblemHttpResult>> ListRecentAsync(int? limit, ICommandStore store, CancellationToken ct) =>
+        limit is < 1 or > StatusApi.MaxLimit
+            ? Problems.BadRequest($"limit must be from 1 to {StatusApi.MaxLimit}; got {limit}.")
+            : TypedResults.Ok(await store.ListRecentCommandsAsync(limit ?? StatusApi.DefaultLimit, ct));
 
     internal static async Task<Results<Ok<CommandRecord>, ProblemHttpResult>> GetAsync(string commandId, ICommandStore store, CancellationToken ct) =>
         await store.GetCommandAsync(commandId, ct) is { } record ? TypedResults.Ok(record) : CommandNotFound(commandId);

@@ -59,7 +59,7 @@
   }
 
   function show(section) {
-    for (const id of ['sign-in', 'fleet', 'alerts', 'agent']) $(id).hidden = id !== section;
+    for (const id of ['sign-in', 'fleet', 'alerts', 'commands', 'agent']) $(id).hidden = id !== section;
     state.view = section;
   }
 
@@ -142,6 +142,8 @@
       showAgent(decodeURIComponent(hash.slice('#/agent/'.length)));
     } else if (hash === '#/alerts') {
       showAlerts();
+    } else if (hash === '#/commands') {
+      showCommands();
     } else {
       showFleet();
     }
@@ -466,16 +468,36 @@
     const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/commands?limit=20`);
     if (!response.ok) return;
     const rows = document.createDocumentFragment();
-    for (const command of await response.json()) {
-      const tr = document.createElement('tr');
-      tr.appendChild(cell(new Date(command.createdAt).toLocaleString()));
-      tr.appendChild(cell(command.name));
-      tr.appendChild(cell(command.status));
-      tr.appendChild(cell(command.requestedBy || ''));
-      tr.appendChild(cell(command.error || ''));
-      rows.appendChild(tr);
-    }
+    for (const command of await response.json()) rows.appendChild(commandRow(command, false));
     $('commands-table').tBodies[0].replaceChildren(rows);
+  }
+
+  async function showCommands() {
+    show('commands');
+    destroyChart();
+    const response = await api('GET', '/api/v1/commands?limit=200');
+    if (!response.ok) return;
+    const rows = document.createDocumentFragment();
+    for (const command of await response.json()) rows.appendChild(commandRow(command, true));
+    $('fleet-commands-table').tBodies[0].replaceChildren(rows);
+  }
+
+  function commandRow(command, withAgent) {
+    const tr = document.createElement('tr');
+    tr.appendChild(cell(new Date(command.createdAt).toLocaleString()));
+    if (withAgent) {
+      const agentCell = document.createElement('td');
+      const link = document.createElement('a');
+      link.href = `#/agent/${encodeURIComponent(command.agentId)}`;
+      link.textContent = command.agentId;
+      agentCell.appendChild(link);
+      tr.appendChild(agentCell);
+    }
+    tr.appendChild(cell(command.name));
+    tr.appendChild(cell(command.status));
+    tr.appendChild(cell(command.requestedBy || ''));
+    tr.appendChild(cell(command.error || ''));
+    return tr;
   }
 
   async function loadAgentAlerts(id) {

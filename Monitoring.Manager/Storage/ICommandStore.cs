@@ -20,6 +20,9 @@ internal interface ICommandStore
     /// <summary>An agent's commands, newest first.</summary>
     Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct);
 
+    /// <summary>Every agent's commands together, newest first.</summary>
+    Task<IReadOnlyList<CommandRecord>> ListRecentCommandsAsync(int limit, CancellationToken ct);
+
     /// <summary>
     /// The agent's oldest open command not in <paramref name="skip"/>, marked delivered. A command delivered before
     /// but never answered is handed out again: the agent answers a repeat from its own record without running it.

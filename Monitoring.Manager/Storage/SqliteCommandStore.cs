@@ -61,6 +61,22 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
         return result;
     }
 
+    public async Task<IReadOnlyList<CommandRecord>> ListRecentCommandsAsync(int limit, CancellationToken ct)
+    {
+        await using var conn = await OpenReaderAsync(ct);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {CommandColumns} FROM commands ORDER BY created_at DESC, id DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$n", limit);
+        var result = new List<CommandRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(ReadCommand(reader));
+        }
+
+        return result;
+    }
+
     public async Task<CommandRecord?> DeliverNextAsync(string agentId, IReadOnlyCollection<string> skip, DateTimeOffset now, CancellationToken ct)
     {
         // A read finds the command: most polls find none, and none of them waits behind everyone's reports.

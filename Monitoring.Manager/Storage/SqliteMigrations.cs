@@ -168,6 +168,11 @@ internal static class SqliteMigrations
         DROP INDEX IF EXISTS snapshots_by_seq;
         DROP INDEX IF EXISTS snapshots_by_arrival;
         """,
+
+        // 8: the newest commands across the fleet (the dashboard's command history) without sorting them all.
+        """
+        CREATE INDEX commands_by_created ON commands (created_at);
+        """,
     ];
 
     /// <summary>Applies the steps the database lacks; returns the version it was at before.</summary>

@@ -179,6 +179,15 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.DoesNotContain((await admin.GetCommandsAsync("db-1")).Select(c => c.Name), n => n == CommandNames.Restart);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-commands.png"), FullPage = true });
 
+        // The fleet's command history names who ran what where.
+        await page.ClickAsync("nav a[href='#/commands']");
+        await page.Locator("#fleet-commands-table tr:has-text('db-1'):has-text('get_process_count'):has-text('oncall')").WaitForAsync();
+
+        // Silencing needs an admin: the operator is told so on the page.
+        await page.ClickAsync("nav a[href='#/alerts']");
+        await page.Locator("#alerts-table tr:has-text('disk-full') button:has-text('Silence')").ClickAsync();
+        await page.Locator("#alerts-error:has-text('oncall')").WaitForAsync();
+
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answering);
     }

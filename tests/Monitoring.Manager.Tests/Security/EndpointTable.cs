@@ -50,6 +50,7 @@ internal static class EndpointTable
         ["SendCommand"] = Callers.Operators,
         ["ListCommands"] = Callers.Keys,
         ["GetCommand"] = Callers.Keys,
+        ["ListRecentCommands"] = Callers.Keys,
         ["NextCommand"] = Callers.Agent,
         ["StreamCommands"] = Callers.Agent,
         ["PostCommandResult"] = Callers.Agent,

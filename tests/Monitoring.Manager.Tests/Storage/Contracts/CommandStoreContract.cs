@@ -27,6 +27,8 @@ public abstract class CommandStoreContract : StoreContract
         Assert.Null(await Stores.Commands.GetCommandAsync("unknown", default));
         Assert.Equal(["c2", "c1"], (await Stores.Commands.ListCommandsAsync("a1", 10, default)).Select(c => c.Id));
         Assert.Equal(["c2"], (await Stores.Commands.ListCommandsAsync("a1", 1, default)).Select(c => c.Id));
+        Assert.Equal(["c2", "other", "c1"], (await Stores.Commands.ListRecentCommandsAsync(10, default)).Select(c => c.Id));
+        Assert.Equal(["c2", "other"], (await Stores.Commands.ListRecentCommandsAsync(2, default)).Select(c => c.Id));
     }
 
     [Fact]
