@@ -272,6 +272,7 @@
     renderFacts(agent);
     loadAgentCommands(id);
     loadAgentAlerts(id);
+    loadAgentFiles(id);
     state.chartAgent = id;
     await loadSeries(id);
   }
@@ -470,6 +471,36 @@
     const rows = document.createDocumentFragment();
     for (const command of await response.json()) rows.appendChild(commandRow(command, false));
     $('commands-table').tBodies[0].replaceChildren(rows);
+  }
+
+  /** The files the agent sent (send_file) among the store's newest; downloads go through the session cookie. */
+  async function loadAgentFiles(id) {
+    const response = await api('GET', '/api/v1/files?limit=1000');
+    if (!response.ok) return;
+    const rows = document.createDocumentFragment();
+    for (const file of (await response.json()).filter((f) => f.agentId === id)) {
+      const tr = document.createElement('tr');
+      tr.appendChild(cell(new Date(file.createdAt).toLocaleString()));
+      tr.appendChild(cell(file.name));
+      tr.appendChild(cell(file.sourcePath || ''));
+      tr.appendChild(cell(bytes(file.size), 'num'));
+      tr.appendChild(cell(file.status));
+      const action = document.createElement('td');
+      if (file.status === 'complete') {
+        const link = document.createElement('a');
+        link.href = `/api/v1/files/${encodeURIComponent(file.id)}/content`;
+        link.download = file.name;
+        link.textContent = 'Download';
+        action.appendChild(link);
+      }
+      tr.appendChild(action);
+      rows.appendChild(tr);
+    }
+    $('agent-files-table').tBodies[0].replaceChildren(rows);
+  }
+
+  function bytes(count) {
+    return rate(count).replace('/s', '');
   }
 
   async function showCommands() {

@@ -158,8 +158,24 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "alerts.png"), FullPage = true });
         Assert.Equal("oncall", (await admin.GetAlertsAsync("db-1")).Single().AcknowledgedBy);
 
+        // A file the agent sent to the manager, listed on its page and downloadable with the session.
+        var sent = Path.Combine(Path.GetTempPath(), $"dashboard-{Guid.NewGuid():N}.log");
+        await File.WriteAllTextAsync(sent, "line one\nline two\n");
+        try
+        {
+            await agent.UploadFileAsync(sent);
+        }
+        finally
+        {
+            File.Delete(sent);
+        }
+
         await page.GotoAsync(_manager.Url + "#/agent/db-1");
         await page.Locator("#agent-alerts-table tr:has-text('disk-full')").WaitForAsync();
+        var file = page.Locator($"#agent-files-table tr:has-text('{Path.GetFileName(sent)}')");
+        await file.WaitForAsync();
+        var href = await file.Locator("a:has-text('Download')").GetAttributeAsync("href");
+        Assert.Equal("line one\nline two\n", await page.EvaluateAsync<string>("async (url) => await (await fetch(url)).text()", href));
         await page.SelectOptionAsync("#command-name", "get_process_count");
         await page.ClickAsync("#command-form button[type=submit]");
         await page.Locator("#command-output:has-text('123')").WaitForAsync();
