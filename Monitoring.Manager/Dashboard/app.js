@@ -178,9 +178,11 @@
 
   function renderFleet() {
     const needle = state.filter.toLowerCase();
+    const status = $('status-filter').value;
     const { key, dir } = state.sort;
     const rows = [...state.agents.values()]
       .filter((a) => !needle || a.id.toLowerCase().includes(needle) || (a.hostname || '').toLowerCase().includes(needle))
+      .filter((a) => !status || (status === 'alerting' ? a.alertsFiring > 0 : a.status === status))
       .sort((a, b) => {
         const x = sortValue(a, key);
         const y = sortValue(b, key);
@@ -408,6 +410,33 @@
     const rows = document.createDocumentFragment();
     for (const alert of alerts) rows.appendChild(alertRow(alert, true));
     $('alerts-table').tBodies[0].replaceChildren(rows);
+    await loadSilences();
+  }
+
+  async function loadSilences() {
+    const response = await api('GET', '/api/v1/silences');
+    if (!response.ok) return;
+    const now = Date.now();
+    const rows = document.createDocumentFragment();
+    for (const silence of (await response.json()).filter((s) => Date.parse(s.until) > now)) {
+      const tr = document.createElement('tr');
+      tr.appendChild(cell(new Date(silence.until).toLocaleString()));
+      tr.appendChild(cell(silence.agent || '*'));
+      tr.appendChild(cell(silence.rule || '*'));
+      tr.appendChild(cell(silence.createdBy || ''));
+      tr.appendChild(cell(silence.reason || ''));
+      const action = document.createElement('td');
+      action.appendChild(button('End', () => endSilence(silence)));
+      tr.appendChild(action);
+      rows.appendChild(tr);
+    }
+    $('silences-table').tBodies[0].replaceChildren(rows);
+  }
+
+  async function endSilence(silence) {
+    const response = await api('DELETE', `/api/v1/silences/${encodeURIComponent(silence.id)}`);
+    $('alerts-error').textContent = response.ok ? '' : await problemText(response);
+    await loadAlerts();
   }
 
   function alertRow(alert, withAgent) {
@@ -569,6 +598,7 @@
 
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
+  $('status-filter').addEventListener('change', renderFleet);
   $('search').addEventListener('input', (event) => {
     state.filter = event.target.value;
     renderFleet();

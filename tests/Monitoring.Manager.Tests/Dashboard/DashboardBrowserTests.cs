@@ -209,6 +209,43 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAdmin_SilencesAnAlertAndEndsTheSilence_AndAHostileAlertMessageIsText()
+    {
+        var agent = await EnrollAsync("mail-1", "mail-1.example.net", "mail");
+        await agent.ReportAsync("mail-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
+        await EnrollAsync("idle-1", "idle-1.example.net", "idle");
+        await agent.SendAlertsAsync("mail-1", [new AlertTransition
+        {
+            Fingerprint = "queue", Rule = "mail-queue", State = AlertState.Firing, Severity = AlertSeverity.Warning,
+            Timestamp = DateTimeOffset.UtcNow, Message = HostileLabel,
+        }]);
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_manager.Url.ToString());
+        await page.FillAsync("#key", _manager.Admin.Token);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await page.Locator("tr[data-agent='mail-1']").WaitForAsync();
+
+        // The status filter: only agents with firing alerts.
+        await page.SelectOptionAsync("#status-filter", "alerting");
+        await page.Locator("#fleet-more:has-text('1 matching agents')").WaitForAsync();
+        Assert.Equal(0, await page.Locator("tr[data-agent='idle-1']").CountAsync());
+
+        await page.ClickAsync("nav a[href='#/alerts']");
+        var alert = page.Locator("#alerts-table tr:has-text('mail-queue')");
+        await alert.WaitForAsync();
+        Assert.Contains(HostileLabel, await alert.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#alerts-table script").CountAsync());
+        await alert.Locator("button:has-text('Silence')").ClickAsync();
+        var silence = page.Locator("#silences-table tr:has-text('mail-queue')");
+        await silence.WaitForAsync();
+        Assert.Contains("mail-1", await silence.TextContentAsync(), StringComparison.Ordinal);
+        await silence.Locator("button:has-text('End')").ClickAsync();
+        await page.Locator("#silences-table tbody tr").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+    }
+
+    [Fact]
     public async Task OnAPhoneSizedScreen_TheFleetIsUsable()
     {
         using var admin = _manager.AdminClient();
