@@ -60,6 +60,12 @@ public sealed class ManagerOptions
     /// <summary>How long one command stream lasts before the manager ends it and the agent opens the next (which spreads agents over managers again).</summary>
     public TimeSpan CommandStreamLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long one dashboard event stream lasts before the manager ends it and the browser opens the next: each
+    /// reconnection authenticates again, so a signed-out or revoked session stops receiving within this time.
+    /// </summary>
+    public TimeSpan EventStreamLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long alert transitions are kept.</summary>
     public TimeSpan AlertRetention { get; set; } = TimeSpan.FromDays(90);
 
@@ -106,6 +112,7 @@ public sealed class ManagerOptions
         new("maxClockSkew", "How far in the future a snapshot's timestamp may be.", "24h"),
         new("commands:streamHeartbeat", "How often an agent's idle command stream gets a heartbeat line (1s to 30s).", "20s"),
         new("commands:streamLifetime", "How long one command stream lasts before the agent opens the next.", "10m"),
+        new("dashboard:eventStreamLifetime", "How long one dashboard event stream lasts before the browser opens the next (each reconnection authenticates again).", "5m"),
         new("history:sealAfter", "How long a snapshot stays a row of its own before it is packed into its agent's chunk.", "10m"),
         new("files:maxBytesPerAgent", "The most bytes kept for one agent's uploads.", "21474836480"),
         new("files:maxStoreBytes", "The most bytes the file store keeps in all.", "107374182400"),
@@ -140,6 +147,7 @@ public sealed class ManagerOptions
         o.MaxFileStoreBytes = config.Whole("files:maxStoreBytes", o.MaxFileStoreBytes, 0, long.MaxValue);
         o.UploadTtl = config.Duration("files:uploadTtl", o.UploadTtl);
         o.SealAfter = config.Duration("history:sealAfter", o.SealAfter);
+        o.EventStreamLifetime = config.Duration("dashboard:eventStreamLifetime", o.EventStreamLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         o.CommandStreamHeartbeat = config.Duration("commands:streamHeartbeat", o.CommandStreamHeartbeat, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(ApiRoutes.MaxStreamHeartbeatSeconds));
         o.CommandStreamLifetime = config.Duration("commands:streamLifetime", o.CommandStreamLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         o.MinuteRollupRetention = config.Duration("retention:rollup1m", o.MinuteRollupRetention);

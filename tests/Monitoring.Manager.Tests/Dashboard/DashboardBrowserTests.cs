@@ -25,7 +25,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _manager = await TestManager.StartAsync(https: true);
+        // Event streams last 2 s here, so a page lives through several reconnections in each test.
+        _manager = await TestManager.StartAsync(https: true, "--dashboard:eventStreamLifetime", "2s");
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -55,6 +56,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
+        var streams = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Url.EndsWith(ApiRoutes.Events, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref streams);
+            }
+        };
         var errors = new List<string>();
         page.Console += (_, message) =>
         {
@@ -90,6 +99,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Locator("#agent-points:has-text('3 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent.png"), FullPage = true });
         Assert.Equal(3, await page.Locator("#agent .chart canvas").CountAsync());
+
+        // An ended event stream comes back by itself: after the manager has ended it, the next report still shows.
+        await TestNet.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref streams) >= 2), TimeSpan.FromSeconds(15), "the event stream to be opened again");
+        await agent.ReportAsync("web-1", [await RealSnapshotAsync(4, DateTimeOffset.UtcNow)]);
+        await page.Locator("#agent-points:has-text('4 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
         // A longer range comes from a rollup tier (a day: the 1-hour one).
         await page.SelectOptionAsync("#agent-range", "86400");
