@@ -136,7 +136,7 @@ public sealed class SessionApiTests : IAsyncLifetime
         using var page = await http.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("<script src=\"app.js\" defer></script>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<script src=\"app.js\" type=\"module\"></script>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var csp = Assert.Single(page.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);

@@ -1,0 +1,197 @@
+'use strict';
+
+// An agent's page: its facts, charts over a chosen range (raw or rollup tiers), commands, files and alerts.
+
+import { $, api, bytes, cell, percent, points, problemText, rate, show, state } from './core.js';
+import { alertRow } from './alerts.js';
+import { commandRow } from './commands.js';
+
+// --- Agent -------------------------------------------------------------------------------------------------
+
+export async function showAgent(id) {
+  show('agent');
+  destroyChart();
+  $('agent-title').textContent = id;
+  $('agent-error').textContent = '';
+  $('agent-facts').replaceChildren();
+  $('agent-points').textContent = '';
+  const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}`);
+  if (!response.ok) {
+    $('agent-error').textContent = await problemText(response);
+    return;
+  }
+  const agent = await response.json();
+  renderFacts(agent);
+  loadAgentCommands(id);
+  loadAgentAlerts(id);
+  loadAgentFiles(id);
+  state.chartAgent = id;
+  await loadSeries(id);
+}
+
+/** Reads the agent's series for the chosen range (raw for an hour, else the tier the manager picks) and draws it. */
+export async function loadSeries(id) {
+  const seconds = Number($('agent-range').value);
+  const from = new Date(Date.now() - seconds * 1000).toISOString();
+  const step = seconds <= 3600 ? 'raw' : 'auto';
+  const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/series?from=${encodeURIComponent(from)}&step=${step}`);
+  if (!response.ok) {
+    $('agent-error').textContent = await problemText(response);
+    return;
+  }
+  const series = await response.json();
+  if (state.chartAgent !== id || state.view !== 'agent') return;
+  drawCharts(series, seconds);
+}
+
+let seriesTimer = null;
+
+export function queueSeriesReload() {
+  if (seriesTimer) return;
+  seriesTimer = setTimeout(() => {
+    seriesTimer = null;
+    if (state.view === 'agent' && state.chartAgent) loadSeries(state.chartAgent);
+  }, 500);
+}
+
+export function stat(point, name) {
+  const value = point.metrics[name];
+  return value ? value.avg : null;
+}
+
+export function renderFacts(agent) {
+  const facts = [
+    ['Status', agent.status],
+    ['Host', agent.hostname || ''],
+    ['System', [agent.os, agent.osVersion].filter(Boolean).join(' ')],
+    ['Agent version', agent.agentVersion || ''],
+    ['Address', agent.address || ''],
+    ['Last seen', agent.lastSeen ? new Date(agent.lastSeen).toLocaleString() : 'never'],
+    ['Labels', agent.labels ? Object.entries(agent.labels).map(([k, v]) => `${k}=${v}`).join(', ') : ''],
+  ];
+  const list = document.createDocumentFragment();
+  for (const [name, value] of facts) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
+  $('agent-facts').replaceChildren(list);
+}
+
+const Palette = ['#0b63ce', '#c2410c', '#15803d', '#7c3aed', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
+
+export function drawCharts(series, seconds) {
+  destroyCharts();
+  const times = series.points.map((p) => Date.parse(p.timestamp) / 1000);
+  const names = new Set(series.points.flatMap((p) => Object.keys(p.metrics)));
+  const suffixes = (prefix) => [...names].filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length)).sort();
+  const values = (name) => series.points.map((p) => stat(p, name));
+  const sum = (prefix) => series.points.map((p) => {
+    const parts = suffixes(prefix).map((suffix) => stat(p, prefix + suffix)).filter((v) => v !== null);
+    return parts.length ? parts.reduce((a, b) => a + b, 0) : null;
+  });
+  const mounts = suffixes('disk.percent:');
+  const range = () => [Date.now() / 1000 - seconds, Date.now() / 1000];
+  chart('agent-chart', [{ label: 'CPU %' }, { label: 'Memory %' }], [times, values('cpu.percent'), values('memory.percent')], range, true);
+  chart('disk-chart', mounts.map((m) => ({ label: m })), [times, ...mounts.map((m) => values('disk.percent:' + m))], range, true);
+  chart('net-chart', [{ label: 'In' }, { label: 'Out' }], [times, sum('network.rxBytesPerSec:'), sum('network.txBytesPerSec:')], range, false);
+  $('agent-points').textContent = `${points(times.length)} (${series.tier})`;
+}
+
+export function chart(elementId, lines, data, range, percent) {
+  const element = $(elementId);
+  element.replaceChildren();
+  state.charts.push(new uPlot(
+    {
+      width: Math.max(element.clientWidth, 280),
+      height: 260,
+      series: [{}, ...lines.map((line, i) => ({ label: line.label, stroke: Palette[i % Palette.length], width: 2 }))],
+      scales: { x: { time: true, range }, y: percent ? { range: [0, 100] } : {} },
+      axes: [{}, percent ? { label: '%' } : { values: (u, ticks) => ticks.map(rate), size: 80 }],
+    },
+    data,
+    element,
+  ));
+}
+
+
+export function destroyCharts() {
+  for (const c of state.charts) c.destroy();
+  state.charts = [];
+}
+
+export function destroyChart() {
+  destroyCharts();
+  state.chartAgent = null;
+}
+
+// --- An agent's commands and alerts ---------------------------------------------------------------------------
+
+export async function loadAgentCommands(id) {
+  const response = await api('GET', `/api/v1/agents/${encodeURIComponent(id)}/commands?limit=20`);
+  if (!response.ok) return;
+  const rows = document.createDocumentFragment();
+  for (const command of await response.json()) rows.appendChild(commandRow(command, false));
+  $('commands-table').tBodies[0].replaceChildren(rows);
+}
+
+/** The files the agent sent (send_file) among the store's newest; downloads go through the session cookie. */
+export async function loadAgentFiles(id) {
+  const response = await api('GET', '/api/v1/files?limit=1000');
+  if (!response.ok) return;
+  const rows = document.createDocumentFragment();
+  for (const file of (await response.json()).filter((f) => f.agentId === id)) {
+    const tr = document.createElement('tr');
+    tr.appendChild(cell(new Date(file.createdAt).toLocaleString()));
+    tr.appendChild(cell(file.name));
+    tr.appendChild(cell(file.sourcePath || ''));
+    tr.appendChild(cell(bytes(file.size), 'num'));
+    tr.appendChild(cell(file.status));
+    const action = document.createElement('td');
+    if (file.status === 'complete') {
+      const link = document.createElement('a');
+      link.href = `/api/v1/files/${encodeURIComponent(file.id)}/content`;
+      link.download = file.name;
+      link.textContent = 'Download';
+      action.appendChild(link);
+    }
+    tr.appendChild(action);
+    rows.appendChild(tr);
+  }
+  $('agent-files-table').tBodies[0].replaceChildren(rows);
+}
+
+
+
+
+export async function loadAgentAlerts(id) {
+  const response = await api('GET', `/api/v1/alerts?agent=${encodeURIComponent(id)}&limit=20`);
+  if (!response.ok) return;
+  const rows = document.createDocumentFragment();
+  for (const alert of await response.json()) rows.appendChild(alertRow(alert, false));
+  $('agent-alerts-table').tBodies[0].replaceChildren(rows);
+}
+
+export async function runCommand(event) {
+  event.preventDefault();
+  const id = state.chartAgent;
+  const name = $('command-name').value;
+  if (!id) return;
+  // Destructive commands ask first.
+  if (name === 'restart' && !window.confirm(`Restart the agent on ${id}? It stops reporting until it is back.`)) return;
+  $('command-error').textContent = '';
+  $('command-output').textContent = 'Running…';
+  const response = await api('POST', `/api/v1/agents/${encodeURIComponent(id)}/commands`, { name, timeoutSeconds: 30, wait: true });
+  if (!response.ok) {
+    $('command-output').textContent = '';
+    $('command-error').textContent = await problemText(response);
+    return;
+  }
+  const record = await response.json();
+  $('command-output').textContent = record.status === 'succeeded'
+    ? JSON.stringify(record.result, null, 2)
+    : `${record.status}: ${record.error || ''}`;
+  await loadAgentCommands(id);
+}

@@ -1,0 +1,34 @@
+'use strict';
+
+// The fleet's command history, newest first.
+
+import { $, api, cell, show } from './core.js';
+import { destroyChart } from './agent.js';
+
+export async function showCommands() {
+  show('commands');
+  destroyChart();
+  const response = await api('GET', '/api/v1/commands?limit=200');
+  if (!response.ok) return;
+  const rows = document.createDocumentFragment();
+  for (const command of await response.json()) rows.appendChild(commandRow(command, true));
+  $('fleet-commands-table').tBodies[0].replaceChildren(rows);
+}
+
+export function commandRow(command, withAgent) {
+  const tr = document.createElement('tr');
+  tr.appendChild(cell(new Date(command.createdAt).toLocaleString()));
+  if (withAgent) {
+    const agentCell = document.createElement('td');
+    const link = document.createElement('a');
+    link.href = `#/agent/${encodeURIComponent(command.agentId)}`;
+    link.textContent = command.agentId;
+    agentCell.appendChild(link);
+    tr.appendChild(agentCell);
+  }
+  tr.appendChild(cell(command.name));
+  tr.appendChild(cell(command.status));
+  tr.appendChild(cell(command.requestedBy || ''));
+  tr.appendChild(cell(command.error || ''));
+  return tr;
+}
