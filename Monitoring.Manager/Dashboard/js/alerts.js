@@ -2,7 +2,7 @@
 
 // The alerts view: transitions by state, acknowledging and silencing them, and the active silences.
 
-import { $, api, button, cell, problemText, show, state } from './core.js';
+import { $, agentCell, api, button, cell, problemText, show, state } from './core.js';
 import { destroyChart } from './agent.js';
 
 // --- Alerts ------------------------------------------------------------------------------------------------
@@ -71,14 +71,7 @@ export function alertRow(alert, withAgent) {
   tr.appendChild(cell(new Date(t.timestamp).toLocaleString()));
   tr.appendChild(cell(t.state + (alert.silenced ? ' (silenced)' : '')));
   tr.appendChild(cell(t.severity, t.severity));
-  if (withAgent) {
-    const agentCell = document.createElement('td');
-    const link = document.createElement('a');
-    link.href = `#/agent/${encodeURIComponent(alert.agentId)}`;
-    link.textContent = alert.agentId;
-    agentCell.appendChild(link);
-    tr.appendChild(agentCell);
-  }
+  if (withAgent) tr.appendChild(agentCell(alert.agentId));
   tr.appendChild(cell(t.rule));
   tr.appendChild(cell(t.message || ''));
   if (!withAgent) return tr;

@@ -2,7 +2,7 @@
 
 // The fleet's command history, newest first.
 
-import { $, api, cell, show } from './core.js';
+import { $, agentCell, api, cell, show } from './core.js';
 import { destroyChart } from './agent.js';
 
 export async function showCommands() {
@@ -18,14 +18,7 @@ export async function showCommands() {
 export function commandRow(command, withAgent) {
   const tr = document.createElement('tr');
   tr.appendChild(cell(new Date(command.createdAt).toLocaleString()));
-  if (withAgent) {
-    const agentCell = document.createElement('td');
-    const link = document.createElement('a');
-    link.href = `#/agent/${encodeURIComponent(command.agentId)}`;
-    link.textContent = command.agentId;
-    agentCell.appendChild(link);
-    tr.appendChild(agentCell);
-  }
+  if (withAgent) tr.appendChild(agentCell(command.agentId));
   tr.appendChild(cell(command.name));
   tr.appendChild(cell(command.status));
   tr.appendChild(cell(command.requestedBy || ''));

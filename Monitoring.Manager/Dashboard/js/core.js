@@ -58,6 +58,16 @@ export function show(section) {
   state.view = section;
 }
 
+/** A cell linking to an agent's page, its id as text. */
+export function agentCell(agentId) {
+  const td = document.createElement('td');
+  const link = document.createElement('a');
+  link.href = `#/agent/${encodeURIComponent(agentId)}`;
+  link.textContent = agentId;
+  td.appendChild(link);
+  return td;
+}
+
 export function cell(text, className) {
   const td = document.createElement('td');
   td.textContent = text;

@@ -2,7 +2,7 @@
 
 // The fleet view: every agent in a line, searched, filtered and sorted here, 200 rows drawn at a time.
 
-import { $, MaxRows, api, button, cell, duration, percent, rate, show, state } from './core.js';
+import { $, MaxRows, agentCell, api, button, cell, duration, percent, rate, show, state } from './core.js';
 import { destroyChart } from './agent.js';
 
 // --- Fleet -------------------------------------------------------------------------------------------------
@@ -66,12 +66,7 @@ export function fleetRow(agent) {
   const tr = document.createElement('tr');
   tr.dataset.agent = agent.id;
   tr.appendChild(cell(agent.status, agent.status));
-  const idCell = document.createElement('td');
-  const link = document.createElement('a');
-  link.href = `#/agent/${encodeURIComponent(agent.id)}`;
-  link.textContent = agent.id;
-  idCell.appendChild(link);
-  tr.appendChild(idCell);
+  tr.appendChild(agentCell(agent.id));
   tr.appendChild(cell(agent.hostname || ''));
   tr.appendChild(cell(agent.alertsFiring ? `${agent.alertsFiring} firing` : '', agent.alertsFiring ? 'critical' : ''));
   tr.appendChild(cell(percent(agent.cpu), 'num'));
