@@ -44,6 +44,12 @@ internal static class SessionApi
                 "That is not a usable admin key: it is wrong, expired or revoked, or it is an agent or enrollment token. Sign in with a key from admin.json or one made with New-MonApiKey.");
         }
 
+        // Signing in again replaces the session this browser had: the old cookie stops working.
+        if (http.Request.Cookies.TryGetValue(DashboardSessions.CookieName, out var previous) && !string.IsNullOrEmpty(previous))
+        {
+            sessions.Remove(previous);
+        }
+
         var (cookie, session) = sessions.Create(key);
         http.Response.Cookies.Append(DashboardSessions.CookieName, cookie, new CookieOptions
         {

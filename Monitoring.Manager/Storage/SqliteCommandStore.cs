@@ -44,28 +44,19 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
         return await ReadCommandAsync(conn, null, id, ct);
     }
 
-    public async Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<CommandRecord>> ListCommandsAsync(string agentId, int limit, CancellationToken ct) => ListAsync(agentId, limit, ct);
+
+    public Task<IReadOnlyList<CommandRecord>> ListRecentCommandsAsync(int limit, CancellationToken ct) => ListAsync(null, limit, ct);
+
+    /// <summary>Commands newest first: one agent's (by its index), or every agent's (by the creation index).</summary>
+    private async Task<IReadOnlyList<CommandRecord>> ListAsync(string? agentId, int limit, CancellationToken ct)
     {
         await using var conn = await OpenReaderAsync(ct);
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT {CommandColumns} FROM commands WHERE agent_id = $a ORDER BY created_at DESC, id DESC LIMIT $n";
-        cmd.Parameters.AddWithValue("$a", agentId);
-        cmd.Parameters.AddWithValue("$n", limit);
-        var result = new List<CommandRecord>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(ReadCommand(reader));
-        }
-
-        return result;
-    }
-
-    public async Task<IReadOnlyList<CommandRecord>> ListRecentCommandsAsync(int limit, CancellationToken ct)
-    {
-        await using var conn = await OpenReaderAsync(ct);
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT {CommandColumns} FROM commands ORDER BY created_at DESC, id DESC LIMIT $n";
+        cmd.CommandText = agentId is null
+            ? $"SELECT {CommandColumns} FROM commands ORDER BY created_at DESC, id DESC LIMIT $n"
+            : $"SELECT {CommandColumns} FROM commands WHERE agent_id = $a ORDER BY created_at DESC, id DESC LIMIT $n";
+        cmd.Parameters.AddWithValue("$a", (object?)agentId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$n", limit);
         var result = new List<CommandRecord>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
