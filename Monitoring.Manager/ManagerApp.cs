@@ -120,6 +120,16 @@ public static partial class ManagerApp
         builder.Services.AddSingleton<Files.FileStore>();
         builder.Services.AddSingleton<Files.FileService>();
         builder.Services.AddSingleton<Alerts.AlertService>();
+        builder.Services.AddSingleton<INotificationStore>(sp => new SqliteNotificationStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<Notifications.ReceiverRegistry>();
+        builder.Services.AddSingleton<Notifications.NotificationRouter>();
+        builder.Services.AddSingleton<Notifications.NotificationSignal>();
+        builder.Services.AddSingleton<Notifications.WebhookSender>();
+        builder.Services.AddSingleton<Notifications.EmailSender>();
+        builder.Services.AddSingleton(new Notifications.AlertLinks(options.ExternalUrl ?? ReachableUrl(urls[0])));
+        builder.Services.AddSingleton<Notifications.NotificationDelivery>();
+        builder.Services.AddSingleton<Notifications.NotificationService>();
+        builder.Services.AddHostedService<Notifications.NotificationDispatcher>();
         builder.Services.AddSingleton<Observability.ManagerMetrics>();
         builder.Services.AddSingleton<Observability.FleetExposition>();
         builder.Services.AddSingleton<Observability.MetricsService>();
@@ -168,6 +178,7 @@ public static partial class ManagerApp
         }
 
         app.Services.GetRequiredService<FleetRegistry>().Load(agents, await app.Services.GetRequiredService<IAlertStore>().AgentsWithOpenAlertAsync(FleetRegistry.OfflineRule, CancellationToken.None));
+        await app.Services.GetRequiredService<Notifications.ReceiverRegistry>().LoadAsync(CancellationToken.None);
         await app.Services.GetRequiredService<Alerts.AlertService>().LoadAsync(CancellationToken.None);
 
         app.UseExceptionHandler();
@@ -200,6 +211,7 @@ public static partial class ManagerApp
         app.MapCredentialsApi();
         app.MapStatusApi();
         app.MapAlertsApi();
+        app.MapNotificationsApi();
         app.MapCommandsApi();
         app.MapFilesApi();
         app.MapMetricsApi();

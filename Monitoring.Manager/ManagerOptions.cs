@@ -78,6 +78,18 @@ public sealed class ManagerOptions
     /// <summary>How long a completed file stays in the store (record and bytes) unless an open command still offers it.</summary>
     public TimeSpan FileRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>The receivers of alert notifications defined in manager.yaml (read-only through the API).</summary>
+    public IReadOnlyList<Receiver> Receivers { get; set; } = [];
+
+    /// <summary>The dashboard's address as people reach it, for links in notifications; the first listen URL when null.</summary>
+    public string? ExternalUrl { get; set; }
+
+    /// <summary>How long an undelivered notification is retried before it is marked failed.</summary>
+    public TimeSpan NotificationGiveUpAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long delivered or failed notifications (and their attempts) are kept.</summary>
+    public TimeSpan NotificationRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Requests a second one credential may make on average (token bucket; bursts of ten times that).</summary>
     public int RequestsPerSecondPerCredential { get; set; } = 50;
 
@@ -121,6 +133,10 @@ public sealed class ManagerOptions
         new("retention:commands", "How long finished commands (the audit trail) are kept.", "90d"),
         new("retention:silences", "How long silences are kept after they end.", "90d"),
         new("retention:files", "How long a completed file stays in the store.", "30d"),
+        new("retention:notifications", "How long delivered or failed notifications and their attempts are kept.", "30d"),
+        new("notifications:externalUrl", "The dashboard's address as people reach it, for links in notifications.", "the first of urls"),
+        new("notifications:giveUpAfter", "How long an undelivered notification is retried before it is marked failed.", "24h"),
+        new(Notifications.ReceiverConfiguration.Key, "Receivers of alert notifications (webhook, email) with their routes; see docs/notifications.md.", isSection: true),
         new("retention:rollup1m", "How long 1-minute rollups are kept.", "30d"),
         new("retention:rollup1h", "How long 1-hour rollups are kept.", "730d"),
         new("rateLimits:requestsPerSecondPerCredential", "Requests a second one credential may make on average (bursts of ten times that).", "50"),
@@ -160,6 +176,19 @@ public sealed class ManagerOptions
         o.EnrollmentsPerMinutePerAddress = config.Whole("rateLimits:enrollmentsPerMinutePerAddress", o.EnrollmentsPerMinutePerAddress, 1, 1_000_000);
         o.FailedAuthPerMinutePerAddress = config.Whole("rateLimits:failedAuthPerMinutePerAddress", o.FailedAuthPerMinutePerAddress, 1, 1_000_000);
 
+        o.NotificationRetention = config.Duration("retention:notifications", o.NotificationRetention);
+        o.NotificationGiveUpAfter = config.Duration("notifications:giveUpAfter", o.NotificationGiveUpAfter, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30));
+        if (config.Text("notifications:externalUrl") is { Length: > 0 } external)
+        {
+            if (!Uri.TryCreate(external, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp))
+            {
+                throw config.Error("notifications:externalUrl", $"'{external}' is not an http:// or https:// URL, such as https://monitoring.example.com:5000.");
+            }
+
+            o.ExternalUrl = external.TrimEnd('/');
+        }
+
+        o.Receivers = Notifications.ReceiverConfiguration.Read(config);
         o.ThresholdsFile = config.Text("thresholdsFile") is { Length: > 0 } rules ? Path.GetFullPath(rules) : null;
         o.CertificatePath = config.Text("certificate:path");
         o.CertificatePassword = config.Text("certificate:password");

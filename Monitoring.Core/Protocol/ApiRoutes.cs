@@ -111,6 +111,21 @@ public static class ApiRoutes
     /// <summary>GET: Server-Sent Events of agents' summaries as their reports arrive.</summary>
     public const string Events = Prefix + "/events";
 
+    /// <summary>GET the notification receivers with their delivery state (readers).</summary>
+    public const string Receivers = Prefix + "/receivers";
+
+    /// <summary>GET one receiver (readers); PUT creates or replaces it, DELETE removes it (admins). Template parameter: <c>name</c>.</summary>
+    public const string Receiver = Prefix + "/receivers/{name}";
+
+    /// <summary>POST (admins): send the receiver a test notification now, once. Template parameter: <c>name</c>.</summary>
+    public const string ReceiverTest = Prefix + "/receivers/{name}/test";
+
+    /// <summary>GET the notification outbox, newest first, with every delivery attempt. Query: <c>receiver</c>, <c>status</c>, <c>limit</c>.</summary>
+    public const string Notifications = Prefix + "/notifications";
+
+    /// <summary>The path of one receiver.</summary>
+    public static string ForReceiver(string name) => Receivers + "/" + Uri.EscapeDataString(name);
+
     /// <summary>The path of one stored file.</summary>
     public static string ForFile(string fileId) => Files + "/" + Uri.EscapeDataString(fileId);
 

@@ -71,4 +71,10 @@ public static class ErrorCodes
 
     /// <summary>A configured limit (file store quota, number of agents) would be exceeded.</summary>
     public const string QuotaExceeded = "quota_exceeded";
+
+    /// <summary>No notification receiver with that name.</summary>
+    public const string ReceiverNotFound = "receiver_not_found";
+
+    /// <summary>The receiver is defined in manager.yaml: change it there and restart the manager.</summary>
+    public const string ReceiverReadOnly = "receiver_read_only";
 }

@@ -57,6 +57,14 @@ namespace Monitoring.Protocol;
 [JsonSerializable(typeof(EnrollmentTokenInfo))]
 [JsonSerializable(typeof(List<EnrollmentTokenInfo>))]
 [JsonSerializable(typeof(CreateEnrollmentTokenRequest))]
+[JsonSerializable(typeof(Receiver))]
+[JsonSerializable(typeof(List<Receiver>))]
+[JsonSerializable(typeof(ReceiverTestResult))]
+[JsonSerializable(typeof(NotificationRecord))]
+[JsonSerializable(typeof(List<NotificationRecord>))]
+[JsonSerializable(typeof(SmtpSecurity))]
+[JsonSerializable(typeof(ReceiverState))]
+[JsonSerializable(typeof(NotificationStatus))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext
 {
 }

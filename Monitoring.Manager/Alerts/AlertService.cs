@@ -6,9 +6,12 @@ namespace Monitoring.Manager.Alerts;
 
 /// <summary>
 /// Records alert transitions (from agents and the manager's own offline alerts): marks those an active silence
-/// covers, stores each once, and logs it on the console.
+/// covers, stores each once with its place in the notification groups of the receivers whose routes take it, and
+/// logs it on the console.
 /// </summary>
-internal sealed partial class AlertService(IAlertStore store, FiringAlerts firing, Fleet.FleetEvents events, TimeProvider time, ILogger<AlertService> logger)
+internal sealed partial class AlertService(
+    IAlertStore store, FiringAlerts firing, Fleet.FleetEvents events, Notifications.NotificationRouter router, Notifications.NotificationSignal notifications,
+    TimeProvider time, ILogger<AlertService> logger)
 {
     private volatile IReadOnlyList<Silence> _silences = [];
 
@@ -46,7 +49,7 @@ internal sealed partial class AlertService(IAlertStore store, FiringAlerts firin
 
     public async Task<IReadOnlyList<AlertRecord>> RecordAsync(string agentId, IReadOnlyList<AlertTransition> transitions, CancellationToken ct)
     {
-        var stored = await store.AppendAlertsAsync(agentId, transitions, time.GetUtcNow(), IsSilenced, ct);
+        var stored = await store.AppendAlertsAsync(agentId, transitions, time.GetUtcNow(), IsSilenced, router.Route, ct);
         foreach (var record in stored)
         {
             var t = record.Transition;
@@ -58,12 +61,13 @@ internal sealed partial class AlertService(IAlertStore store, FiringAlerts firin
             logger.Log(
                 level,
                 "Alert {State}{Silenced} on {AgentId}: {Rule} [{Severity}] {Message}",
-                t.State.ToString().ToLowerInvariant(), record.Silenced ? " (silenced)" : "", agentId, t.Rule, t.Severity.ToString().ToLowerInvariant(),
+                t.State.ToString().ToLowerInvariant(), record.Silenced ? " (silenced: no notification)" : "", agentId, t.Rule, t.Severity.ToString().ToLowerInvariant(),
                 t.Message ?? $"{t.Metric} {t.Value} (threshold {t.Threshold})");
         }
 
         if (stored.Count > 0)
         {
+            notifications.Wake();
             events.Changed(agentId);
         }
 

@@ -22,6 +22,10 @@ internal sealed class ManagerMetrics
             "monitoring_report_store_seconds",
             "Time from a status report's write being queued to its commit being on disk.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+        _notificationAttempts = Factory.CreateCounter(
+            "monitoring_notification_attempts_total", "Attempts to deliver alert notifications, by receiver and outcome.", new CounterConfiguration { LabelNames = ["receiver", "outcome"] });
+        _receiverFailing = Factory.CreateGauge(
+            "monitoring_notification_receiver_failing", "1 while a receiver's last delivery attempt failed (its messages wait and are retried).", new GaugeConfiguration { LabelNames = ["receiver"] });
         var queue = Factory.CreateGauge("monitoring_store_queue_depth", "Writes waiting for the store's writer.");
         var commits = Factory.CreateCounter("monitoring_store_commits_total", "Commits of the store's writer (each carries a group of writes).");
         var writes = Factory.CreateCounter("monitoring_store_writes_total", "Writes committed by the store's writer.");
@@ -41,6 +45,9 @@ internal sealed class ManagerMetrics
         });
     }
 
+    private readonly Counter _notificationAttempts;
+    private readonly Gauge _receiverFailing;
+
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
     /// <summary>Creates metrics in <see cref="Registry"/>; the HTTP middleware records request counts and durations through it.</summary>
@@ -58,5 +65,28 @@ internal sealed class ManagerMetrics
         SnapshotsStored.Inc(result.Accepted);
         SnapshotsReplayed.Inc(result.Duplicates);
         ReportStoreSeconds.Observe(stored.TotalSeconds);
+    }
+
+    /// <summary>Counts a delivery's attempts by outcome and marks its receiver failing (1) or not (0) by the last one.</summary>
+    public void NotificationAttempted(string receiver, IReadOnlyList<NotificationAttempt> attempts)
+    {
+        foreach (var attempt in attempts)
+        {
+            _notificationAttempts.WithLabels(receiver, attempt.Succeeded ? "succeeded" : "failed").Inc();
+        }
+
+        if (attempts.Count > 0)
+        {
+            _receiverFailing.WithLabels(receiver).Set(attempts[^1].Succeeded ? 0 : 1);
+        }
+    }
+
+    /// <summary>Sets the failing gauge of each receiver from the store's state (at start).</summary>
+    public void ReceiverStates(IEnumerable<(string Receiver, bool Failing)> states)
+    {
+        foreach (var (receiver, failing) in states)
+        {
+            _receiverFailing.WithLabels(receiver).Set(failing ? 1 : 0);
+        }
     }
 }

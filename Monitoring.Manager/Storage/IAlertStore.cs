@@ -7,9 +7,14 @@ internal interface IAlertStore
 {
     Task InitializeAsync(CancellationToken ct);
 
-    /// <summary>Stores transitions not seen before (marked silenced where <paramref name="isSilenced"/> says) and returns those, in order.</summary>
+    /// <summary>
+    /// Stores transitions not seen before (marked silenced where <paramref name="isSilenced"/> says) and returns those,
+    /// in order. In the same commit each stored transition is queued for the notification groups
+    /// <paramref name="route"/> names, so no notification is lost between the alert and its message.
+    /// </summary>
     Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
-        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct);
+        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced,
+        Func<string, AlertTransition, IReadOnlyList<Notifications.NotificationTarget>> route, CancellationToken ct);
 
     Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertQuery query, CancellationToken ct);
 

@@ -8,6 +8,9 @@ namespace Monitoring.Manager.Storage;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<CommandDefinition>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(List<Notifications.GroupMember>))]
+[JsonSerializable(typeof(Notifications.NotificationMessage))]
 internal sealed partial class ManagerJsonContext : JsonSerializerContext
 {
 }

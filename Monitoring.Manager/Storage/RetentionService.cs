@@ -3,12 +3,12 @@ using Monitoring.Manager.Files;
 namespace Monitoring.Manager.Storage;
 
 /// <summary>
-/// Once an hour, removes what outlived its retention: snapshots, alert transitions, finished commands, ended
-/// silences, and uploads abandoned before they completed (with their partial bytes). Deletes run in bounded batches
+/// Once an hour, removes what outlived its retention: snapshots, alert transitions, delivered or failed
+/// notifications, finished commands, ended silences, and uploads abandoned before they completed (with their partial bytes). Deletes run in bounded batches
 /// so ingest never waits long behind them.
 /// </summary>
 internal sealed partial class RetentionService(
-    IAlertStore alerts, ICommandStore commands, IFileRecordStore fileRecords, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
+    IAlertStore alerts, INotificationStore notifications, ICommandStore commands, IFileRecordStore fileRecords, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,6 +41,7 @@ internal sealed partial class RetentionService(
         Report("snapshot(s)", await history.PurgeSnapshotsAsync(now - options.HistoryRetention, ct), options.HistoryRetention);
         Report("1-minute rollup row(s)", await history.PurgeRollupsAsync(now - options.MinuteRollupRetention, now - options.HourRollupRetention, ct), options.MinuteRollupRetention);
         Report("alert transition(s)", await alerts.PurgeAlertsAsync(now - options.AlertRetention, ct), options.AlertRetention);
+        Report("finished notification(s)", await notifications.PurgeNotificationsAsync(now - options.NotificationRetention, ct), options.NotificationRetention);
         Report("finished command(s)", await commands.PurgeCommandsAsync(now - options.CommandRetention, ct), options.CommandRetention);
         Report("ended silence(s)", await alerts.PurgeSilencesAsync(now - options.SilenceRetention, ct), options.SilenceRetention);
 

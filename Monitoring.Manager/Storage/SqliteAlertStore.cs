@@ -10,7 +10,8 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
     public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
 
     public Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
-        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced, CancellationToken ct) =>
+        string agentId, IReadOnlyList<AlertTransition> transitions, DateTimeOffset receivedAt, Func<string, AlertTransition, bool> isSilenced,
+        Func<string, AlertTransition, IReadOnlyList<Notifications.NotificationTarget>> route, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<AlertRecord>>(async (conn, tx) =>
         {
             var accepted = new List<AlertRecord>();
@@ -27,6 +28,13 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
             var pr = insert.Parameters.Add("$r", SqliteType.Integer);
             var pd = insert.Parameters.Add("$d", SqliteType.Text);
             var psil = insert.Parameters.Add("$silenced", SqliteType.Integer);
+            using var queue = conn.CreateCommand();
+            queue.Transaction = tx;
+            queue.CommandText = "INSERT INTO notify_events (receiver, group_key, alert_id, enqueued_at) VALUES ($r, $g, $id, $at)";
+            var qr = queue.Parameters.Add("$r", SqliteType.Text);
+            var qg = queue.Parameters.Add("$g", SqliteType.Text);
+            var qid = queue.Parameters.Add("$id", SqliteType.Integer);
+            queue.Parameters.AddWithValue("$at", ToMs(receivedAt));
             foreach (var a in transitions)
             {
                 var silenced = isSilenced(agentId, a);
@@ -40,6 +48,13 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
                 if (await insert.ExecuteScalarAsync(ct) is long id && id > 0)
                 {
                     accepted.Add(new AlertRecord { Id = id, AgentId = agentId, ReceivedAt = receivedAt, Transition = a, Silenced = silenced });
+                    foreach (var target in route(agentId, a))
+                    {
+                        qr.Value = target.Receiver;
+                        qg.Value = target.GroupKey;
+                        qid.Value = id;
+                        await queue.ExecuteNonQueryAsync(ct);
+                    }
                 }
             }
 
@@ -181,7 +196,7 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }, ct);
 
-    private static AlertRecord ReadAlert(SqliteDataReader r) => new()
+    internal static AlertRecord ReadAlert(SqliteDataReader r) => new()
     {
         Id = r.GetInt64(0),
         AgentId = r.GetString(1),

@@ -173,6 +173,29 @@ internal static class SqliteMigrations
         """
         CREATE INDEX commands_by_created ON commands (created_at);
         """,
+
+        // 9: alert notifications. Receivers made through the API (their secrets too: the database is owner-only);
+        // transitions waiting to be folded into their receiver's group (written with the alert, in its commit);
+        // groups; the outbox of messages and every delivery attempt.
+        """
+        CREATE TABLE receivers (name TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE notify_events (
+            id INTEGER PRIMARY KEY, receiver TEXT NOT NULL, group_key TEXT NOT NULL, alert_id INTEGER NOT NULL, enqueued_at INTEGER NOT NULL);
+        CREATE INDEX notify_events_by_group ON notify_events (receiver, group_key, id);
+        CREATE TABLE notify_groups (
+            receiver TEXT NOT NULL, group_key TEXT NOT NULL, members TEXT NOT NULL, last_sent_at INTEGER, next_check_at INTEGER,
+            PRIMARY KEY (receiver, group_key));
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY, receiver TEXT NOT NULL, group_key TEXT NOT NULL, state TEXT NOT NULL, repeat INTEGER NOT NULL,
+            message TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, next_attempt_at INTEGER, finished_at INTEGER);
+        CREATE INDEX notifications_due ON notifications (status, next_attempt_at);
+        CREATE INDEX notifications_by_receiver ON notifications (receiver, id);
+        CREATE TABLE notification_attempts (
+            id INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL, receiver TEXT NOT NULL, at INTEGER NOT NULL,
+            succeeded INTEGER NOT NULL, detail TEXT NOT NULL, duration_ms REAL NOT NULL);
+        CREATE INDEX notification_attempts_by_notification ON notification_attempts (notification_id);
+        CREATE INDEX notification_attempts_by_receiver ON notification_attempts (receiver, id);
+        """,
     ];
 
     /// <summary>Applies the steps the database lacks; returns the version it was at before.</summary>

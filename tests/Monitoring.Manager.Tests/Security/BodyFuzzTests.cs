@@ -20,7 +20,7 @@ public sealed class BodyFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Cases = 10_000;
 
     /// <summary>Routes whose body is not JSON or that take none; the rest of the POST/PUT routes must be fuzzed.</summary>
-    private static readonly string[] NotJsonBodies = ["PutFileContent", "AcknowledgeAlert", "ResetAgent", "ApproveAgent"];
+    private static readonly string[] NotJsonBodies = ["PutFileContent", "AcknowledgeAlert", "ResetAgent", "ApproveAgent", "TestReceiver"];
 
     private static readonly string[] HostileStrings =
     [
@@ -130,6 +130,12 @@ public sealed class BodyFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             new("PutThresholds", "PUT", ApiRoutes.Thresholds, admin,
                 Body(new JsonObject { ["thresholds"] = new JsonArray(new JsonObject { ["name"] = "n", ["metric"] = "cpu.percent", ["above"] = 90, ["for"] = "1m", ["severity"] = "critical" }) }),
                 "application/yaml"),
+            new("PutReceiver", "PUT", ApiRoutes.ForReceiver("fz-hook"), admin,
+                Body(new JsonObject
+                {
+                    ["webhook"] = new JsonObject { ["url"] = "http://127.0.0.1:9/hook", ["signingKey"] = "k", ["headers"] = new JsonObject { ["Authorization"] = "Bearer t" } },
+                    ["route"] = new JsonObject { ["severities"] = new JsonArray("critical"), ["agents"] = "fz*", ["groupBy"] = new JsonArray("rule"), ["groupWaitSeconds"] = 30 },
+                })),
             new("SignIn", "POST", ApiRoutes.Session, admin, Body(new JsonObject { ["key"] = "mon_adm_not-a-key" })),
             new("CreateKey", "POST", ApiRoutes.Keys, admin, Body(new JsonObject { ["name"] = "k", ["role"] = "reader", ["expiresAt"] = future })),
             new("CreateEnrollmentToken", "POST", ApiRoutes.EnrollmentTokens, admin,

@@ -100,5 +100,6 @@ public sealed class RouteAccessTests : IAsyncLifetime
         .Replace("{alertId}", "1", StringComparison.Ordinal)
         .Replace("{silenceId}", "none", StringComparison.Ordinal)
         .Replace("{keyId}", "none", StringComparison.Ordinal)
-        .Replace("{tokenId}", "none", StringComparison.Ordinal);
+        .Replace("{tokenId}", "none", StringComparison.Ordinal)
+        .Replace("{name}", "none", StringComparison.Ordinal);
 }

@@ -10,7 +10,7 @@ public abstract class AlertStoreContract : StoreContract
         new() { Fingerprint = fingerprint, Rule = rule, State = state, Severity = severity, Metric = "cpu.percent", Value = 97.5, Threshold = 90, Timestamp = at };
 
     private Task<IReadOnlyList<AlertRecord>> AppendAsync(string agentId, DateTimeOffset receivedAt, params AlertTransition[] transitions) =>
-        Stores.Alerts.AppendAlertsAsync(agentId, transitions, receivedAt, (_, t) => t.Fingerprint.StartsWith("quiet", StringComparison.Ordinal), default);
+        Stores.Alerts.AppendAlertsAsync(agentId, transitions, receivedAt, (_, t) => t.Fingerprint.StartsWith("quiet", StringComparison.Ordinal), (_, _) => [], default);
 
     [Fact]
     public async Task Append_StoresEachTransitionOnce_AndMarksTheSilencedOnes()

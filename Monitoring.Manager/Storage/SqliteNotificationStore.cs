@@ -1,0 +1,314 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Manager.Notifications;
+using Monitoring.Protocol;
+
+namespace Monitoring.Manager.Storage;
+
+/// <summary>Receivers, notification groups and the outbox on SQLite.</summary>
+internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteStore(database), INotificationStore
+{
+    private const string AlertColumns = "a.id, a.agent_id, a.received_at, a.data, a.silenced, a.ack_by, a.ack_at";
+
+    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
+
+    public Task<IReadOnlyList<Receiver>> ListReceiversAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<Receiver>>(async conn =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT data FROM receivers ORDER BY name";
+        var result = new List<Receiver>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(JsonSerializer.Deserialize(reader.GetString(0), MonitoringJsonContext.Default.Receiver)!);
+        }
+
+        return result;
+    }, ct);
+
+    public Task PutReceiverAsync(Receiver receiver, DateTimeOffset at, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO receivers (name, data, updated_at) VALUES ($n, $d, $at) ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
+        cmd.Parameters.AddWithValue("$n", receiver.Name);
+        cmd.Parameters.AddWithValue("$d", JsonSerializer.Serialize(receiver, MonitoringJsonContext.Default.Receiver));
+        cmd.Parameters.AddWithValue("$at", ToMs(at));
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    public Task<bool> DeleteReceiverAsync(string name, DateTimeOffset at, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            DELETE FROM receivers WHERE name = $n;
+            SELECT changes();
+            DELETE FROM notify_events WHERE receiver = $n;
+            DELETE FROM notify_groups WHERE receiver = $n;
+            UPDATE notifications SET status = 'failed', next_attempt_at = NULL, finished_at = $at WHERE receiver = $n AND status = 'pending';
+            """;
+        cmd.Parameters.AddWithValue("$n", name);
+        cmd.Parameters.AddWithValue("$at", ToMs(at));
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }, ct);
+
+    public Task<IReadOnlyList<NotificationGroup>> ListGroupsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<NotificationGroup>>(async conn =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT k.receiver, k.group_key, g.members, g.last_sent_at, g.next_check_at, e.first_at, e.last_id
+            FROM (SELECT receiver, group_key FROM notify_groups UNION SELECT receiver, group_key FROM notify_events) k
+            LEFT JOIN notify_groups g ON g.receiver = k.receiver AND g.group_key = k.group_key
+            LEFT JOIN (SELECT receiver, group_key, MIN(enqueued_at) AS first_at, MAX(id) AS last_id FROM notify_events GROUP BY receiver, group_key) e
+              ON e.receiver = k.receiver AND e.group_key = k.group_key
+            """;
+        var result = new List<NotificationGroup>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new NotificationGroup(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? [] : JsonSerializer.Deserialize(reader.GetString(2), ManagerJsonContext.Default.ListGroupMember)!,
+                Time(reader, 3),
+                Time(reader, 4),
+                Time(reader, 5),
+                reader.IsDBNull(6) ? 0 : reader.GetInt64(6)));
+        }
+
+        return result;
+    }, ct);
+
+    public Task<IReadOnlyList<AlertRecord>> PendingTransitionsAsync(string receiver, string groupKey, long upToEventId, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<AlertRecord>>(async conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"""
+                SELECT {AlertColumns} FROM notify_events e JOIN alerts a ON a.id = e.alert_id
+                WHERE e.receiver = $r AND e.group_key = $g AND e.id <= $upTo ORDER BY e.id
+                """;
+            cmd.Parameters.AddWithValue("$r", receiver);
+            cmd.Parameters.AddWithValue("$g", groupKey);
+            cmd.Parameters.AddWithValue("$upTo", upToEventId);
+            return await ReadAlertsAsync(cmd, ct);
+        }, ct);
+
+    public Task<IReadOnlyDictionary<long, AlertRecord>> GetAlertsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
+        ReadAsync<IReadOnlyDictionary<long, AlertRecord>>(async conn =>
+        {
+            if (ids.Count == 0)
+            {
+                return new Dictionary<long, AlertRecord>();
+            }
+
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT {AlertColumns} FROM alerts a WHERE a.id IN (SELECT value FROM json_each($ids))";
+            cmd.Parameters.AddWithValue("$ids", "[" + string.Join(",", ids) + "]");
+            return (await ReadAlertsAsync(cmd, ct)).ToDictionary(a => a.Id);
+        }, ct);
+
+    public Task SaveGroupAsync(string receiver, string groupKey, NotificationPlan plan, long upToEventId, DateTimeOffset now, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.Parameters.AddWithValue("$r", receiver);
+        cmd.Parameters.AddWithValue("$g", groupKey);
+        cmd.Parameters.AddWithValue("$upTo", upToEventId);
+        cmd.Parameters.AddWithValue("$members", JsonSerializer.Serialize(plan.Members.ToList(), ManagerJsonContext.Default.ListGroupMember));
+        cmd.Parameters.AddWithValue("$sent", plan.LastSentAt is { } sent ? ToMs(sent) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$check", plan.NextCheckAt is { } check ? ToMs(check) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$now", ToMs(now));
+        var sql = "DELETE FROM notify_events WHERE receiver = $r AND group_key = $g AND id <= $upTo;";
+        sql += plan.Members.Count == 0
+            ? "DELETE FROM notify_groups WHERE receiver = $r AND group_key = $g;"
+            : """
+              INSERT INTO notify_groups (receiver, group_key, members, last_sent_at, next_check_at) VALUES ($r, $g, $members, $sent, $check)
+              ON CONFLICT (receiver, group_key) DO UPDATE SET members = excluded.members, last_sent_at = excluded.last_sent_at, next_check_at = excluded.next_check_at;
+              """;
+        if (plan.Message is { } message)
+        {
+            sql += """
+                INSERT INTO notifications (receiver, group_key, state, repeat, message, status, created_at, next_attempt_at)
+                VALUES ($r, $g, $state, $repeat, $message, 'pending', $now, $now);
+                """;
+            cmd.Parameters.AddWithValue("$state", WireNames.Of(message.State, MonitoringJsonContext.Default.AlertState));
+            cmd.Parameters.AddWithValue("$repeat", message.Repeat ? 1 : 0);
+            cmd.Parameters.AddWithValue("$message", JsonSerializer.Serialize(message, ManagerJsonContext.Default.NotificationMessage));
+        }
+
+        cmd.CommandText = sql;
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    public Task<IReadOnlyList<PendingNotification>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) => ReadAsync<IReadOnlyList<PendingNotification>>(async conn =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT n.id, n.receiver, n.message, n.created_at, (SELECT COUNT(*) FROM notification_attempts t WHERE t.notification_id = n.id)
+            FROM notifications n WHERE n.status = 'pending' AND n.next_attempt_at <= $now
+              AND NOT EXISTS (SELECT 1 FROM notifications o WHERE o.receiver = n.receiver AND o.status = 'pending' AND o.id < n.id AND o.next_attempt_at > $now)
+            ORDER BY n.id LIMIT $limit
+            """;
+        cmd.Parameters.AddWithValue("$now", ToMs(now));
+        cmd.Parameters.AddWithValue("$limit", limit);
+        var result = new List<PendingNotification>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new PendingNotification(
+                reader.GetInt64(0), reader.GetString(1), JsonSerializer.Deserialize(reader.GetString(2), ManagerJsonContext.Default.NotificationMessage)!,
+                FromMs(reader.GetInt64(3)), reader.GetInt32(4)));
+        }
+
+        return result;
+    }, ct);
+
+    public Task RecordAttemptsAsync(
+        PendingNotification notification, IReadOnlyList<NotificationAttempt> attempts, NotificationStatus status, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (conn, tx) =>
+        {
+            using var insert = conn.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO notification_attempts (notification_id, receiver, at, succeeded, detail, duration_ms) VALUES ($id, $r, $at, $ok, $detail, $ms)";
+            insert.Parameters.AddWithValue("$id", notification.Id);
+            insert.Parameters.AddWithValue("$r", notification.Receiver);
+            var at = insert.Parameters.Add("$at", SqliteType.Integer);
+            var ok = insert.Parameters.Add("$ok", SqliteType.Integer);
+            var detail = insert.Parameters.Add("$detail", SqliteType.Text);
+            var ms = insert.Parameters.Add("$ms", SqliteType.Real);
+            foreach (var attempt in attempts)
+            {
+                at.Value = ToMs(attempt.At);
+                ok.Value = attempt.Succeeded ? 1 : 0;
+                detail.Value = attempt.Detail;
+                ms.Value = attempt.DurationMs;
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+
+            using var update = conn.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = "UPDATE notifications SET status = $s, next_attempt_at = $next, finished_at = $finished WHERE id = $id";
+            update.Parameters.AddWithValue("$id", notification.Id);
+            update.Parameters.AddWithValue("$s", WireNames.Of(status, MonitoringJsonContext.Default.NotificationStatus));
+            update.Parameters.AddWithValue("$next", nextAttemptAt is { } next ? ToMs(next) : DBNull.Value);
+            update.Parameters.AddWithValue("$finished", status == NotificationStatus.Pending ? DBNull.Value : ToMs(now));
+            return await update.ExecuteNonQueryAsync(ct);
+        }, ct);
+
+    public Task<IReadOnlyList<NotificationRecord>> ListNotificationsAsync(string? receiver, NotificationStatus? status, int limit, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<NotificationRecord>>(async conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = """
+                SELECT id, receiver, group_key, state, repeat, message, status, created_at, next_attempt_at FROM notifications
+                WHERE ($r IS NULL OR receiver = $r) AND ($s IS NULL OR status = $s) ORDER BY id DESC LIMIT $limit
+                """;
+            cmd.Parameters.AddWithValue("$r", (object?)receiver ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$s", status is { } s ? WireNames.Of(s, MonitoringJsonContext.Default.NotificationStatus) : DBNull.Value);
+            cmd.Parameters.AddWithValue("$limit", limit);
+            var result = new List<NotificationRecord>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var message = JsonSerializer.Deserialize(reader.GetString(5), ManagerJsonContext.Default.NotificationMessage)!;
+                    result.Add(new NotificationRecord
+                    {
+                        Id = reader.GetInt64(0),
+                        Receiver = reader.GetString(1),
+                        GroupKey = reader.GetString(2),
+                        State = WireNames.Parse(reader.GetString(3), MonitoringJsonContext.Default.AlertState) ?? AlertState.Firing,
+                        Repeat = reader.GetInt64(4) != 0,
+                        AlertIds = [.. message.Alerts.Select(a => a.Id)],
+                        Status = WireNames.Parse(reader.GetString(6), MonitoringJsonContext.Default.NotificationStatus) ?? NotificationStatus.Pending,
+                        CreatedAt = FromMs(reader.GetInt64(7)),
+                        NextAttemptAt = Time(reader, 8),
+                    });
+                }
+            }
+
+            if (result.Count == 0)
+            {
+                return result;
+            }
+
+            using var attempts = conn.CreateCommand();
+            attempts.CommandText = """
+                SELECT notification_id, at, succeeded, detail, duration_ms FROM notification_attempts
+                WHERE notification_id IN (SELECT value FROM json_each($ids)) ORDER BY id
+                """;
+            attempts.Parameters.AddWithValue("$ids", "[" + string.Join(",", result.Select(r => r.Id)) + "]");
+            var byId = new Dictionary<long, List<NotificationAttempt>>();
+            await using (var reader = await attempts.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var list = byId.TryGetValue(reader.GetInt64(0), out var l) ? l : byId[reader.GetInt64(0)] = [];
+                    list.Add(new NotificationAttempt
+                    {
+                        At = FromMs(reader.GetInt64(1)), Succeeded = reader.GetInt64(2) != 0, Detail = reader.GetString(3), DurationMs = reader.GetDouble(4),
+                    });
+                }
+            }
+
+            return [.. result.Select(r => byId.TryGetValue(r.Id, out var list) ? r with { Attempts = list } : r)];
+        }, ct);
+
+    public Task<IReadOnlyDictionary<string, ReceiverStatus>> ReceiverStatusesAsync(CancellationToken ct) =>
+        ReadAsync<IReadOnlyDictionary<string, ReceiverStatus>>(async conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = """
+                WITH receivers AS (SELECT DISTINCT receiver FROM notifications),
+                last_ok AS (SELECT receiver, MAX(id) AS id, MAX(at) AS at FROM notification_attempts WHERE succeeded = 1 GROUP BY receiver),
+                last AS (SELECT receiver, MAX(id) AS id FROM notification_attempts GROUP BY receiver)
+                SELECT r.receiver,
+                    (SELECT COUNT(*) FROM notifications n WHERE n.receiver = r.receiver AND n.status = 'pending'),
+                    (SELECT COUNT(*) FROM notification_attempts t WHERE t.receiver = r.receiver AND t.id > COALESCE(o.id, 0)),
+                    a.at, a.succeeded, a.detail, o.at
+                FROM receivers r
+                LEFT JOIN last l ON l.receiver = r.receiver
+                LEFT JOIN notification_attempts a ON a.id = l.id
+                LEFT JOIN last_ok o ON o.receiver = r.receiver
+                """;
+            var result = new Dictionary<string, ReceiverStatus>(StringComparer.Ordinal);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var attempted = !reader.IsDBNull(3);
+                var failing = attempted && reader.GetInt64(4) == 0;
+                result[reader.GetString(0)] = new ReceiverStatus
+                {
+                    State = !attempted ? ReceiverState.Idle : failing ? ReceiverState.Failing : ReceiverState.Ok,
+                    Pending = reader.GetInt32(1),
+                    ConsecutiveFailures = reader.GetInt32(2),
+                    LastAttemptAt = Time(reader, 3),
+                    LastError = failing ? reader.GetString(5) : null,
+                    LastSuccessAt = Time(reader, 6),
+                };
+            }
+
+            return result;
+        }, ct);
+
+    public async Task<int> PurgeNotificationsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        await Database.PurgeInBatchesAsync(
+            "DELETE FROM notification_attempts WHERE id IN (SELECT t.id FROM notification_attempts t JOIN notifications n ON n.id = t.notification_id WHERE n.finished_at < $cutoff LIMIT 1000)", cutoff, ct)
+        + await Database.PurgeInBatchesAsync(
+            "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE finished_at < $cutoff LIMIT 1000)", cutoff, ct);
+
+    private static async Task<IReadOnlyList<AlertRecord>> ReadAlertsAsync(SqliteCommand cmd, CancellationToken ct)
+    {
+        var result = new List<AlertRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(SqliteAlertStore.ReadAlert(reader));
+        }
+
+        return result;
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : FromMs(reader.GetInt64(i));
+}
