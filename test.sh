@@ -38,15 +38,17 @@ if ! dotnet tool restore >/dev/null; then
 fi
 
 # Real tools the tests drive, from Debian: Prometheus and promtool scrape and check /metrics; Chromium runs the
-# dashboard's browser tests (through Playwright, which brings its own driver).
+# dashboard's browser tests (through Playwright, which brings its own driver); aiosmtpd is the SMTP server that
+# receives the email notifications.
 missing=()
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && [ ${#missing[@]} -gt 0 ]; then
     as_root=""
     [ "$(id -u)" -eq 0 ] || as_root="sudo"
     if ! { $as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq "${missing[@]}"; } >/dev/null; then
-        problem "could not install Debian's ${missing[*]}: the /metrics and dashboard tests need them (apt-get install ${missing[*]})."
+        problem "could not install Debian's ${missing[*]}: the /metrics, dashboard and email tests need them (apt-get install ${missing[*]})."
         finish
     fi
 fi
