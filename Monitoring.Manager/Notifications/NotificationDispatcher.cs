@@ -10,7 +10,8 @@ namespace Monitoring.Manager.Notifications;
 /// each group whose wait is over (<see cref="NotificationPlanner"/>), storing its new state and message in one
 /// commit, then starts delivering each receiver's due messages: in order within a receiver, receivers side by side,
 /// so one that keeps failing holds up only its own messages. Everything it needs is in the store, so a manager
-/// killed at any point picks up where it was (a message interrupted mid-send is sent again: at least once).
+/// killed at any point picks up where it was (a message interrupted mid-send is sent again: at least once). At start,
+/// waiting messages are tried at once: a restart often follows a fix of the receiver.
 /// </summary>
 internal sealed partial class NotificationDispatcher(
     INotificationStore store, ReceiverRegistry receivers, AlertService alerts, NotificationDelivery delivery, NotificationSignal signal,
@@ -25,6 +26,7 @@ internal sealed partial class NotificationDispatcher(
         try
         {
             metrics.ReceiverStates((await store.ReceiverStatusesAsync(stoppingToken)).Select(s => (s.Key, s.Value.State == ReceiverState.Failing)));
+            await store.RetryPendingNowAsync(time.GetUtcNow(), stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try

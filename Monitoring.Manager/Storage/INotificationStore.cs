@@ -38,6 +38,9 @@ internal interface INotificationStore
     /// <summary>Pending messages whose next attempt is due, oldest first.</summary>
     Task<IReadOnlyList<PendingNotification>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);
 
+    /// <summary>Makes every pending message due now (at start: a restart often follows a fix of the receiver).</summary>
+    Task RetryPendingNowAsync(DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Records a message's attempts and its new status (with the next attempt's time while pending).</summary>
     Task RecordAttemptsAsync(
         PendingNotification notification, IReadOnlyList<NotificationAttempt> attempts, NotificationStatus status, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct);

@@ -164,6 +164,15 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
         return result;
     }, ct);
 
+    public Task RetryPendingNowAsync(DateTimeOffset now, CancellationToken ct) => WriteAsync(async (conn, tx) =>
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE notifications SET next_attempt_at = $now WHERE status = 'pending' AND next_attempt_at > $now";
+        cmd.Parameters.AddWithValue("$now", ToMs(now));
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }, ct);
+
     public Task RecordAttemptsAsync(
         PendingNotification notification, IReadOnlyList<NotificationAttempt> attempts, NotificationStatus status, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(async (conn, tx) =>
