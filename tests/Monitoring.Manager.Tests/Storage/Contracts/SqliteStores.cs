@@ -15,7 +15,7 @@ internal sealed class SqliteStores : IAsyncDisposable
         _database = new SqliteDatabase(_dir);
         var set = new StoreSet(
             new SqliteAgentStore(_database), new SqliteAlertStore(_database), new SqliteCommandStore(_database), new SqliteFileRecordStore(_database),
-            new SqliteHistoryStore(_database), new SqliteCredentialStore(_database));
+            new SqliteHistoryStore(_database), new SqliteCredentialStore(_database), new SqliteNotificationStore(_database));
         await set.Agents.InitializeAsync(default);
         return set;
     }

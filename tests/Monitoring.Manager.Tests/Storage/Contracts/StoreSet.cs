@@ -5,4 +5,4 @@ namespace Monitoring.Manager.Tests.Storage.Contracts;
 
 /// <summary>Every store of one engine over one fresh, initialized database: what a contract suite runs against.</summary>
 internal sealed record StoreSet(
-    IAgentStore Agents, IAlertStore Alerts, ICommandStore Commands, IFileRecordStore Files, IHistoryStore History, ICredentialStore Credentials);
+    IAgentStore Agents, IAlertStore Alerts, ICommandStore Commands, IFileRecordStore Files, IHistoryStore History, ICredentialStore Credentials, INotificationStore Notifications);
