@@ -14,7 +14,8 @@
         'Invoke-MonCommand', 'Get-MonCommand', 'Receive-MonFile', 'Send-MonFile', 'Get-MonFile', 'Remove-MonAgent',
         'Confirm-MonAlert', 'New-MonSilence', 'Get-MonSilence', 'Remove-MonSilence', 'Get-MonThreshold', 'Set-MonThreshold',
         'Reset-MonAgent', 'Approve-MonAgent', 'New-MonApiKey', 'Get-MonApiKey', 'Remove-MonApiKey',
-        'New-MonEnrollmentToken', 'Get-MonEnrollmentToken', 'Remove-MonEnrollmentToken'
+        'New-MonEnrollmentToken', 'Get-MonEnrollmentToken', 'Remove-MonEnrollmentToken',
+        'Get-MonReceiver', 'Set-MonReceiver', 'Remove-MonReceiver', 'Test-MonReceiver', 'Get-MonNotification'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

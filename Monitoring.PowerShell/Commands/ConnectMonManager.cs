@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using Monitoring.Client;
 
@@ -56,7 +55,7 @@ public sealed class ConnectMonManagerCommand : MonCmdlet
                 : new ManagerConnectionOptions
                 {
                     BaseAddress = Uri,
-                    Token = Plain(ParameterSetName == CredentialSet ? Credential.Password : Token),
+                    Token = SecureText.Plain(ParameterSetName == CredentialSet ? Credential.Password : Token),
                     CertificateThumbprint = CertificateThumbprint,
                 };
         }
@@ -99,19 +98,6 @@ public sealed class ConnectMonManagerCommand : MonCmdlet
         if (PassThru)
         {
             WriteObject(connection);
-        }
-    }
-
-    private static string Plain(SecureString secure)
-    {
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-        try
-        {
-            return Marshal.PtrToStringUni(pointer) ?? "";
-        }
-        finally
-        {
-            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
         }
     }
 }

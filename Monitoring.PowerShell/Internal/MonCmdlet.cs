@@ -127,6 +127,8 @@ public abstract class MonCmdlet : PSCmdlet
             MonitoringApiException { Code: ErrorCodes.AgentNotFound } => ("AgentNotFound", ErrorCategory.ObjectNotFound, "List agents with Get-MonAgent."),
             MonitoringApiException { Code: ErrorCodes.UnknownCommand } => ("UnknownCommand", ErrorCategory.InvalidArgument, "Use one of the commands the message lists (Tab completes them)."),
             MonitoringApiException { Code: ErrorCodes.FileNotFound } => ("FileNotFound", ErrorCategory.ObjectNotFound, "List stored files with Get-MonFile."),
+            MonitoringApiException { Code: ErrorCodes.ReceiverNotFound } => ("ReceiverNotFound", ErrorCategory.ObjectNotFound, "List receivers with Get-MonReceiver."),
+            MonitoringApiException { Code: ErrorCodes.ReceiverReadOnly } => ("ReceiverReadOnly", ErrorCategory.InvalidOperation, "Change it in manager.yaml (notifications:receivers) and restart the manager, or use another name."),
             MonitoringApiException { Code: ErrorCodes.CommandNotFound } => ("CommandNotFound", ErrorCategory.ObjectNotFound, "List commands with Get-MonCommand -Agent <id>."),
             MonitoringApiException { Code: ErrorCodes.ChecksumMismatch } => ("ChecksumMismatch", ErrorCategory.InvalidData, "Run the transfer again."),
             MonitoringApiException { StatusCode: 400 } => ("InvalidRequest", ErrorCategory.InvalidArgument, null),

@@ -122,4 +122,30 @@
         Description = 'Revokes enrollment tokens. Agents that enrolled with them keep their own tokens and keep reporting.'
         Examples = @( @{ Code = 'Remove-MonEnrollmentToken -Id default -Confirm:$false'; Remarks = 'Revokes the first-start token once every agent has enrolled.' } )
     }
+    'Get-MonReceiver' = @{
+        Description = 'Lists the receivers that alert notifications go to (webhooks and email), from manager.yaml (Source config) and from Set-MonReceiver (Source api), with their routes and delivery state: Idle, Ok or Failing with the last error and how many messages wait. Secrets (signing keys, header values, SMTP passwords) are never returned; SigningKeySet, HeaderNames and PasswordSet say which are stored.'
+        Examples = @(
+            @{ Code = 'Get-MonReceiver'; Remarks = 'Every receiver with its state.' }
+            @{ Code = 'Get-MonReceiver -Failing | Get-MonNotification -Status Pending'; Remarks = 'The messages waiting on receivers that fail.' }
+        )
+    }
+    'Set-MonReceiver' = @{
+        Description = 'Creates or replaces a receiver: a webhook (-WebhookUrl; the body is Alertmanager''s webhook JSON, signed with -SigningKey when given) or an email (-SmtpServer, -From, -To, -Credential). The route parameters choose its alerts (-Severity, -AgentPattern, -Label) and how they are bundled (-GroupBy, -GroupWait, -GroupInterval, -RepeatInterval, -NoResolved); left out, every alert goes to it, grouped by rule, after 30 s, repeated every 4 h. A replacement that leaves out -SigningKey, -Header or the password keeps the stored one. Plain-HTTP URLs to other machines are refused unless -AllowInsecureUrl.'
+        Examples = @(
+            @{ Code = 'Set-MonReceiver chat -WebhookUrl https://chat.example.com/hooks/T0123 -SigningKey (Read-Host -AsSecureString) -Severity Critical,Warning'; Remarks = 'Critical and warning alerts to a chat bridge, signed.' }
+            @{ Code = 'Set-MonReceiver oncall -SmtpServer smtp.example.com -Credential (Get-Credential alerts) -From monitoring@example.com -To oncall@example.com -AgentPattern ''db*'' -RepeatInterval 01:00:00'; Remarks = 'Database alerts by email over STARTTLS on port 587, repeated hourly until acknowledged.' }
+        )
+    }
+    'Remove-MonReceiver' = @{
+        Description = 'Removes receivers made with Set-MonReceiver; their undelivered messages are marked failed. Receivers of manager.yaml are changed there.'
+        Examples = @( @{ Code = 'Remove-MonReceiver chat -Confirm:$false'; Remarks = 'Stops notifying the chat bridge.' } )
+    }
+    'Test-MonReceiver' = @{
+        Description = 'Has the manager send each receiver a test notification now, once, without retries, and returns what the receiver answered (HTTP status or SMTP reply). A receiver that did not take it is also reported as an error, so -ErrorAction Stop stops a script.'
+        Examples = @( @{ Code = 'Get-MonReceiver | Test-MonReceiver'; Remarks = 'Tests every receiver.' } )
+    }
+    'Get-MonNotification' = @{
+        Description = 'Reads the notification outbox, newest first: which receiver, which alerts, whether it is pending, sent or failed, and every delivery attempt with what the receiver answered. A message that fails is retried with backoff, across restarts, until notifications:giveUpAfter (24 h by default).'
+        Examples = @( @{ Code = 'Get-MonNotification -Receiver chat -Status Pending | Select-Object -ExpandProperty Attempts'; Remarks = 'Why the chat bridge''s messages wait.' } )
+    }
 }
