@@ -37,7 +37,15 @@ internal static class AlertmanagerPayload
                 WriteMap(json, "labels", labels);
                 WriteMap(json, "annotations", annotations);
                 json.WriteString("startsAt", (t.Since ?? t.Timestamp).UtcDateTime);
-                json.WriteString("endsAt", t.State == AlertState.Resolved ? t.Timestamp.UtcDateTime : default);
+                if (t.State == AlertState.Resolved)
+                {
+                    json.WriteString("endsAt", t.Timestamp.UtcDateTime);
+                }
+                else
+                {
+                    json.WriteString("endsAt", "0001-01-01T00:00:00Z");
+                }
+
                 json.WriteString("generatorURL", links.Agent(record.AgentId));
                 json.WriteString("fingerprint", Fingerprint(record));
                 json.WriteEndObject();

@@ -35,7 +35,27 @@ export async function loadAlerts() {
   const rows = document.createDocumentFragment();
   for (const alert of alerts) rows.appendChild(alertRow(alert, true));
   $('alerts-table').tBodies[0].replaceChildren(rows);
-  await loadSilences();
+  await Promise.all([loadSilences(), loadReceivers()]);
+}
+
+export async function loadReceivers() {
+  const response = await api('GET', '/api/v1/receivers');
+  if (!response.ok) return;
+  const rows = document.createDocumentFragment();
+  for (const receiver of await response.json()) {
+    const status = receiver.status || { state: 'idle', pending: 0 };
+    const tr = document.createElement('tr');
+    tr.dataset.receiver = receiver.name;
+    tr.appendChild(cell(receiver.name));
+    tr.appendChild(cell(receiver.webhook ? 'webhook' : 'email'));
+    tr.appendChild(cell(receiver.webhook ? receiver.webhook.url.split('?')[0] : `${receiver.email.host}: ${receiver.email.to.join(', ')}`));
+    tr.appendChild(cell(status.state, status.state === 'failing' ? 'critical' : status.state === 'ok' ? 'online' : ''));
+    tr.appendChild(cell(String(status.pending), 'num'));
+    tr.appendChild(cell(status.lastAttemptAt ? new Date(status.lastAttemptAt).toLocaleString() : ''));
+    tr.appendChild(cell(status.lastError || ''));
+    rows.appendChild(tr);
+  }
+  $('receivers-table').tBodies[0].replaceChildren(rows);
 }
 
 export async function loadSilences() {

@@ -135,6 +135,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         using var admin = _manager.AdminClient();
         var op = await admin.CreateApiKeyAsync("oncall", KeyRole.Operator);
+        // A receiver nobody listens for: the alert below makes it fail, and the alerts view shows it failing.
+        await admin.SetReceiverAsync(new Receiver
+        {
+            Name = "pager", Webhook = new WebhookReceiver { Url = $"http://127.0.0.1:{TestNet.FreePort()}/hook" }, Route = new NotificationRoute { GroupWaitSeconds = 0 },
+        });
         var agent = await EnrollAsync("db-1", "db-1.example.net", "database");
         await agent.ReportAsync("db-1", [await RealSnapshotAsync(1, DateTimeOffset.UtcNow)]);
         await agent.SendAlertsAsync("db-1", [new AlertTransition
@@ -164,9 +169,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ClickAsync("#sign-in-form button[type=submit]");
         await page.Locator("tr[data-agent='db-1'] td:has-text('1 firing')").WaitForAsync();
 
+        await TestNet.WaitUntilAsync(
+            async () => (await admin.GetReceiverAsync("pager")).Status!.State == ReceiverState.Failing, TimeSpan.FromSeconds(30), "the receiver to fail");
         await page.ClickAsync("nav a[href='#/alerts']");
         var alert = page.Locator("#alerts-table tr:has-text('disk-full')");
         await alert.WaitForAsync();
+        await page.Locator("#receivers-table tr[data-receiver='pager'] td.critical:has-text('failing')").WaitForAsync();
+        Assert.Contains("cannot reach", await page.Locator("#receivers-table tr[data-receiver='pager']").InnerTextAsync(), StringComparison.Ordinal);
         await alert.Locator("button:has-text('Acknowledge')").ClickAsync();
         await page.Locator("#alerts-table tr:has-text('by oncall')").WaitForAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "alerts.png"), FullPage = true });
