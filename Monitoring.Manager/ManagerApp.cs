@@ -61,6 +61,12 @@ public static partial class ManagerApp
         using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
         var startupLogger = startupLoggers.CreateLogger("Monitoring.Manager");
         var secrets = ManagerSecrets.LoadOrCreate(options.DataDirectory);
+        if (yaml?.File is { } configFile && !OperatingSystem.IsWindows() && Notifications.ReceiverConfiguration.HoldsSecrets(yaml)
+            && (File.GetUnixFileMode(configFile) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            LogReadableSecrets(startupLogger, configFile);
+        }
+
         var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var url in urls)
         {
@@ -265,6 +271,9 @@ public static partial class ManagerApp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening on {Address} over plain HTTP on a non-loopback address: tokens and metrics cross the network unencrypted. Use https:// unless a TLS proxy fronts the manager.")]
     private static partial void LogPlainHttp(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} holds notification secrets (a password, signing key or header) and other users may read it: chmod 600 it, or set the secrets as MONITORING_NOTIFICATIONS__RECEIVERS__N__… environment variables instead.")]
+    private static partial void LogReadableSecrets(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Monitoring manager started on {Urls}; data in {DataDir}")]
     private static partial void LogStarted(ILogger logger, string urls, string dataDir);

@@ -122,6 +122,13 @@ internal static class ReceiverConfiguration
         return receivers;
     }
 
+    /// <summary>True when the file itself sets a receiver's secret (a password, signing key or header value).</summary>
+    public static bool HoldsSecrets(YamlSettings yaml) =>
+        yaml.Values.Any(kv => kv.Value is { Length: > 0 } && kv.Key.StartsWith(Key + ":", StringComparison.OrdinalIgnoreCase)
+            && (kv.Key.EndsWith(":email:password", StringComparison.OrdinalIgnoreCase)
+                || kv.Key.EndsWith(":webhook:signingKey", StringComparison.OrdinalIgnoreCase)
+                || kv.Key.Contains(":webhook:headers:", StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>A list item's key without its index: <c>email:to:1</c> → <c>email:to</c>.</summary>
     private static string StripIndex(string key)
     {

@@ -72,4 +72,24 @@ public sealed class NotificationTests : IDisposable
         Assert.Equal(2, _hook.Accepted.Count);
         Assert.Equal("db1", JsonDocument.Parse(firing.Body).RootElement.GetProperty("alerts")[0].GetProperty("labels").GetProperty("agent").GetString());
     }
+
+    [Fact]
+    public async Task AManagerYamlWithSecretsThatOthersMayRead_IsWarnedAbout()
+    {
+        var config = _fleet.WriteConfig("manager.yaml", """
+            notifications:
+              receivers:
+                - name: mail
+                  email: { host: smtp.example.com, username: alerts, password: yaml-secret, from: a@example.com, to: [b@example.com] }
+            """);
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var readable = await _fleet.StartManagerAsync("--config", config);
+        await readable.StopAsync(TimeSpan.FromSeconds(30));
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var ownerOnly = await _fleet.StartManagerAsync("--config", config);
+
+        Assert.Contains("holds notification secrets", readable.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("holds notification secrets", ownerOnly.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("yaml-secret", readable.Output + ownerOnly.Output, StringComparison.Ordinal);
+    }
 }
