@@ -45,13 +45,23 @@ public class ProcessTableTests
         });
 
         // What this process really used over the same window: on a loaded machine the spinning thread gets less than
-        // a core, and the table must say what it got, not a fixed figure.
+        // a core, and the table must say what it got, not a fixed figure. A window in which the machine gave it almost
+        // nothing (other suites running) proves nothing either way, so the next window is measured, up to a deadline.
         using var self = System.Diagnostics.Process.GetCurrentProcess();
-        var cpuBefore = self.TotalProcessorTime;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await ProcessTable.TopAsync(200, byMemory: false, TimeSpan.FromMilliseconds(500), TimeProvider.System, CancellationToken.None);
-        self.Refresh();
-        var used = (self.TotalProcessorTime - cpuBefore).TotalSeconds / clock.Elapsed.TotalSeconds * 100;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Monitoring.Commands.ProcessListResult result;
+        double used;
+        do
+        {
+            self.Refresh();
+            var cpuBefore = self.TotalProcessorTime;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            result = await ProcessTable.TopAsync(200, byMemory: false, TimeSpan.FromMilliseconds(500), TimeProvider.System, CancellationToken.None);
+            self.Refresh();
+            used = (self.TotalProcessorTime - cpuBefore).TotalSeconds / clock.Elapsed.TotalSeconds * 100;
+        }
+        while (used <= 5 && DateTime.UtcNow < deadline);
+
         await cts.CancelAsync();
         await spin;
 
