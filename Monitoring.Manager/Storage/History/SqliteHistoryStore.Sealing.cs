@@ -69,7 +69,6 @@ internal sealed partial class SqliteHistoryStore
                 }
             }
 
-            var merged = parts.SelectMany(p => p.Snapshots).OrderBy(o => o["seq"]!.GetValue<long>()).ToList();
             using (var delete = conn.CreateCommand())
             {
                 delete.Transaction = tx;
@@ -80,10 +79,8 @@ internal sealed partial class SqliteHistoryStore
                 await delete.ExecuteNonQueryAsync(ct);
             }
 
-            var times = merged.Select(o => SqliteDatabase.ToMs(o["timestamp"]!.GetValue<DateTimeOffset>())).ToList();
-            await InsertChunkAsync(
-                conn, tx, agentId, merged[0]["seq"]!.GetValue<long>(), merged[^1]["seq"]!.GetValue<long>(), times.Min(), times.Max(), merged.Count,
-                parts.Max(p => p.Received), [.. merged.Select(o => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(o.ToJsonString()))], ct);
+            var merged = HistoryShapes.Merge(parts.Select(p => p.Snapshots));
+            await InsertChunkAsync(conn, tx, agentId, merged.FirstSeq, merged.LastSeq, merged.StartTs, merged.EndTs, merged.Count, parts.Max(p => p.Received), merged.Data, ct);
         }
 
         return hours.Count;
@@ -103,7 +100,7 @@ internal sealed partial class SqliteHistoryStore
                 {
                     await InsertChunkAsync(
                         conn, tx, agentId, rows[0].Seq, rows[^1].Seq, rows.Min(r => r.Ts), rows.Max(r => r.Ts), rows.Count, rows.Max(r => r.Received),
-                        [.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)], ct);
+                        SnapshotChunkCodec.Encode([.. rows.Select(r => (ReadOnlyMemory<byte>)r.Json)]), ct);
                     var snapshots = rows.Select(r => JsonSerializer.Deserialize(r.Json, MonitoringJsonContext.Default.MetricSnapshot)!).ToList();
                     await AddToRollupsAsync(conn, tx, agentId, snapshots, rows.Max(r => r.Received), ct);
                 }
@@ -124,7 +121,7 @@ internal sealed partial class SqliteHistoryStore
         {
             foreach (var period in RollupCodec.Bucket(snapshots, seconds).Values.GroupBy(b => b.T - (b.T % periodMs)))
             {
-                var existing = new Dictionary<long, RollupBucket>();
+                byte[]? stored;
                 using (var select = conn.CreateCommand())
                 {
                     select.Transaction = tx;
@@ -132,22 +129,7 @@ internal sealed partial class SqliteHistoryStore
                     select.Parameters.AddWithValue("$a", agentId);
                     select.Parameters.AddWithValue("$tier", seconds);
                     select.Parameters.AddWithValue("$p", period.Key);
-                    if (await select.ExecuteScalarAsync(ct) is byte[] data)
-                    {
-                        existing = RollupCodec.Decode(data).ToDictionary(b => b.T);
-                    }
-                }
-
-                foreach (var bucket in period)
-                {
-                    if (existing.TryGetValue(bucket.T, out var known))
-                    {
-                        known.Merge(bucket);
-                    }
-                    else
-                    {
-                        existing[bucket.T] = bucket;
-                    }
+                    stored = await select.ExecuteScalarAsync(ct) as byte[];
                 }
 
                 using var upsert = conn.CreateCommand();
@@ -160,7 +142,7 @@ internal sealed partial class SqliteHistoryStore
                 upsert.Parameters.AddWithValue("$tier", seconds);
                 upsert.Parameters.AddWithValue("$p", period.Key);
                 upsert.Parameters.AddWithValue("$r", received);
-                upsert.Parameters.AddWithValue("$d", RollupCodec.Encode(existing.Values));
+                upsert.Parameters.AddWithValue("$d", HistoryShapes.MergeRollup(stored, period));
                 await upsert.ExecuteNonQueryAsync(ct);
             }
         }
@@ -168,7 +150,7 @@ internal sealed partial class SqliteHistoryStore
 
     private static async Task InsertChunkAsync(
         SqliteConnection conn, SqliteTransaction tx, string agentId, long firstSeq, long lastSeq, long startTs, long endTs, int count, long received,
-        IReadOnlyList<ReadOnlyMemory<byte>> snapshots, CancellationToken ct)
+        byte[] chunk, CancellationToken ct)
     {
         using var insert = conn.CreateCommand();
         insert.Transaction = tx;
@@ -183,7 +165,7 @@ internal sealed partial class SqliteHistoryStore
         insert.Parameters.AddWithValue("$end", endTs);
         insert.Parameters.AddWithValue("$count", count);
         insert.Parameters.AddWithValue("$received", received);
-        insert.Parameters.AddWithValue("$data", SnapshotChunkCodec.Encode(snapshots));
+        insert.Parameters.AddWithValue("$data", chunk);
         await insert.ExecuteNonQueryAsync(ct);
     }
 }

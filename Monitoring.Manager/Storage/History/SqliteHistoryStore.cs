@@ -202,27 +202,24 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
             await using var reader = await chunks.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var newestInChunk = reader.GetInt64(1);
-                if (found.Count >= limit && found.OrderByDescending(x => x.Key).ThenByDescending(x => x.Seq).ElementAt(limit - 1).Key > newestInChunk)
+                if (HistoryShapes.Enough(found, limit, reader.GetInt64(1)))
                 {
                     break;
                 }
 
-                foreach (var snapshot in SnapshotChunkCodec.Decode((byte[])reader.GetValue(0)))
+                foreach (var (seq, ts, json) in HistoryShapes.InRange((byte[])reader.GetValue(0), lo, hi))
                 {
-                    var seq = snapshot["seq"]!.GetValue<long>();
-                    var ts = SqliteDatabase.ToMs(snapshot["timestamp"]!.GetValue<DateTimeOffset>());
-                    if (ts >= lo && ts <= hi && seen.Add(seq))
+                    if (seen.Add(seq))
                     {
-                        found.Add((byTime ? ts : seq, seq, snapshot.ToJsonString()));
+                        found.Add((byTime ? ts : seq, seq, json));
                     }
                 }
             }
         }
 
-        foreach (var item in found.OrderByDescending(x => x.Key).ThenByDescending(x => x.Seq).Take(limit))
+        foreach (var json in HistoryShapes.Newest(found, limit))
         {
-            yield return item.Json;
+            yield return json;
         }
     }
 
@@ -233,18 +230,7 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
     {
         if (tierSeconds == 0)
         {
-            var raw = await GetSnapshotsAsync(agentId, from, to, MaxSeriesPoints, ct);
-            return new MetricSeries
-            {
-                AgentId = agentId,
-                Tier = "raw",
-                Points = [.. raw.OrderBy(s => s.Timestamp).Select(s => new MetricPoint
-                {
-                    Timestamp = s.Timestamp,
-                    Count = 1,
-                    Metrics = MetricNames.Of(s).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => new MetricStats { Min = g.First().Value, Avg = g.First().Value, Max = g.First().Value }),
-                })],
-            };
+            return HistoryShapes.Raw(agentId, await GetSnapshotsAsync(agentId, from, to, MaxSeriesPoints, ct));
         }
 
         var (seconds, name, periodMs) = RollupCodec.Tiers.Single(t => t.Seconds == tierSeconds);
@@ -280,29 +266,7 @@ internal sealed partial class SqliteHistoryStore(SqliteDatabase database) : IHis
             }
         }
 
-        foreach (var bucket in RollupCodec.Bucket(unsealed, seconds).Values)
-        {
-            if (buckets.TryGetValue(bucket.T, out var known))
-            {
-                known.Merge(bucket);
-            }
-            else
-            {
-                buckets[bucket.T] = bucket;
-            }
-        }
-
-        return new MetricSeries
-        {
-            AgentId = agentId,
-            Tier = name,
-            Points = [.. buckets.Values.Where(b => b.T + (seconds * 1000L) > lo && b.T <= hi).OrderBy(b => b.T).Select(b => new MetricPoint
-            {
-                Timestamp = SqliteDatabase.FromMs(b.T),
-                Count = b.N,
-                Metrics = b.M.ToDictionary(kv => kv.Key, kv => new MetricStats { Min = kv.Value[0], Avg = kv.Value[1] / b.N, Max = kv.Value[2] }),
-            })],
-        };
+        return HistoryShapes.Rollup(agentId, name, seconds, lo, hi, buckets, unsealed);
     }
 
     public async Task<int> PurgeRollupsAsync(DateTimeOffset minuteCutoff, DateTimeOffset hourCutoff, CancellationToken ct) =>

@@ -1,0 +1,11 @@
+namespace Monitoring.Manager.Tests.Storage.Contracts;
+
+/// <summary>The alert store contract on PostgreSQL.</summary>
+public sealed class PostgresAlertStoreContract : AlertStoreContract
+{
+    private readonly PostgresStores _postgres = new();
+
+    private protected override Task<StoreSet> CreateStoresAsync() => _postgres.CreateAsync();
+
+    public override Task DisposeAsync() => _postgres.DisposeAsync().AsTask();
+}

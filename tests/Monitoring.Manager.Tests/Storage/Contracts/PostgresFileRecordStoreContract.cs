@@ -1,0 +1,11 @@
+namespace Monitoring.Manager.Tests.Storage.Contracts;
+
+/// <summary>The file record store contract on PostgreSQL.</summary>
+public sealed class PostgresFileRecordStoreContract : FileRecordStoreContract
+{
+    private readonly PostgresStores _postgres = new();
+
+    private protected override Task<StoreSet> CreateStoresAsync() => _postgres.CreateAsync();
+
+    public override Task DisposeAsync() => _postgres.DisposeAsync().AsTask();
+}
