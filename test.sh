@@ -25,6 +25,7 @@ problem() {
 
 finish() {
     local code=0
+    [ -n "${MONITORING_TEST_POSTGRES:-}" ] && [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && eng/test-postgres.sh stop
     [ "$passed" -gt 0 ] || { echo "No test passed." >&2; code=1; }
     for p in "${problems[@]}"; do echo "FAILED: $p" >&2; done
     [ "$failed" -eq 0 ] || code=1
@@ -51,6 +52,16 @@ if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ] && [ ${#m
         problem "could not install Debian's ${missing[*]}: the /metrics, dashboard and email tests need them (apt-get install ${missing[*]})."
         finish
     fi
+fi
+
+# PostgreSQL for the store contracts and the scale-out tests: started when it is not running (and stopped again at
+# the end), with a role and a database of the tests' own; each test works in a schema it drops afterwards.
+if [ -z "${MONITORING_TEST_PROJECTS:-}${MONITORING_PESTER_SUITES:-}" ]; then
+    if ! MONITORING_TEST_POSTGRES=$(eng/test-postgres.sh start); then
+        problem "PostgreSQL could not be started for the tests (eng/test-postgres.sh start; see above)."
+        finish
+    fi
+    export MONITORING_TEST_POSTGRES
 fi
 
 # The self-check's fixtures build on their own; everything else runs against this build.
