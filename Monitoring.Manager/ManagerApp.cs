@@ -102,13 +102,7 @@ public static partial class ManagerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new SqliteDatabase(options.DataDirectory));
-        builder.Services.AddSingleton<IAgentStore>(sp => new SqliteAgentStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddSingleton<IAlertStore>(sp => new SqliteAlertStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddSingleton<ICommandStore>(sp => new SqliteCommandStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddSingleton<IFileRecordStore>(sp => new SqliteFileRecordStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddSingleton<Storage.History.IHistoryStore>(sp => new Storage.History.SqliteHistoryStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddMonitoringStorage(options);
         builder.Services.AddHostedService<Storage.History.HistorySealer>();
         builder.Services.AddSingleton<CredentialService>();
         builder.Services.AddSingleton<Alerts.FiringAlerts>();
@@ -126,7 +120,6 @@ public static partial class ManagerApp
         builder.Services.AddSingleton<Files.FileStore>();
         builder.Services.AddSingleton<Files.FileService>();
         builder.Services.AddSingleton<Alerts.AlertService>();
-        builder.Services.AddSingleton<INotificationStore>(sp => new SqliteNotificationStore(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton<Notifications.ReceiverRegistry>();
         builder.Services.AddSingleton<Notifications.NotificationRouter>();
         builder.Services.AddSingleton<Notifications.NotificationSignal>();

@@ -78,6 +78,15 @@ public sealed class ManagerOptions
     /// <summary>How long a completed file stays in the store (record and bytes) unless an open command still offers it.</summary>
     public TimeSpan FileRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Where the fleet's data lives: <c>sqlite</c> (embedded, in the data directory) or <c>postgres</c> (shared by several managers).</summary>
+    public string StorageProvider { get; set; } = Storage.StorageRegistration.Sqlite;
+
+    /// <summary>The PostgreSQL connection string (Npgsql form) when <see cref="StorageProvider"/> is <c>postgres</c>.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>Where stored files' bytes live; several managers on one PostgreSQL share it (NFS or similar).</summary>
+    public string? FilesDirectory { get; set; }
+
     /// <summary>The receivers of alert notifications defined in manager.yaml (read-only through the API).</summary>
     public IReadOnlyList<Receiver> Receivers { get; set; } = [];
 
@@ -126,6 +135,9 @@ public sealed class ManagerOptions
         new("commands:streamLifetime", "How long one command stream lasts before the agent opens the next.", "10m"),
         new("dashboard:eventStreamLifetime", "How long one dashboard event stream lasts before the browser opens the next (each reconnection authenticates again).", "5m"),
         new("history:sealAfter", "How long a snapshot stays a row of its own before it is packed into its agent's chunk.", "10m"),
+        new("storage:provider", "Where the fleet's data lives: sqlite (embedded, the default) or postgres (shared by several managers).", "sqlite"),
+        new("storage:connectionString", "The PostgreSQL connection string (Host=…;Database=…;Username=…); prefer the environment variable for the password."),
+        new("files:directory", "Where stored files' bytes live; managers sharing one PostgreSQL share this folder.", "files in the data directory"),
         new("files:maxBytesPerAgent", "The most bytes kept for one agent's uploads.", "21474836480"),
         new("files:maxStoreBytes", "The most bytes the file store keeps in all.", "107374182400"),
         new("files:uploadTtl", "How long an unfinished upload is kept.", "24h"),
@@ -189,6 +201,36 @@ public sealed class ManagerOptions
         }
 
         o.Receivers = Notifications.ReceiverConfiguration.Read(config);
+        if (config.Text("storage:provider") is { Length: > 0 } provider)
+        {
+            o.StorageProvider = provider.ToLowerInvariant() switch
+            {
+                "sqlite" => Storage.StorageRegistration.Sqlite,
+                "postgres" or "postgresql" => Storage.StorageRegistration.Postgres,
+                _ => throw config.Error("storage:provider", $"'{provider}' is not sqlite or postgres."),
+            };
+        }
+
+        o.StorageConnectionString = config.Text("storage:connectionString");
+        if (o.StorageProvider == Storage.StorageRegistration.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(o.StorageConnectionString))
+            {
+                throw config.Error("storage:provider",
+                    "postgres needs storage:connectionString (Host=db.example;Database=monitoring;Username=monitoring), with the password in MONITORING_STORAGE__CONNECTIONSTRING or a ~/.pgpass file.");
+            }
+
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(o.StorageConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                throw config.Error("storage:connectionString", $"not a PostgreSQL connection string: {ex.Message} Write for example Host=db.example;Database=monitoring;Username=monitoring.");
+            }
+        }
+
+        o.FilesDirectory = config.Text("files:directory") is { Length: > 0 } files ? Path.GetFullPath(files) : null;
         o.ThresholdsFile = config.Text("thresholdsFile") is { Length: > 0 } rules ? Path.GetFullPath(rules) : null;
         o.CertificatePath = config.Text("certificate:path");
         o.CertificatePassword = config.Text("certificate:password");

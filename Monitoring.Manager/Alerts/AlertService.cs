@@ -11,7 +11,7 @@ namespace Monitoring.Manager.Alerts;
 /// </summary>
 internal sealed partial class AlertService(
     IAlertStore store, FiringAlerts firing, Fleet.FleetEvents events, Notifications.NotificationRouter router, Notifications.NotificationSignal notifications,
-    TimeProvider time, ILogger<AlertService> logger)
+    Cluster.IClusterSignals cluster, TimeProvider time, ILogger<AlertService> logger)
 {
     private volatile IReadOnlyList<Silence> _silences = [];
 
@@ -22,7 +22,8 @@ internal sealed partial class AlertService(
         firing.Load(await store.ListFiringAsync(ct));
     }
 
-    private async Task LoadSilencesAsync(CancellationToken ct) => _silences = await store.ListSilencesAsync(ct);
+    /// <summary>Reads the silences again (another manager changed them).</summary>
+    public async Task LoadSilencesAsync(CancellationToken ct) => _silences = await store.ListSilencesAsync(ct);
 
     public IReadOnlyList<Silence> Silences => _silences;
 
@@ -30,6 +31,7 @@ internal sealed partial class AlertService(
     {
         await store.InsertSilenceAsync(silence, ct);
         await LoadSilencesAsync(ct);
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Silences));
         LogSilenced(logger, silence.Id, silence.Until, silence.Agent ?? "*", silence.Rule ?? "*", silence.CreatedBy, silence.Reason);
         return silence;
     }
@@ -38,6 +40,7 @@ internal sealed partial class AlertService(
     {
         var removed = await store.EndSilenceAsync(id, time.GetUtcNow(), ct);
         await LoadSilencesAsync(ct);
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Silences));
         return removed;
     }
 
@@ -54,6 +57,7 @@ internal sealed partial class AlertService(
         {
             var t = record.Transition;
             firing.Apply(agentId, t);
+            cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Alert, agentId, Cluster.ClusterSync.AlertDetail(t)));
             var level = record.Silenced || t.State == AlertState.Resolved ? LogLevel.Information
                 : t.Severity == AlertSeverity.Critical ? LogLevel.Error
                 : t.Severity == AlertSeverity.Warning ? LogLevel.Warning

@@ -6,9 +6,11 @@ namespace Monitoring.Manager.Commands;
 /// <summary>
 /// Wakes things up in memory: an agent's command stream or long-poll when a command is queued for it, and an admin's
 /// waiting request when its command reaches a final state; hands a command queued for an agent with an open stream
-/// straight to that stream. The store stays the source of truth.
+/// straight to that stream. The store stays the source of truth. Managers sharing a store tell each other of commands
+/// queued and finished (<see cref="Cluster.IClusterSignals"/>), so the agent's stream and the waiting admin may be on
+/// different managers.
 /// </summary>
-internal sealed class CommandBroker
+internal sealed class CommandBroker(Cluster.IClusterSignals cluster)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _work = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CommandRecord>> _outcomes = new(StringComparer.Ordinal);
@@ -107,11 +109,43 @@ internal sealed class CommandBroker
     public Task<CommandRecord> Outcome(string commandId) =>
         _outcomes.GetOrAdd(commandId, _ => new TaskCompletionSource<CommandRecord>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>A command finished here: whoever waits for it, here or on another manager, hears of it.</summary>
     public void Completed(CommandRecord record)
+    {
+        CompletedElsewhere(record);
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.CommandDone, record.Id));
+    }
+
+    /// <summary>A command finished (on another manager): whoever waits for it here hears of it.</summary>
+    public void CompletedElsewhere(CommandRecord record)
     {
         if (_outcomes.TryRemove(record.Id, out var outcome))
         {
             outcome.TrySetResult(record);
+        }
+    }
+
+    /// <summary>True when someone here waits for the command's outcome.</summary>
+    public bool IsAwaited(string commandId) => _outcomes.ContainsKey(commandId);
+
+    /// <summary>
+    /// A command was stored: handed to the agent's stream when it is held here, else the agent's next look finds it,
+    /// on whichever manager holds its stream or poll.
+    /// </summary>
+    public void Queued(CommandRecord command, bool streaming)
+    {
+        if (streaming)
+        {
+            HandToStream(command);
+        }
+        else
+        {
+            NotifyWork(command.AgentId);
+        }
+
+        if (!IsStreaming(command.AgentId))
+        {
+            cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.CommandQueued, command.AgentId));
         }
     }
 }

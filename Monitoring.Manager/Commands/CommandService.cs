@@ -95,7 +95,7 @@ internal sealed partial class CommandService(
         // The admin who waits for a read-only command's outcome waits for the commit, not the disk: a power cut may lose
         // the record of a command that changed nothing. Everything else is on disk before anyone hears of it.
         var durable = !(definition.ReadOnly && request.Wait != false);
-        await store.InsertCommandAsync(record, ct, streaming ? () => broker.HandToStream(record) : () => broker.NotifyWork(agentId), durable);
+        await store.InsertCommandAsync(record, ct, () => broker.Queued(record, streaming), durable);
         LogQueued(logger, record.Id, record.Name, agentId, record.RequestedBy);
         return (record, outcome, null);
     }

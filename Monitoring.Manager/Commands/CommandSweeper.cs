@@ -3,7 +3,7 @@ using Monitoring.Manager.Storage;
 namespace Monitoring.Manager.Commands;
 
 /// <summary>Once a second, expires undelivered commands past their time-to-live and times out unanswered ones.</summary>
-internal sealed partial class CommandSweeper(ICommandStore store, CommandBroker broker, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
+internal sealed partial class CommandSweeper(ICommandStore store, CommandBroker broker, Cluster.ILeadership leadership, TimeProvider time, ILogger<CommandSweeper> logger) : BackgroundService
 {
     /// <summary>Time allowed beyond a command's timeout for its result to travel back.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
@@ -13,6 +13,11 @@ internal sealed partial class CommandSweeper(ICommandStore store, CommandBroker 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!leadership.IsLeader)
+            {
+                continue;
+            }
+
             foreach (var command in await store.ExpireCommandsAsync(time.GetUtcNow(), Grace, stoppingToken))
             {
                 LogExpired(logger, command.Id, command.Name, command.AgentId, CommandStatuses.ToWire(command.Status), command.Error);

@@ -14,7 +14,7 @@ internal sealed class FileStore
 
     public FileStore(ManagerOptions options)
     {
-        Directory = Path.Combine(options.DataDirectory, "files");
+        Directory = options.FilesDirectory ?? Path.Combine(options.DataDirectory, "files");
         SecureFile.CreateOwnerOnlyDirectory(Directory);
     }
 

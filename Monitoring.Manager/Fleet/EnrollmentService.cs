@@ -19,6 +19,7 @@ internal sealed partial class EnrollmentService(
     IHistoryStore history,
     CredentialService credentials,
     ManagerOptions options,
+    Cluster.IClusterSignals cluster,
     TimeProvider time,
     ILogger<EnrollmentService> logger)
 {
@@ -194,6 +195,7 @@ internal sealed partial class EnrollmentService(
 
             await store.DeleteAgentAsync(id, ct);
             fleet.Remove(id);
+            cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.AgentRemoved, id));
             LogRemoved(logger, id, by);
             return true;
         }
@@ -221,6 +223,7 @@ internal sealed partial class EnrollmentService(
     {
         await store.SaveAgentAsync(agent, ct);
         fleet.Upsert(agent with { LastSeq = await history.GetLastSeqAsync(agent.Id, ct) });
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.AgentChanged, agent.Id));
     }
 
     private async Task<RegisterResponse> ResponseAsync(StoredAgent agent, string? token, CancellationToken ct) => new()

@@ -4,7 +4,7 @@ namespace Monitoring.Manager.Fleet;
 
 /// <summary>Once a second, notices agents that stopped reporting or came back, logs it, and raises or resolves their offline alert.</summary>
 internal sealed partial class OfflineMonitor(
-    FleetRegistry fleet, FleetEvents events, AlertService alerts, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
+    FleetRegistry fleet, FleetEvents events, AlertService alerts, Cluster.ILeadership leadership, ManagerOptions options, TimeProvider time, ILogger<OfflineMonitor> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -13,6 +13,12 @@ internal sealed partial class OfflineMonitor(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            // Among managers sharing a store, the leader alone raises offline alerts, so each is raised once.
+            if (!leadership.IsLeader)
+            {
+                continue;
+            }
+
             foreach (var (agentId, transition) in fleet.CheckOffline(alertsFrom))
             {
                 events.Changed(agentId);

@@ -15,7 +15,7 @@ namespace Monitoring.Manager.Notifications;
 /// </summary>
 internal sealed partial class NotificationDispatcher(
     INotificationStore store, ReceiverRegistry receivers, AlertService alerts, NotificationDelivery delivery, NotificationSignal signal,
-    ManagerMetrics metrics, TimeProvider time, ILogger<NotificationDispatcher> logger) : BackgroundService
+    Cluster.ILeadership leadership, ManagerMetrics metrics, TimeProvider time, ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -31,8 +31,12 @@ internal sealed partial class NotificationDispatcher(
             {
                 try
                 {
-                    await PlanGroupsAsync(stoppingToken);
-                    await StartDeliveriesAsync(stoppingToken);
+                    // Among managers sharing a store, the leader alone sends, so each message goes once.
+                    if (leadership.IsLeader)
+                    {
+                        await PlanGroupsAsync(stoppingToken);
+                        await StartDeliveriesAsync(stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {

@@ -6,7 +6,8 @@ namespace Monitoring.Manager.Notifications;
 
 /// <summary>What the API does with receivers and the outbox: lists without secrets, changes, tests.</summary>
 internal sealed partial class NotificationService(
-    INotificationStore store, ReceiverRegistry registry, NotificationDelivery delivery, NotificationSignal signal, TimeProvider time, ILogger<NotificationService> logger)
+    INotificationStore store, ReceiverRegistry registry, NotificationDelivery delivery, NotificationSignal signal, Cluster.IClusterSignals cluster,
+    TimeProvider time, ILogger<NotificationService> logger)
 {
     public async Task<IReadOnlyList<Receiver>> ListAsync(CancellationToken ct)
     {
@@ -44,6 +45,7 @@ internal sealed partial class NotificationService(
         await store.PutReceiverAsync(receiver, time.GetUtcNow(), ct);
         await registry.LoadAsync(ct);
         signal.Wake();
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Receivers));
         LogChanged(logger, receiver.Name, stored is null ? "created" : "replaced", by);
         return new ReceiverChange(ReceiverChangeOutcome.Done, await GetAsync(receiver.Name, ct));
     }
@@ -61,6 +63,7 @@ internal sealed partial class NotificationService(
         }
 
         await registry.LoadAsync(ct);
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Receivers));
         LogChanged(logger, stored.Name, "removed", by);
         return new ReceiverChange(ReceiverChangeOutcome.Done);
     }

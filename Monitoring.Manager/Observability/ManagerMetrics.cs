@@ -13,7 +13,7 @@ namespace Monitoring.Manager.Observability;
 /// </summary>
 internal sealed class ManagerMetrics
 {
-    public ManagerMetrics(SqliteDatabase database, FleetRegistry fleet, CommandBroker broker)
+    public ManagerMetrics(IStoreStats database, FleetRegistry fleet, CommandBroker broker)
     {
         Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         SnapshotsStored = Factory.CreateCounter("monitoring_snapshots_stored_total", "Snapshots stored from agents' status reports.");

@@ -9,7 +9,8 @@ namespace Monitoring.Manager.Security;
 /// request never touches the database. The first-start admin token (admin.json) and enrollment token
 /// (enrollment.token) are the keys <see cref="BootstrapKeyId"/> and <see cref="BootstrapEnrollmentId"/>.
 /// </summary>
-internal sealed partial class CredentialService(ICredentialStore store, ManagerSecrets secrets, TimeProvider time, ILogger<CredentialService> logger)
+internal sealed partial class CredentialService(
+    ICredentialStore store, ManagerSecrets secrets, Cluster.IClusterSignals cluster, TimeProvider time, ILogger<CredentialService> logger)
 {
     public const string BootstrapKeyId = "admin";
     public const string BootstrapEnrollmentId = "default";
@@ -46,7 +47,8 @@ internal sealed partial class CredentialService(ICredentialStore store, ManagerS
         }
     }
 
-    private async Task ReloadAsync(CancellationToken ct)
+    /// <summary>Reads every credential again (another manager changed them).</summary>
+    public async Task ReloadAsync(CancellationToken ct)
     {
         var all = await store.LoadAsync(ct);
         _byHash.Clear();
@@ -100,6 +102,7 @@ internal sealed partial class CredentialService(ICredentialStore store, ManagerS
             };
             await store.InsertAsync(credential, ct);
             Add(credential);
+            cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Credentials));
             LogKeyCreated(logger, credential.Name, WireNames.Of(credential.Role, MonitoringJsonContext.Default.KeyRole), createdBy);
             return ToKeyInfo(credential) with { Token = token };
         }
@@ -120,6 +123,7 @@ internal sealed partial class CredentialService(ICredentialStore store, ManagerS
         };
         await store.InsertAsync(credential, ct);
         Add(credential);
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Credentials));
         LogEnrollmentTokenCreated(logger, credential.Name, credential.Id, createdBy);
         return ToTokenInfo(credential) with { Token = token };
     }
@@ -136,6 +140,7 @@ internal sealed partial class CredentialService(ICredentialStore store, ManagerS
         await store.RevokeAsync(id, now, ct);
         _byHash.TryRemove(existing.TokenHash, out _);
         _byId[id] = existing with { RevokedAt = existing.RevokedAt ?? now };
+        cluster.Publish(new Cluster.ClusterSignal(Cluster.ClusterSignalKind.Credentials));
         LogRevoked(logger, kind == CredentialKind.Key ? "admin key" : "enrollment token", existing.Name, id, revokedBy);
         return true;
     }

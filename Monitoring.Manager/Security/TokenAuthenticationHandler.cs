@@ -16,7 +16,8 @@ internal sealed class TokenAuthenticationHandler(
     CredentialService credentials,
     FleetRegistry fleet,
     DashboardSessions sessions,
-    AuthFailureLog failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    AuthFailureLog failures,
+    IServiceProvider services) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -54,12 +55,30 @@ internal sealed class TokenAuthenticationHandler(
         {
             principal = agent;
         }
+        else if (services.GetService<Cluster.ClusterSync>() is { } cluster)
+        {
+            return LearnAgentAsync(cluster, hash);
+        }
         else
         {
             return Fail("Unknown, expired or revoked token.");
         }
 
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>
+    /// A token none of this manager's agents holds, with other managers sharing the store: the agent may have
+    /// enrolled on one of them a moment ago, before its signal arrived here, so the store is asked once.
+    /// </summary>
+    private async Task<AuthenticateResult> LearnAgentAsync(Cluster.ClusterSync cluster, string hash)
+    {
+        if (await cluster.LearnAgentAsync(hash, Context.RequestAborted) && fleet.AgentPrincipal(hash, AgentPrincipal) is { } agent)
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(agent, SchemeName));
+        }
+
+        return await Fail("Unknown, expired or revoked token.");
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Monitoring.Manager.Storage;
 /// so ingest never waits long behind them.
 /// </summary>
 internal sealed partial class RetentionService(
-    IAlertStore alerts, INotificationStore notifications, ICommandStore commands, IFileRecordStore fileRecords, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
+    IAlertStore alerts, INotificationStore notifications, Cluster.ILeadership leadership, ICommandStore commands, IFileRecordStore fileRecords, History.IHistoryStore history, FileStore files, ManagerOptions options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,7 +20,10 @@ internal sealed partial class RetentionService(
             {
                 try
                 {
-                    await RunOnceAsync(stoppingToken);
+                    if (leadership.IsLeader)
+                    {
+                        await RunOnceAsync(stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -11,7 +11,7 @@ namespace Monitoring.Manager.Storage;
 /// the next group. An acknowledgement still means durable; a failing piece rolls back alone (a repeatable one keeps
 /// the statements before its failure) and fails only its caller.
 /// </summary>
-internal sealed partial class SqliteDatabase : IDisposable
+internal sealed partial class SqliteDatabase : IDisposable, IStoreStats
 {
     public const string FileName = "monitoring.db";
 
@@ -199,13 +199,20 @@ internal sealed partial class SqliteDatabase : IDisposable
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    private int _disposed;
+
     public static long ToMs(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    /// <summary>Finishes what is queued, then closes the writer.</summary>
+    /// <summary>Finishes what is queued, then closes the writer; once (the container may hold it under two services).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         _loop?.Join();
         _syncer.Dispose();

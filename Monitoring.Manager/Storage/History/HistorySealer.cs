@@ -1,7 +1,7 @@
 namespace Monitoring.Manager.Storage.History;
 
 /// <summary>Every minute (a quarter of sealAfter, at least a second), seals snapshot rows older than <see cref="ManagerOptions.SealAfter"/> into compact chunks.</summary>
-internal sealed partial class HistorySealer(IHistoryStore history, ManagerOptions options, TimeProvider time, ILogger<HistorySealer> logger) : BackgroundService
+internal sealed partial class HistorySealer(IHistoryStore history, Cluster.ILeadership leadership, ManagerOptions options, TimeProvider time, ILogger<HistorySealer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -11,6 +11,11 @@ internal sealed partial class HistorySealer(IHistoryStore history, ManagerOption
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (!leadership.IsLeader)
+                {
+                    continue;
+                }
+
                 try
                 {
                     await history.SealAsync(time.GetUtcNow() - options.SealAfter, stoppingToken);

@@ -7,8 +7,12 @@ namespace Monitoring.Manager.Storage.Postgres;
 /// write, committed before the call returns. Times are stored as milliseconds since the Unix epoch, as in SQLite,
 /// so the history codecs and the stores' logic are the same on both engines.
 /// </summary>
-internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
+internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable, IStoreStats
 {
+    private long _commits;
+    private int _disposed;
+    private int _inFlight;
+
     public PostgresDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -26,6 +30,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// <summary>Where the data is, for messages (no password).</summary>
     public string Description { get; }
 
+    /// <inheritdoc />
+    public int QueueDepth => Volatile.Read(ref _inFlight);
+
+    /// <inheritdoc />
+    public (long Commits, long Writes) CommitStats => (Interlocked.Read(ref _commits), Interlocked.Read(ref _commits));
+
     public static long ToMs(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
@@ -33,11 +43,20 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// <summary>Runs <paramref name="work"/> in one transaction and commits it.</summary>
     public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
     {
-        await using var conn = await OpenAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var result = await work(conn, tx);
-        await tx.CommitAsync(ct);
-        return result;
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await using var conn = await OpenAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var result = await work(conn, tx);
+            await tx.CommitAsync(ct);
+            Interlocked.Increment(ref _commits);
+            return result;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
@@ -77,7 +96,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    public void Dispose() => DataSource.Dispose();
+    // Once: the container may hold the database under two services.
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            DataSource.Dispose();
+        }
+    }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -18,7 +18,7 @@ public sealed class CommandBrokerTests
     [Fact]
     public async Task AHandedCommand_WakesTheStream_WhichTakesItOnce()
     {
-        var broker = new CommandBroker();
+        var broker = new CommandBroker(new Monitoring.Manager.Cluster.SoloSignals());
         var inbox = broker.OpenStream("a1");
         Assert.True(inbox.TakeLookInStore()); // a new stream reads the store first
         var pending = inbox.Pending();
@@ -37,7 +37,7 @@ public sealed class CommandBrokerTests
     [Fact]
     public async Task ACommandForAnAgentWhoseStreamEnded_SendsItsNextPollToTheStore()
     {
-        var broker = new CommandBroker();
+        var broker = new CommandBroker(new Monitoring.Manager.Cluster.SoloSignals());
         var inbox = broker.OpenStream("a1");
         broker.CloseStream("a1", inbox, lost: false);
         var poll = broker.WorkQueued("a1");
@@ -52,7 +52,7 @@ public sealed class CommandBrokerTests
     [Fact]
     public async Task AStreamThatEnds_WithACommandNotYetWritten_SendsTheAgentsNextStreamToTheStore()
     {
-        var broker = new CommandBroker();
+        var broker = new CommandBroker(new Monitoring.Manager.Cluster.SoloSignals());
         var older = broker.OpenStream("a1");
         broker.HandToStream(Command);
         var newer = broker.OpenStream("a1");
@@ -69,7 +69,7 @@ public sealed class CommandBrokerTests
     [Fact]
     public void AStreamThatEnds_WhileWritingACommand_SendsTheAgentsNextStreamToTheStore()
     {
-        var broker = new CommandBroker();
+        var broker = new CommandBroker(new Monitoring.Manager.Cluster.SoloSignals());
         var older = broker.OpenStream("a1");
         var newer = broker.OpenStream("a1");
         newer.TakeLookInStore();

@@ -59,7 +59,7 @@ public sealed class LimitsTests
         await store.InitializeAsync(CancellationToken.None);
         var history = new Monitoring.Manager.Storage.History.SqliteHistoryStore(database);
         var retention = new RetentionService(
-            new SqliteAlertStore(database), new SqliteNotificationStore(database), new SqliteCommandStore(database), store, history, new FileStore(options), options, later, NullLogger<RetentionService>.Instance);
+            new SqliteAlertStore(database), new SqliteNotificationStore(database), new Monitoring.Manager.Cluster.SoloLeadership(), new SqliteCommandStore(database), store, history, new FileStore(options), options, later, NullLogger<RetentionService>.Instance);
 
         await retention.RunOnceAsync(CancellationToken.None);
 
@@ -88,7 +88,7 @@ public sealed class LimitsTests
         var records = new SqliteFileRecordStore(database);
         await records.InitializeAsync(CancellationToken.None);
         RetentionService Retention(DateTimeOffset at) => new(
-            new SqliteAlertStore(database), new SqliteNotificationStore(database), new SqliteCommandStore(database), records, new Monitoring.Manager.Storage.History.SqliteHistoryStore(database),
+            new SqliteAlertStore(database), new SqliteNotificationStore(database), new Monitoring.Manager.Cluster.SoloLeadership(), new SqliteCommandStore(database), records, new Monitoring.Manager.Storage.History.SqliteHistoryStore(database),
             new FileStore(options), options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at), NullLogger<RetentionService>.Instance);
 
         await Retention(DateTimeOffset.UtcNow.AddDays(29)).RunOnceAsync(CancellationToken.None);
