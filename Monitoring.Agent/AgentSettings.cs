@@ -12,7 +12,7 @@ internal sealed class AgentSettings
     public static readonly IReadOnlyList<Setting> Schema =
     [
         new("config", "The agent.yaml file to read first.", @switch: "--config"),
-        new("manager", "The manager's URL, for example https://mon.example:5000."),
+        new("manager", "The manager's URL, for example https://mon.example:5000; several managers of one fleet separated by commas (or a YAML list): the agent moves to the next when one stops answering."),
         new("enrollmentTokenFile", "A file holding the enrollment token (enrollment.token in the manager's data directory)."),
         new("enrollmentToken", "The enrollment token itself; prefer enrollmentTokenFile, which keeps it out of process listings."),
         new("certificateThumbprint", "The SHA-256 thumbprint of the manager's certificate to pin (from admin.json)."),
@@ -52,14 +52,24 @@ internal sealed class AgentSettings
             StateDirectory = DefaultStateDirectory(),
         };
 
-        if (config.Text("manager") is { Length: > 0 } manager)
+        var managers = new List<Uri>();
+        foreach (var item in config.Text("manager") is { Length: > 0 } text ? [text] : config.List("manager") ?? [])
         {
-            if (!Uri.TryCreate(manager, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            foreach (var manager in item.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
             {
-                throw Error("manager", $"'{manager}' is not an http:// or https:// URL such as https://mon.example:5000.");
-            }
+                if (!Uri.TryCreate(manager, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                {
+                    throw Error("manager", $"'{manager}' is not an http:// or https:// URL such as https://mon.example:5000.");
+                }
 
-            options.ManagerUrl = uri;
+                managers.Add(uri);
+            }
+        }
+
+        if (managers.Count > 0)
+        {
+            options.ManagerUrl = managers[0];
+            options.AlternateManagerUrls = [.. managers.Skip(1)];
         }
 
         if (config.Text("id") is { Length: > 0 } id)

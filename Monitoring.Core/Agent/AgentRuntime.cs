@@ -25,6 +25,7 @@ public sealed partial class AgentRuntime : IDisposable
     private readonly TimeProvider _time;
     private readonly AgentConnection _connection;
     private readonly AgentConnection _poll;
+    private readonly Client.ManagerAddresses _managers;
     private readonly ConnectionHealth _health;
     private readonly AgentRegistration _registration;
     private readonly object _collectorGate = new();
@@ -32,6 +33,9 @@ public sealed partial class AgentRuntime : IDisposable
     private CommandRunner? _commands;
     private AlertPipeline? _alerts;
     private SnapshotReporter? _reports;
+
+    /// <summary>How long after a failover the agent tries its preferred manager again.</summary>
+    public static readonly TimeSpan ReturnToPreferredAfter = TimeSpan.FromMinutes(3);
 
     /// <summary>Creates the runtime; nothing happens until <see cref="RunAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message says which and how to fix it.</exception>
@@ -41,6 +45,9 @@ public sealed partial class AgentRuntime : IDisposable
         _options = options;
         _logger = logger ?? NullLogger<AgentRuntime>.Instance;
         _time = options.TimeProvider;
+        Uri[] managers = [options.ManagerUrl, .. options.AlternateManagerUrls];
+        _managers = new Client.ManagerAddresses(managers, Client.ManagerAddresses.PreferredFor(options.AgentId, managers.Length), options.TimeProvider);
+        _managers.Moved += (from, to) => LogMoved(_logger, from, to);
         _connection = new AgentConnection(new ManagerConnectionOptions
         {
             BaseAddress = options.ManagerUrl,
@@ -49,15 +56,15 @@ public sealed partial class AgentRuntime : IDisposable
             // The spool is the agent's retry: one short attempt per call, so a tick is never held up for long.
             MaxRetryAttempts = 0,
             AttemptTimeout = TimeSpan.FromSeconds(Math.Max(5, Math.Min(30, options.Interval.TotalSeconds))),
-        }, pipeline: null);
+        }, pipeline: null, _managers);
         _poll = new AgentConnection(new ManagerConnectionOptions
         {
             BaseAddress = options.ManagerUrl,
             CertificateThumbprint = options.CertificateThumbprint,
             TimeProvider = options.TimeProvider,
             MaxRetryAttempts = 0,
-        }, pipeline: null);
-        _health = new ConnectionHealth(options.ManagerUrl, _logger);
+        }, pipeline: null, _managers);
+        _health = new ConnectionHealth(() => _managers.Current, _logger);
         _registration = new AgentRegistration(options, _connection, _poll, _health, _logger);
     }
 
@@ -86,7 +93,7 @@ public sealed partial class AgentRuntime : IDisposable
             LogPlainHttp(_logger, _options.ManagerUrl);
         }
 
-        LogStarted(_logger, _options.AgentId, _options.ManagerUrl, Configuration.Duration.Format(_options.Interval), Path.GetFullPath(_options.StateDirectory));
+        LogStarted(_logger, _options.AgentId, _managers.Current, Configuration.Duration.Format(_options.Interval), Path.GetFullPath(_options.StateDirectory));
         var commandLoop = new CommandLoop(_commands!, _registration, _options.CommandPollWait, _time, _logger).RunAsync(cancellationToken);
 
         // The first sample needs a short baseline for its rates; later ones follow the interval.
@@ -135,6 +142,8 @@ public sealed partial class AgentRuntime : IDisposable
     public async Task TickAsync(CancellationToken cancellationToken)
     {
         Start();
+        // Back to the preferred manager a while after a failover, so the fleet spreads over the managers again.
+        _managers.ReturnToPreferred(ReturnToPreferredAfter);
         _reports!.Collect();
         if (!_registration.IsRegistered)
         {
@@ -196,6 +205,9 @@ public sealed partial class AgentRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The manager URL {Url} is plain HTTP to a remote address: metrics and the agent token cross the network unencrypted. Use https://.")]
     private static partial void LogPlainHttp(ILogger logger, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moving from the manager at {From} to {To}; snapshots keep their numbers and nothing spooled is lost")]
+    private static partial void LogMoved(ILogger logger, Uri from, Uri to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} reporting to {Url} every {Interval}; state in {StateDir}")]
     private static partial void LogStarted(ILogger logger, string agentId, Uri url, string interval, string stateDir);

@@ -11,6 +11,13 @@ public sealed class AgentRuntimeOptions
     /// <value>Defaults to <c>https://127.0.0.1:5000</c>.</value>
     public Uri ManagerUrl { get; set; } = new("https://127.0.0.1:5000");
 
+    /// <summary>
+    /// Other managers serving the same fleet (sharing one PostgreSQL). The agent prefers one of all the managers by its
+    /// id (so a fleet spreads over them), moves to the next when the one in use stops answering, keeping its spool and
+    /// sequence numbers, and returns to its preferred one a few minutes later.
+    /// </summary>
+    public IReadOnlyList<Uri> AlternateManagerUrls { get; set; } = [];
+
     /// <summary>The agent's id: letters, digits, '.', '_' and '-'.</summary>
     /// <value>Defaults to the host name.</value>
     public string AgentId { get; set; } = Environment.MachineName;
@@ -84,6 +91,14 @@ public sealed class AgentRuntimeOptions
         if (ManagerUrl is null || !ManagerUrl.IsAbsoluteUri || (ManagerUrl.Scheme != Uri.UriSchemeHttps && ManagerUrl.Scheme != Uri.UriSchemeHttp))
         {
             throw new ArgumentException($"The manager URL '{ManagerUrl}' must be an absolute http:// or https:// URL.", nameof(ManagerUrl));
+        }
+
+        foreach (var url in AlternateManagerUrls ?? [])
+        {
+            if (url is null || !url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new ArgumentException($"The manager URL '{url}' must be an absolute http:// or https:// URL.", nameof(AlternateManagerUrls));
+            }
         }
 
         if (Interval < TimeSpan.FromMilliseconds(100) || Interval > TimeSpan.FromHours(1))

@@ -8,13 +8,13 @@ namespace Monitoring.Agent;
 /// </summary>
 internal sealed partial class ConnectionHealth
 {
-    private readonly Uri _managerUrl;
+    private readonly Func<Uri> _manager;
     private readonly ILogger _logger;
     private string? _lastFailure;
 
-    public ConnectionHealth(Uri managerUrl, ILogger logger)
+    public ConnectionHealth(Func<Uri> manager, ILogger logger)
     {
-        _managerUrl = managerUrl;
+        _manager = manager;
         _logger = logger;
     }
 
@@ -43,7 +43,7 @@ internal sealed partial class ConnectionHealth
     {
         if (_lastFailure is not null)
         {
-            LogReconnected(_logger, _managerUrl);
+            LogReconnected(_logger, _manager());
             _lastFailure = null;
         }
 

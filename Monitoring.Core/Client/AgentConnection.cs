@@ -23,11 +23,14 @@ public sealed class AgentConnection : IDisposable
     /// A connection whose requests go through <paramref name="pipeline"/>, or without one are sent once within the
     /// attempt timeout: what the agent runtime uses, since its spool is its retry.
     /// </summary>
-    internal AgentConnection(ManagerConnectionOptions options, Polly.ResiliencePipeline<HttpResponseMessage>? pipeline)
+    internal AgentConnection(ManagerConnectionOptions options, Polly.ResiliencePipeline<HttpResponseMessage>? pipeline, ManagerAddresses? addresses = null)
     {
-        _transport = new ApiTransport(options, pipeline) { Token = options.Token };
+        _transport = new ApiTransport(options, pipeline, addresses) { Token = options.Token };
         Options = options;
     }
+
+    /// <summary>The manager this connection talks to now (one of <see cref="ManagerConnectionOptions.AlternateAddresses"/> after a failover).</summary>
+    public Uri Manager => _transport.BaseAddress;
 
     /// <summary>The options this connection was created with.</summary>
     public ManagerConnectionOptions Options { get; }
@@ -158,7 +161,7 @@ public sealed class AgentConnection : IDisposable
                     ? $"no line for {CommandStreamIdleTimeout.TotalSeconds:0} s (the manager sends a heartbeat at least every {ApiRoutes.MaxStreamHeartbeatSeconds} s)"
                     : ex.Message;
                 throw new MonitoringApiException(
-                    $"The command stream from {Options.BaseAddress} was lost: {why}. The agent opens it again.", null, MonitoringApiException.UnreachableCode, inner: ex);
+                    $"The command stream from {Manager} was lost: {why}. The agent opens it again.", null, MonitoringApiException.UnreachableCode, inner: ex);
             }
 
             if (line is null)

@@ -17,19 +17,20 @@ internal sealed class ApiTransport : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage>? _pipeline;
     private readonly ManagerConnectionOptions _options;
+    private readonly ManagerAddresses _addresses;
 
     /// <summary>
     /// Creates the transport. Requests go through <paramref name="pipeline"/> (retries and per-attempt timeouts, see
     /// <see cref="BuildPipeline"/>) or, without one, are sent once within <see cref="ManagerConnectionOptions.AttemptTimeout"/>:
     /// the agent's own runtime retries through its spool and does not carry the pipeline's code.
     /// </summary>
-    public ApiTransport(ManagerConnectionOptions options, ResiliencePipeline<HttpResponseMessage>? pipeline)
+    public ApiTransport(ManagerConnectionOptions options, ResiliencePipeline<HttpResponseMessage>? pipeline, ManagerAddresses? addresses = null)
     {
         _options = options;
+        _addresses = addresses ?? new ManagerAddresses([options.BaseAddress, .. options.AlternateAddresses], 0, options.TimeProvider);
         var handler = options.Handler ?? CreateHandler(options.CertificateThumbprint);
         _http = new HttpClient(handler, disposeHandler: options.Handler is null)
         {
-            BaseAddress = options.BaseAddress,
             // Per-attempt timeouts come from the pipeline; this is only a backstop.
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -39,7 +40,11 @@ internal sealed class ApiTransport : IDisposable
 
     public string? Token { get; set; }
 
-    public Uri BaseAddress => _options.BaseAddress;
+    /// <summary>The manager requests go to now.</summary>
+    public Uri BaseAddress => _addresses.Current;
+
+    /// <summary>The managers this transport may use.</summary>
+    public ManagerAddresses Addresses => _addresses;
 
     /// <summary>
     /// Creates a handler that trusts exactly the pinned public key (or certificate), or the system store when no pin
@@ -86,7 +91,7 @@ internal sealed class ApiTransport : IDisposable
         catch (JsonException ex)
         {
             throw new MonitoringApiException(
-                $"The manager at {_options.BaseAddress} sent a response this SDK cannot read ({ex.Message}); check that client and manager versions match.",
+                $"The manager at {BaseAddress} sent a response this SDK cannot read ({ex.Message}); check that client and manager versions match.",
                 (int)response.StatusCode, null, inner: ex);
         }
     }
@@ -104,9 +109,12 @@ internal sealed class ApiTransport : IDisposable
         TimeSpan? once = null,
         Action<HttpRequestMessage>? configure = null)
     {
+        var target = _addresses.Current;
         async ValueTask<HttpResponseMessage> SendAsync(CancellationToken ct)
         {
-            using var request = new HttpRequestMessage(method, path);
+            // Each attempt goes to the manager in use now: a retry after a failover reaches the next one.
+            target = _addresses.Current;
+            using var request = new HttpRequestMessage(method, new Uri(target, path));
             var bearer = token ?? Token;
             if (bearer is not null)
             {
@@ -141,12 +149,18 @@ internal sealed class ApiTransport : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            throw Unreachable(ex, once);
+            _addresses.MoveOn(target);
+            throw Unreachable(ex, target, once);
         }
 
         if (response.IsSuccessStatusCode)
         {
             return response;
+        }
+
+        if ((int)response.StatusCode >= 500)
+        {
+            _addresses.MoveOn(target);
         }
 
         using (response)
@@ -164,7 +178,7 @@ internal sealed class ApiTransport : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private MonitoringApiException Unreachable(Exception ex, TimeSpan? timeout = null)
+    private MonitoringApiException Unreachable(Exception ex, Uri target, TimeSpan? timeout = null)
     {
         var root = ex;
         while (root.InnerException is not null)
@@ -185,7 +199,7 @@ internal sealed class ApiTransport : IDisposable
                 ? $"no answer within {(timeout ?? _options.AttemptTimeout).TotalSeconds:0.#} s; check the manager is running and reachable."
                 : $"{root.Message}; check the manager is running and the URL is right.";
         return new MonitoringApiException(
-            $"Cannot reach the manager at {_options.BaseAddress}: {hint}", null, MonitoringApiException.UnreachableCode, inner: ex);
+            $"Cannot reach the manager at {target}: {hint}", null, MonitoringApiException.UnreachableCode, inner: ex);
     }
 
     private static async Task<MonitoringApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken ct)

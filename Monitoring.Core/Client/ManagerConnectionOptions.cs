@@ -9,6 +9,12 @@ public sealed class ManagerConnectionOptions
     /// <summary>The manager's base URL, for example <c>https://mon.example:5000</c>.</summary>
     public Uri BaseAddress { get; set; } = new("https://127.0.0.1:5000");
 
+    /// <summary>
+    /// Other managers serving the same fleet (sharing one PostgreSQL), tried in turn when the one in use does not
+    /// answer or fails with a server error.
+    /// </summary>
+    public IReadOnlyList<Uri> AlternateAddresses { get; set; } = [];
+
     /// <summary>The bearer token: an admin token for <see cref="ManagerClient"/>, an agent token for <see cref="AgentConnection"/>.</summary>
     public string? Token { get; set; }
 

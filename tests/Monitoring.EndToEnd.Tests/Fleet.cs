@@ -36,11 +36,11 @@ public sealed class Fleet : IDisposable
         return manager;
     }
 
-    public ServerProcess StartAgent(string id, string interval, string? thumbprint = null, string? config = null)
+    public ServerProcess StartAgent(string id, string interval, string? thumbprint = null, string? config = null, string? managers = null)
     {
         string[] args =
         [
-            "--manager", ManagerUrl,
+            "--manager", managers ?? ManagerUrl,
             "--enrollment-token-file", Path.Combine(DataDir, "enrollment.token"),
             "--certificate-thumbprint", thumbprint ?? Admin.CertificateThumbprint!,
             "--state-dir", StateDir(id),
