@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Monitoring.Client;
 using Monitoring.Metrics;
 using Monitoring.Protocol;
@@ -12,24 +10,23 @@ using Monitoring.Tests;
 // reports a real-looking snapshot every interval, holds its command stream and answers commands. Runs for a
 // bounded time, stops by itself, and checks the store for lost or duplicated sequence numbers at the end.
 // Usage: Monitoring.LoadTest [--agents N] [--interval 10] [--duration 60] [--commands-per-second 5] [--markdown]
+//        [--postgres CONNECTION-STRING] [--managers N]: N managers sharing a throwaway schema of that PostgreSQL
+//        (agent i reports to manager i mod N; commands are posted on the first manager).
 var agents = Arg("--agents", 1000);
 var interval = TimeSpan.FromSeconds(Arg("--interval", 10));
 var duration = TimeSpan.FromSeconds(Arg("--duration", 60));
 var commandRate = Arg("--commands-per-second", 5);
 var markdown = args.Contains("--markdown");
+var postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault();
+var managerCount = Arg("--managers", 1);
 
-var root = Directory.CreateTempSubdirectory("monitoring-load-").FullName;
-var url = $"http://127.0.0.1:{TestNet.FreePort()}";
-var data = Path.Combine(root, "manager");
-using var manager = ServerProcess.Start(
-    "Monitoring.Manager", "--urls", url, "--data-dir", data, "--max-request-body-bytes", "4194304",
-    "--rateLimits:enrollmentsPerMinutePerAddress", "1000000", "--rateLimits:requestsPerSecondPerCredential", "1000000");
-await manager.WaitForOutputAsync("Monitoring manager started", TimeSpan.FromSeconds(60));
-var enrollment = File.ReadAllText(Path.Combine(data, "enrollment.token")).Trim();
+using var farm = await ManagerFarm.StartAsync(Directory.CreateTempSubdirectory("monitoring-load-").FullName, managerCount, postgres);
+var url = farm.Urls[0];
+var enrollment = farm.EnrollmentToken;
 
 using var shared = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
-ManagerConnectionOptions Options(string? token = null) =>
-    new() { BaseAddress = new Uri(url), Token = token, Handler = shared, MaxRetryAttempts = 0, AttemptTimeout = TimeSpan.FromSeconds(60) };
+ManagerConnectionOptions Options(int agent) =>
+    new() { BaseAddress = new Uri(farm.Urls[agent % farm.Urls.Count]), Handler = shared, MaxRetryAttempts = 0, AttemptTimeout = TimeSpan.FromSeconds(60) };
 
 var template = await SampleAsync();
 var fleet = new SimulatedAgent[agents];
@@ -37,7 +34,7 @@ var enrollWatch = Stopwatch.StartNew();
 await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
 {
     // As the agent runtime connects: each request sent once within its timeout (the agent's spool is its retry).
-    var connection = new AgentConnection(Options(), pipeline: null);
+    var connection = new AgentConnection(Options(i), pipeline: null);
     var answer = await connection.RegisterAsync(
         new RegisterRequest { AgentId = $"sim-{i:D5}", Os = "linux", IntervalSeconds = interval.TotalSeconds, Hostname = $"sim-{i:D5}" }, enrollment, ct);
     connection.Token = answer.AgentToken;
@@ -127,12 +124,16 @@ var streams = fleet.Select((agent, i) => Task.Run(async () =>
         {
             errors.AddOrUpdate("stream: " + ex.Code, 1, (_, n) => n + 1);
         }
+        catch (HttpRequestException ex)
+        {
+            errors.AddOrUpdate("stream: " + ex.HttpRequestError, 1, (_, n) => n + 1);
+        }
     }
 })).ToList();
 
 var admin = new ManagerClient(new ManagerConnectionOptions
 {
-    BaseAddress = new Uri(url), Token = JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "admin.json"))).RootElement.GetProperty("token").GetString(),
+    BaseAddress = new Uri(url), Token = farm.AdminToken,
     MaxRetryAttempts = 0,
 });
 var commander = Task.Run(async () =>
@@ -173,7 +174,7 @@ var sampler = Task.Run(async () =>
     {
         do
         {
-            peakRss = Math.Max(peakRss, Rss(manager.Id));
+            peakRss = Math.Max(peakRss, farm.Rss());
         }
         while (await every.WaitForNextTickAsync(stop.Token));
     }
@@ -187,10 +188,15 @@ await commander;
 await sampler;
 var elapsed = Stopwatch.GetElapsedTime(started);
 await Task.WhenAll(streams);
-await manager.StopAsync(TimeSpan.FromSeconds(120));
+foreach (var process in farm.Processes.Where(p => p.HasExited))
+{
+    Console.Error.WriteLine($"A manager exited during the run ({process.ExitCode}):\n{process.Output}");
+}
+
+await farm.StopAsync();
 
 var sent = fleet.Sum(a => a.Sent);
-var (stored, distinct) = Stored(Path.Combine(data, "monitoring.db"));
+var (stored, distinct) = await farm.StoredAsync();
 var lost = fleet.Sum(a => a.Sent) - distinct;
 var duplicated = stored - distinct;
 var ingestSorted = ingest.Order().ToArray();
@@ -201,7 +207,7 @@ string P(double[] sorted, double p) => sorted.Length == 0 ? "–" : sorted[Math.
 
 if (markdown)
 {
-    Console.WriteLine($"| {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {P(ingestOwnSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {P(deliveryOwnSorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} |");
+    Console.WriteLine($"| {(postgres is null ? "SQLite" : "PostgreSQL")} | {managerCount} | {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {P(ingestOwnSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {P(deliveryOwnSorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} |");
 }
 else
 {
@@ -218,8 +224,6 @@ foreach (var agent in fleet)
     agent.Connection.Dispose();
 }
 
-SqliteConnection.ClearAllPools();
-Directory.Delete(root, recursive: true);
 return lost == 0 && duplicated == 0 ? 0 : 1;
 
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
@@ -230,31 +234,4 @@ static async Task<MetricSnapshot> SampleAsync()
     collector.Collect();
     await Task.Delay(300);
     return collector.Collect();
-}
-
-static long Rss(int pid)
-{
-    try
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
-    catch (IOException)
-    {
-        return 0;
-    }
-}
-
-static (long Rows, long Distinct) Stored(string db)
-{
-    using var conn = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-    conn.Open();
-    using var cmd = conn.CreateCommand();
-    cmd.CommandText = """
-        SELECT (SELECT COUNT(*) FROM snapshots) + (SELECT COALESCE(SUM(count), 0) FROM snapshot_chunks),
-               (SELECT COUNT(*) FROM (SELECT DISTINCT agent_id, seq FROM snapshots)) + (SELECT COALESCE(SUM(count), 0) FROM snapshot_chunks)
-        """;
-    using var r = cmd.ExecuteReader();
-    r.Read();
-    return (r.GetInt64(0), r.GetInt64(1));
 }

@@ -18,6 +18,21 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable, IStoreSt
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // A manager's name in pg_stat_activity, unless the operator set one.
         builder.ApplicationName ??= "monitoring-manager";
+        // Several managers share the server's connections (100 by default): each takes at most 30 unless told otherwise.
+        if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = 30;
+        }
+
+        // The stores set no session state: a pooled connection needs no DISCARD ALL on its way back, which would
+        // also throw away every plan (a report's function was planned again on each call). Statements run often are
+        // prepared once per connection.
+        builder.NoResetOnClose = true;
+        if (!connectionString.Contains("auto prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
         ConnectionString = builder.ConnectionString;
         DataSource = NpgsqlDataSource.Create(ConnectionString);
         Description = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
@@ -50,6 +65,23 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable, IStoreSt
             await using var tx = await conn.BeginTransactionAsync(ct);
             var result = await work(conn, tx);
             await tx.CommitAsync(ct);
+            Interlocked.Increment(ref _commits);
+            return result;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>Runs one statement (or a function) on its own: PostgreSQL commits it, one round trip, no transaction block.</summary>
+    public async Task<T> ExecuteAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await using var conn = await OpenAsync(ct);
+            var result = await work(conn);
             Interlocked.Increment(ref _commits);
             return result;
         }

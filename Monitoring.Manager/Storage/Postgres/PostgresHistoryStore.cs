@@ -27,61 +27,44 @@ internal sealed partial class PostgresHistoryStore(PostgresDatabase database) : 
 
     public Task InitializeAsync(CancellationToken ct) => PostgresMigrations.ApplyAsync(database, ct);
 
-    public Task<AppendResult> AppendSnapshotsAsync(
-        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct) =>
-        database.WriteAsync(async (conn, tx) =>
+    public async Task<AppendResult> AppendSnapshotsAsync(
+        string agentId, IReadOnlyList<MetricSnapshot> snapshots, IReadOnlyList<byte[]>? json, DateTimeOffset receivedAt, string? address, CancellationToken ct)
+    {
+        // Oldest first, each number once; the function refuses what is at or below the highest held.
+        var seqs = new List<long>(snapshots.Count);
+        var times = new List<long>(snapshots.Count);
+        var data = new List<byte[]>(snapshots.Count);
+        foreach (var i in Enumerable.Range(0, snapshots.Count).OrderBy(j => snapshots[j].Seq))
         {
-            await using (var lockAgent = Sql.Command(conn, tx, "SELECT pg_advisory_xact_lock(hashtextextended(@a, 0))", ("a", agentId)))
+            var s = snapshots[i];
+            if (seqs.Count == 0 || s.Seq > seqs[^1])
             {
-                await lockAgent.ExecuteNonQueryAsync(ct);
+                seqs.Add(s.Seq);
+                times.Add(PostgresDatabase.ToMs(s.Timestamp));
+                data.Add(json is not null ? json[i] : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot));
             }
+        }
 
-            long last;
-            await using (var read = Sql.Command(conn, tx, LastSeqSql, ("a", agentId)))
-            {
-                last = (long)(await read.ExecuteScalarAsync(ct))!;
-            }
-
-            // Oldest first; a number at or below the highest held is a replay.
-            var seqs = new List<long>();
-            var times = new List<long>();
-            var data = new List<byte[]>();
-            foreach (var i in Enumerable.Range(0, snapshots.Count).OrderBy(j => snapshots[j].Seq))
-            {
-                var s = snapshots[i];
-                if (s.Seq > last && (seqs.Count == 0 || s.Seq > seqs[^1]))
-                {
-                    seqs.Add(s.Seq);
-                    times.Add(PostgresDatabase.ToMs(s.Timestamp));
-                    data.Add(json is not null ? json[i] : JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot));
-                }
-            }
-
-            var received = PostgresDatabase.ToMs(receivedAt);
-            var accepted = 0;
-            if (seqs.Count > 0)
-            {
-                await using var insert = Sql.Command(conn, tx, """
-                    INSERT INTO snapshots (agent_id, seq, ts, received_at, data)
-                    SELECT @a, s, t, @r, d FROM unnest(@seqs, @times, @data) AS x(s, t, d)
-                    ON CONFLICT DO NOTHING
-                    """, ("a", agentId), ("r", received), ("seqs", seqs.ToArray()), ("times", times.ToArray()));
-                insert.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = data.ToArray() });
-                accepted = await insert.ExecuteNonQueryAsync(ct);
-                last = Math.Max(last, seqs[^1]);
-            }
-
-            if (!_seenWritten.TryGetValue(agentId, out var written) || written.Address != address
-                || received - written.WrittenAt >= (long)SqliteHistoryStore.LastSeenPersistInterval.TotalMilliseconds)
-            {
-                await using var seen = Sql.Command(conn, tx, "UPDATE agents SET last_seen = GREATEST(COALESCE(last_seen, 0), @r), address = COALESCE(@addr, address) WHERE id = @a",
-                    ("a", agentId), ("r", received), ("addr", address));
-                await seen.ExecuteNonQueryAsync(ct);
-                _seenWritten[agentId] = (received, address);
-            }
-
-            return new AppendResult(accepted, snapshots.Count - accepted, last);
+        var received = PostgresDatabase.ToMs(receivedAt);
+        var touch = !_seenWritten.TryGetValue(agentId, out var written) || written.Address != address
+            || received - written.WrittenAt >= (long)SqliteHistoryStore.LastSeenPersistInterval.TotalMilliseconds;
+        var (accepted, highest) = await database.ExecuteAsync(async conn =>
+        {
+            await using var append = Sql.Command(conn, null, "SELECT accepted, highest FROM monitoring_append(@a, @seqs, @times, @data, @r, @addr, @touch)",
+                ("a", agentId), ("seqs", seqs.ToArray()), ("times", times.ToArray()), ("r", received), ("addr", address), ("touch", touch));
+            append.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = data.ToArray() });
+            append.Parameters["addr"].NpgsqlDbType = NpgsqlDbType.Text;
+            await using var reader = await append.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetInt32(0), reader.GetInt64(1));
         }, ct);
+        if (touch)
+        {
+            _seenWritten[agentId] = (received, address);
+        }
+
+        return new AppendResult(accepted, snapshots.Count - accepted, highest);
+    }
 
     public Task<long> GetLastSeqAsync(string agentId, CancellationToken ct) => database.ReadAsync(async conn =>
     {

@@ -146,7 +146,29 @@ internal static class PostgresMigrations
         CREATE INDEX notification_attempts_by_notification ON notification_attempts (notification_id);
         CREATE INDEX notification_attempts_by_receiver ON notification_attempts (receiver, id);
         CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until BIGINT NOT NULL);
-        CREATE TABLE central_rules (id INTEGER PRIMARY KEY, yaml TEXT NOT NULL, version TEXT NOT NULL, updated_at BIGINT NOT NULL);
+        CREATE FUNCTION monitoring_append(
+            a TEXT, seqs BIGINT[], times BIGINT[], datas BYTEA[], received BIGINT, addr TEXT, touch BOOLEAN, OUT accepted INTEGER, OUT highest BIGINT)
+        LANGUAGE plpgsql AS $fn$
+        DECLARE
+            held BIGINT;
+        BEGIN
+            -- One round trip per report. Two managers holding reports of one agent (a failover) number them once.
+            PERFORM pg_advisory_xact_lock(hashtextextended(a, 0));
+            SELECT GREATEST(COALESCE((SELECT s.last_seq FROM agent_seq s WHERE s.agent_id = a), 0),
+                            COALESCE((SELECT MAX(c.last_seq) FROM snapshot_chunks c WHERE c.agent_id = a), 0),
+                            COALESCE((SELECT MAX(x.seq) FROM snapshots x WHERE x.agent_id = a), 0))
+              INTO held;
+            -- A number at or below the highest held is a replay (an agent sends oldest first).
+            INSERT INTO snapshots (agent_id, seq, ts, received_at, data)
+                SELECT a, u.s, u.t, received, u.d FROM unnest(seqs, times, datas) AS u(s, t, d) WHERE u.s > held
+                ON CONFLICT DO NOTHING;
+            GET DIAGNOSTICS accepted = ROW_COUNT;
+            IF touch THEN
+                UPDATE agents SET last_seen = GREATEST(COALESCE(last_seen, 0), received), address = COALESCE(addr, address) WHERE id = a;
+            END IF;
+            highest := GREATEST(held, COALESCE((SELECT MAX(u.s) FROM unnest(seqs) AS u(s)), 0));
+        END
+        $fn$;
         """;
 
     /// <summary>Creates or upgrades the schema; returns the version it was at before (0 for a new database).</summary>
