@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and rewrites their tables in docs/benchmarks.md (between <!-- bench:NAME --> markers).
 # Each benchmark runs at least three times and reports min/median/max beside a baseline measured in the same run.
-# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] [files] [scrape] (default: all).
-#   FLEET_AGENTS (10000), FLEET_DURATION seconds (120; the goal run is 600), FLEET_RUNS (3), INGEST_SECONDS (10)
+# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] [files] [scrape] [scaleout] (default: all).
+#   FLEET_AGENTS (10000), FLEET_DURATION seconds (120; the goal run is 600), FLEET_RUNS (3), INGEST_SECONDS (10),
+#   SCALEOUT_AGENTS (2000, each reporting every second), SCALEOUT_DURATION seconds (30), SCALEOUT_RUNS (3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot files scrape)
+[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot files scrape scaleout)
 # The baselines: wrk (ingest), prometheus-node-exporter (agent footprint), python3-psutil (snapshot cost), nginx (files).
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
@@ -32,6 +33,11 @@ load="dotnet tests/Monitoring.LoadTest/bin/Release/net10.0/Monitoring.LoadTest.d
 out=$(mktemp -d)
 machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(date -u +%Y-%m-%d)"
 
+load_header() { # the columns of Monitoring.LoadTest --markdown
+    echo "| store | managers | agents | interval | duration | reports/s | ingest p50 ms | ingest p99 ms | ingest p99 ms, generator not paused | commands | delivery p50 ms | delivery p99 ms | delivery p99 ms, generator not paused | lost | duplicated | errors | managers' peak RSS MiB | managers' cores | PostgreSQL cores | generator cores | managers' CPU ms/report | PostgreSQL CPU ms/report |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+}
+
 section() { # name, command shown, output file
     { echo "Measured $machine with:"; echo; echo '```bash'; echo "$2"; echo '```'; echo; cat "$3"; } > "$out/$1.md"
 }
@@ -51,8 +57,7 @@ for b in "${which[@]}"; do
             agents=${FLEET_AGENTS:-10000}; duration=${FLEET_DURATION:-120}; runs=${FLEET_RUNS:-3}
             cmd="$load --agents $agents --interval 10 --duration $duration --commands-per-second 5 --markdown"
             {
-                echo "| agents | interval | duration | reports/s | ingest p50 ms | ingest p99 ms | ingest p99 ms, generator not paused | commands | delivery p50 ms | delivery p99 ms | delivery p99 ms, generator not paused | lost | duplicated | errors | manager peak RSS MiB |"
-                echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+                load_header
                 for _ in $(seq 1 "$runs"); do $cmd; done
             } > "$out/raw"
             section fleet "$cmd   # run $runs times" "$out/raw" ;;
@@ -68,7 +73,22 @@ for b in "${which[@]}"; do
         files)
             cmd="$bench files --mib 1024 --runs 3"
             { $cmd; echo; $cmd --http; } > "$out/raw"; section files "$cmd; $cmd --http" "$out/raw" ;;
-        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent, snapshot, files or scrape." >&2; exit 2 ;;
+        scaleout)
+            # One manager on SQLite, one on PostgreSQL, two on one PostgreSQL, at the same offered load, interleaved.
+            pg=$(eng/test-postgres.sh start)
+            agents=${SCALEOUT_AGENTS:-2000}; duration=${SCALEOUT_DURATION:-30}; runs=${SCALEOUT_RUNS:-3}
+            cmd="$load --agents $agents --interval 1 --duration $duration --commands-per-second 5 --markdown"
+            {
+                load_header
+                for _ in $(seq 1 "$runs"); do
+                    $cmd
+                    $cmd --postgres "$pg" --managers 1
+                    $cmd --postgres "$pg" --managers 2
+                done
+            } > "$out/raw"
+            eng/test-postgres.sh stop
+            section scaleout "$cmd [--postgres CONNECTION --managers 1|2]   # each $runs times, interleaved" "$out/raw" ;;
+        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent, snapshot, files, scrape or scaleout." >&2; exit 2 ;;
     esac
 done
 

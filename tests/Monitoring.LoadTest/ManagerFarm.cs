@@ -73,6 +73,51 @@ internal sealed class ManagerFarm : IDisposable
         return farm;
     }
 
+    /// <summary>CPU time the managers used so far, in seconds.</summary>
+    public double ManagerCpuSeconds() => _processes.Sum(p => CpuSeconds(p.Id));
+
+    /// <summary>CPU time every PostgreSQL process on this machine used so far, in seconds (a window's difference is what the run cost it).</summary>
+    public static double PostgresCpuSeconds()
+    {
+        var total = 0.0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Comm(pid) == "postgres")
+            {
+                total += CpuSeconds(pid);
+            }
+        }
+
+        return total;
+    }
+
+    private static string? Comm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>utime + stime of a process from /proc (clock ticks of 1/100 s), in seconds; 0 once it is gone.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The managers' resident memory together, in bytes.</summary>
     public long Rss() => _processes.Sum(p => Rss(p.Id));
 

@@ -51,6 +51,8 @@ var commandsSent = 0;
 var errors = new ConcurrentDictionary<string, int>();
 using var stop = new CancellationTokenSource(duration);
 var started = Stopwatch.GetTimestamp();
+// Who used the machine's CPU during the run: the managers, PostgreSQL, the generator itself.
+var cpuStart = (Managers: farm.ManagerCpuSeconds(), Postgres: ManagerFarm.PostgresCpuSeconds(), Generator: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
 
 // Latencies count after the first interval, once every agent has started (as a fleet that is already running).
 var warmUp = interval + TimeSpan.FromSeconds(2);
@@ -187,6 +189,8 @@ await Task.WhenAll(reporters);
 await commander;
 await sampler;
 var elapsed = Stopwatch.GetElapsedTime(started);
+var cpu = (Managers: farm.ManagerCpuSeconds() - cpuStart.Managers, Postgres: ManagerFarm.PostgresCpuSeconds() - cpuStart.Postgres,
+    Generator: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpuStart.Generator);
 await Task.WhenAll(streams);
 foreach (var process in farm.Processes.Where(p => p.HasExited))
 {
@@ -207,7 +211,7 @@ string P(double[] sorted, double p) => sorted.Length == 0 ? "–" : sorted[Math.
 
 if (markdown)
 {
-    Console.WriteLine($"| {(postgres is null ? "SQLite" : "PostgreSQL")} | {managerCount} | {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {P(ingestOwnSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {P(deliveryOwnSorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} |");
+    Console.WriteLine($"| {(postgres is null ? "SQLite" : "PostgreSQL")} | {managerCount} | {agents} | {interval.TotalSeconds:0} s | {duration.TotalSeconds:0} s | {sent / elapsed.TotalSeconds:0} | {P(ingestSorted, 50)} | {P(ingestSorted, 99)} | {P(ingestOwnSorted, 99)} | {deliverySorted.Length} | {P(deliverySorted, 50)} | {P(deliverySorted, 99)} | {P(deliveryOwnSorted, 99)} | {lost} | {duplicated} | {errors.Values.Sum()} | {peakRss / (1024 * 1024)} | {Cores(cpu.Managers)} | {Cores(cpu.Postgres)} | {Cores(cpu.Generator)} | {PerReport(cpu.Managers)} | {PerReport(cpu.Postgres)} |");
 }
 else
 {
@@ -216,6 +220,7 @@ else
     Console.WriteLine($"commands sent {commandsSent}, delivered {deliverySorted.Length}, delivery p50 {P(deliverySorted, 50)} ms, p99 {P(deliverySorted, 99)} ms ({P(deliveryOwnSorted, 99)} ms without the generator's own GC pauses)");
     Console.WriteLine($"stored {stored}, lost {lost}, duplicated {duplicated}, errors {errors.Values.Sum()} {string.Join(", ", errors.Select(e => e.Key + " ×" + e.Value))}");
     Console.WriteLine($"manager peak RSS {peakRss / (1024 * 1024)} MiB");
+    Console.WriteLine($"CPU cores used: managers {Cores(cpu.Managers)}, PostgreSQL {Cores(cpu.Postgres)}, generator {Cores(cpu.Generator)}; CPU ms per report: managers {PerReport(cpu.Managers)}, PostgreSQL {PerReport(cpu.Postgres)}");
 }
 
 admin.Dispose();
@@ -225,6 +230,9 @@ foreach (var agent in fleet)
 }
 
 return lost == 0 && duplicated == 0 ? 0 : 1;
+
+string Cores(double seconds) => (seconds / elapsed.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture);
+string PerReport(double seconds) => sent == 0 ? "–" : (seconds * 1000 / sent).ToString("0.00", CultureInfo.InvariantCulture);
 
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
 
