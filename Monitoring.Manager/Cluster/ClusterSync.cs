@@ -129,6 +129,9 @@ internal sealed partial class ClusterSync(IServiceProvider services, PostgresDat
         return true;
     }
 
+    /// <summary>Reads one agent from the store (another manager may have enrolled it a moment ago).</summary>
+    public Task RefreshAgentAsync(string id, CancellationToken ct) => RefreshAgentsAsync([id], ct);
+
     private async Task RefreshAgentsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         foreach (var (agent, latest) in await Agents.LoadAsync(ids, ct))

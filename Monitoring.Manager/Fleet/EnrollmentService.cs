@@ -20,6 +20,7 @@ internal sealed partial class EnrollmentService(
     CredentialService credentials,
     ManagerOptions options,
     Cluster.IClusterSignals cluster,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<EnrollmentService> logger)
 {
@@ -76,6 +77,12 @@ internal sealed partial class EnrollmentService(
         if (!Wildcard.IsMatch(request.AgentId, token.AgentIdPattern))
         {
             return (null, Refused($"Enrollment token '{token.Name}' only enrolls agent ids matching '{token.AgentIdPattern}', and '{request.AgentId}' does not. Use a matching --agent-id or another token."));
+        }
+
+        if (fleet.Find(request.AgentId) is null && services.GetService<Cluster.ClusterSync>() is { } shared)
+        {
+            // Enrolled through another manager a moment ago? The store says, so a second enrollment cannot take it over.
+            await shared.RefreshAgentAsync(request.AgentId, ct);
         }
 
         var existing = fleet.Find(request.AgentId);
