@@ -129,6 +129,50 @@ internal sealed partial class ClusterSync(IServiceProvider services, PostgresDat
         return true;
     }
 
+    /// <summary>
+    /// The newest snapshot of agents that reported to another manager: one indexed query, and only the snapshot and
+    /// its arrival time change here (the agent's record did not, so it is not read again).
+    /// </summary>
+    private async Task TakeNewestSnapshotsAsync(IReadOnlyCollection<string> reported, CancellationToken ct)
+    {
+        // An agent not known here at all (a signal lost) is read whole.
+        var unknown = reported.Where(id => Fleet.Find(id) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            await RefreshAgentsAsync(unknown, ct);
+        }
+
+        var ids = reported.Except(unknown).ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var newest = await database.ReadAsync(async conn =>
+        {
+            await using var cmd = Sql.Command(conn, null, """
+                SELECT DISTINCT ON (agent_id) agent_id, received_at, data FROM snapshots WHERE agent_id = ANY(@ids) ORDER BY agent_id, seq DESC
+                """, ("ids", ids.ToArray()));
+            var rows = new List<(string Id, long Received, byte[] Json)>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetString(0), reader.GetInt64(1), (byte[])reader.GetValue(2)));
+            }
+
+            return rows;
+        }, ct);
+        var events = services.GetRequiredService<FleetEvents>();
+        foreach (var (id, received, json) in newest)
+        {
+            if (System.Text.Json.JsonSerializer.Deserialize(json, MonitoringJsonContext.Default.MetricSnapshot) is { } snapshot)
+            {
+                Fleet.ReportedElsewhere(id, snapshot, json, PostgresDatabase.FromMs(received));
+                events.Changed(id);
+            }
+        }
+    }
+
     /// <summary>Reads one agent from the store (another manager may have enrolled it a moment ago).</summary>
     public Task RefreshAgentAsync(string id, CancellationToken ct) => RefreshAgentsAsync([id], ct);
 
@@ -171,7 +215,7 @@ internal sealed partial class ClusterSync(IServiceProvider services, PostgresDat
                     }, stoppingToken);
                     if (reported.Count > 0)
                     {
-                        await RefreshAgentsAsync(reported, stoppingToken);
+                        await TakeNewestSnapshotsAsync(reported, stoppingToken);
                     }
 
                     since = now - Overlap;

@@ -43,6 +43,32 @@ internal sealed partial class FleetRegistry
         }
     }
 
+    /// <summary>The agent reported to another manager: its newest snapshot (with its JSON) and when that manager received it.</summary>
+    public void ReportedElsewhere(string id, MetricSnapshot latest, byte[] json, DateTimeOffset receivedAt)
+    {
+        if (!_agents.TryGetValue(id, out var entry))
+        {
+            return;
+        }
+
+        lock (entry.Gate)
+        {
+            if (!entry.HasLatest || latest.Seq > entry.LatestSeq)
+            {
+                entry.SetLatest(latest, json);
+            }
+
+            if (entry.LastSeen is null || receivedAt > entry.LastSeen)
+            {
+                entry.LastSeen = receivedAt;
+            }
+
+            entry.LastSeq = Math.Max(entry.LastSeq, latest.Seq);
+        }
+
+        MarkOnlineIfBack(entry);
+    }
+
     /// <summary>Another manager (the leader) raised or resolved the agent's offline alert.</summary>
     public void OfflineAlertRecorded(string agentId, bool open)
     {
