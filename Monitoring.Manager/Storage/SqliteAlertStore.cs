@@ -80,7 +80,7 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(ReadAlert(reader));
+            result.Add(StoreRows.Alert(reader));
         }
 
         return result;
@@ -98,7 +98,7 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
         cmd.Parameters.AddWithValue("$by", by);
         cmd.Parameters.AddWithValue("$at", ToMs(at));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadAlert(reader) : null;
+        return await reader.ReadAsync(ct) ? StoreRows.Alert(reader) : null;
     }, ct);
 
     public async Task<IReadOnlyList<(string AgentId, string Fingerprint, AlertSeverity Severity)>> ListFiringAsync(CancellationToken ct)
@@ -196,16 +196,6 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : SqliteStore(da
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }, ct);
 
-    internal static AlertRecord ReadAlert(SqliteDataReader r) => new()
-    {
-        Id = r.GetInt64(0),
-        AgentId = r.GetString(1),
-        ReceivedAt = FromMs(r.GetInt64(2)),
-        Transition = JsonSerializer.Deserialize(r.GetString(3), MonitoringJsonContext.Default.AlertTransition)!,
-        Silenced = r.GetInt64(4) != 0,
-        AcknowledgedBy = NullableString(r, 5),
-        AcknowledgedAt = r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)),
-    };
     public Task<int> PurgeAlertsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
         Database.PurgeInBatchesAsync("DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE received_at < $cutoff LIMIT 1000)", cutoff, ct);
 

@@ -194,19 +194,16 @@ internal sealed class SqliteCommandStore(SqliteDatabase database) : SqliteStore(
             var changed = new List<CommandRecord>(due.Count);
             foreach (var c in due)
             {
-                var expired = c.Status == CommandStatus.Queued;
-                var error = expired
-                    ? $"Not delivered: agent '{c.AgentId}' did not fetch the command before it expired at {c.ExpiresAt:u}. Check the agent is running and connected, then send it again."
-                    : $"Agent '{c.AgentId}' received the command at {c.DeliveredAt:u} but sent no result within its timeout of {c.TimeoutSeconds} s.";
+                var (status, error) = StoreRows.Expiry(c);
                 using var update = conn.CreateCommand();
                 update.Transaction = tx;
                 update.CommandText = "UPDATE commands SET status = $status, error = $error, completed_at = $now WHERE id = $id";
                 update.Parameters.AddWithValue("$id", c.Id);
-                update.Parameters.AddWithValue("$status", expired ? "expired" : "timed_out");
+                update.Parameters.AddWithValue("$status", CommandStatuses.ToWire(status));
                 update.Parameters.AddWithValue("$error", error);
                 update.Parameters.AddWithValue("$now", ToMs(now));
                 await update.ExecuteNonQueryAsync(ct);
-                changed.Add(c with { Status = expired ? CommandStatus.Expired : CommandStatus.TimedOut, Error = error, CompletedAt = now });
+                changed.Add(c with { Status = status, Error = error, CompletedAt = now });
             }
 
             return changed;

@@ -8,9 +8,7 @@ namespace Monitoring.Manager.Storage;
 /// <summary>Receivers, notification groups and the outbox on SQLite.</summary>
 internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteStore(database), INotificationStore
 {
-    private const string AlertColumns = "a.id, a.agent_id, a.received_at, a.data, a.silenced, a.ack_by, a.ack_at";
-
-    public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
+        public Task InitializeAsync(CancellationToken ct) => SqliteMigrations.ApplyAsync(Database, ct);
 
     public Task<IReadOnlyList<Receiver>> ListReceiversAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<Receiver>>(async conn =>
     {
@@ -56,25 +54,12 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
     public Task<IReadOnlyList<NotificationGroup>> ListGroupsAsync(CancellationToken ct) => ReadAsync<IReadOnlyList<NotificationGroup>>(async conn =>
     {
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = """
-            SELECT k.receiver, k.group_key, g.members, g.last_sent_at, g.next_check_at, e.first_at, e.last_id
-            FROM (SELECT receiver, group_key FROM notify_groups UNION SELECT receiver, group_key FROM notify_events) k
-            LEFT JOIN notify_groups g ON g.receiver = k.receiver AND g.group_key = k.group_key
-            LEFT JOIN (SELECT receiver, group_key, MIN(enqueued_at) AS first_at, MAX(id) AS last_id FROM notify_events GROUP BY receiver, group_key) e
-              ON e.receiver = k.receiver AND e.group_key = k.group_key
-            """;
+        cmd.CommandText = StoreRows.GroupsSql;
         var result = new List<NotificationGroup>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new NotificationGroup(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? [] : JsonSerializer.Deserialize(reader.GetString(2), ManagerJsonContext.Default.ListGroupMember)!,
-                Time(reader, 3),
-                Time(reader, 4),
-                Time(reader, 5),
-                reader.IsDBNull(6) ? 0 : reader.GetInt64(6)));
+            result.Add(StoreRows.Group(reader));
         }
 
         return result;
@@ -85,13 +70,13 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
         {
             using var cmd = conn.CreateCommand();
             cmd.CommandText = $"""
-                SELECT {AlertColumns} FROM notify_events e JOIN alerts a ON a.id = e.alert_id
+                SELECT {StoreRows.AlertColumns} FROM notify_events e JOIN alerts a ON a.id = e.alert_id
                 WHERE e.receiver = $r AND e.group_key = $g AND e.id <= $upTo ORDER BY e.id
                 """;
             cmd.Parameters.AddWithValue("$r", receiver);
             cmd.Parameters.AddWithValue("$g", groupKey);
             cmd.Parameters.AddWithValue("$upTo", upToEventId);
-            return await ReadAlertsAsync(cmd, ct);
+            return await StoreRows.AlertsAsync(cmd, ct);
         }, ct);
 
     public Task<IReadOnlyDictionary<long, AlertRecord>> GetAlertsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
@@ -103,9 +88,9 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
             }
 
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = $"SELECT {AlertColumns} FROM alerts a WHERE a.id IN (SELECT value FROM json_each($ids))";
+            cmd.CommandText = $"SELECT {StoreRows.AlertColumns} FROM alerts a WHERE a.id IN (SELECT value FROM json_each($ids))";
             cmd.Parameters.AddWithValue("$ids", "[" + string.Join(",", ids) + "]");
-            return (await ReadAlertsAsync(cmd, ct)).ToDictionary(a => a.Id);
+            return (await StoreRows.AlertsAsync(cmd, ct)).ToDictionary(a => a.Id);
         }, ct);
 
     public Task SaveGroupAsync(string receiver, string groupKey, NotificationPlan plan, long upToEventId, DateTimeOffset now, CancellationToken ct) => WriteAsync(async (conn, tx) =>
@@ -156,9 +141,7 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new PendingNotification(
-                reader.GetInt64(0), reader.GetString(1), JsonSerializer.Deserialize(reader.GetString(2), ManagerJsonContext.Default.NotificationMessage)!,
-                FromMs(reader.GetInt64(3)), reader.GetInt32(4)));
+            result.Add(StoreRows.Pending(reader));
         }
 
         return result;
@@ -221,19 +204,7 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    var message = JsonSerializer.Deserialize(reader.GetString(5), ManagerJsonContext.Default.NotificationMessage)!;
-                    result.Add(new NotificationRecord
-                    {
-                        Id = reader.GetInt64(0),
-                        Receiver = reader.GetString(1),
-                        GroupKey = reader.GetString(2),
-                        State = WireNames.Parse(reader.GetString(3), MonitoringJsonContext.Default.AlertState) ?? AlertState.Firing,
-                        Repeat = reader.GetInt64(4) != 0,
-                        AlertIds = [.. message.Alerts.Select(a => a.Id)],
-                        Status = WireNames.Parse(reader.GetString(6), MonitoringJsonContext.Default.NotificationStatus) ?? NotificationStatus.Pending,
-                        CreatedAt = FromMs(reader.GetInt64(7)),
-                        NextAttemptAt = Time(reader, 8),
-                    });
+                    result.Add(StoreRows.Notification(reader));
                 }
             }
 
@@ -253,11 +224,8 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    var list = byId.TryGetValue(reader.GetInt64(0), out var l) ? l : byId[reader.GetInt64(0)] = [];
-                    list.Add(new NotificationAttempt
-                    {
-                        At = FromMs(reader.GetInt64(1)), Succeeded = reader.GetInt64(2) != 0, Detail = reader.GetString(3), DurationMs = reader.GetDouble(4),
-                    });
+                    var (id, attempt) = StoreRows.Attempt(reader);
+                    (byId.TryGetValue(id, out var list) ? list : byId[id] = []).Add(attempt);
                 }
             }
 
@@ -268,34 +236,12 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
         ReadAsync<IReadOnlyDictionary<string, ReceiverStatus>>(async conn =>
         {
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = """
-                WITH receivers AS (SELECT DISTINCT receiver FROM notifications),
-                last_ok AS (SELECT receiver, MAX(id) AS id, MAX(at) AS at FROM notification_attempts WHERE succeeded = 1 GROUP BY receiver),
-                last AS (SELECT receiver, MAX(id) AS id FROM notification_attempts GROUP BY receiver)
-                SELECT r.receiver,
-                    (SELECT COUNT(*) FROM notifications n WHERE n.receiver = r.receiver AND n.status = 'pending'),
-                    (SELECT COUNT(*) FROM notification_attempts t WHERE t.receiver = r.receiver AND t.id > COALESCE(o.id, 0)),
-                    a.at, a.succeeded, a.detail, o.at
-                FROM receivers r
-                LEFT JOIN last l ON l.receiver = r.receiver
-                LEFT JOIN notification_attempts a ON a.id = l.id
-                LEFT JOIN last_ok o ON o.receiver = r.receiver
-                """;
+            cmd.CommandText = StoreRows.ReceiverStatesSql;
             var result = new Dictionary<string, ReceiverStatus>(StringComparer.Ordinal);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var attempted = !reader.IsDBNull(3);
-                var failing = attempted && reader.GetInt64(4) == 0;
-                result[reader.GetString(0)] = new ReceiverStatus
-                {
-                    State = !attempted ? ReceiverState.Idle : failing ? ReceiverState.Failing : ReceiverState.Ok,
-                    Pending = reader.GetInt32(1),
-                    ConsecutiveFailures = reader.GetInt32(2),
-                    LastAttemptAt = Time(reader, 3),
-                    LastError = failing ? reader.GetString(5) : null,
-                    LastSuccessAt = Time(reader, 6),
-                };
+                result[reader.GetString(0)] = StoreRows.ReceiverState(reader);
             }
 
             return result;
@@ -306,18 +252,6 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
             "DELETE FROM notification_attempts WHERE id IN (SELECT t.id FROM notification_attempts t JOIN notifications n ON n.id = t.notification_id WHERE n.finished_at < $cutoff LIMIT 1000)", cutoff, ct)
         + await Database.PurgeInBatchesAsync(
             "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE finished_at < $cutoff LIMIT 1000)", cutoff, ct);
-
-    private static async Task<IReadOnlyList<AlertRecord>> ReadAlertsAsync(SqliteCommand cmd, CancellationToken ct)
-    {
-        var result = new List<AlertRecord>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add(SqliteAlertStore.ReadAlert(reader));
-        }
-
-        return result;
-    }
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : FromMs(reader.GetInt64(i));
 }

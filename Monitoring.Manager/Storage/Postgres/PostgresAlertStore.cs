@@ -1,15 +1,12 @@
 using System.Text.Json;
 using Monitoring.Manager.Notifications;
 using Monitoring.Protocol;
-using Npgsql;
 
 namespace Monitoring.Manager.Storage.Postgres;
 
 /// <summary>Alert transitions, acknowledgements and silences on PostgreSQL.</summary>
 internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStore
 {
-    internal const string AlertColumns = "a.id, a.agent_id, a.received_at, a.data, a.silenced, a.ack_by, a.ack_at";
-
     public Task InitializeAsync(CancellationToken ct) => PostgresMigrations.ApplyAsync(database, ct);
 
     public Task<IReadOnlyList<AlertRecord>> AppendAlertsAsync(
@@ -55,7 +52,7 @@ internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStor
     public Task<IReadOnlyList<AlertRecord>> GetAlertsAsync(AlertQuery query, CancellationToken ct) => database.ReadAsync<IReadOnlyList<AlertRecord>>(async conn =>
     {
         await using var cmd = Sql.Command(conn, null, $"""
-            SELECT {AlertColumns} FROM alerts a
+            SELECT {StoreRows.AlertColumns} FROM alerts a
             WHERE (@a::text IS NULL OR a.agent_id = @a) AND (@s::text IS NULL OR a.state = @s) AND (@since::bigint IS NULL OR a.ts >= @since)
               AND (@sev::text IS NULL OR a.severity = @sev)
             ORDER BY a.id DESC LIMIT @n
@@ -65,16 +62,16 @@ internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStor
             ("since", Sql.Ms(query.Since)),
             ("sev", query.Severity is { } sev ? WireNames.Of(sev, MonitoringJsonContext.Default.AlertSeverity) : null),
             ("n", query.Limit));
-        return await ReadAlertsAsync(cmd, ct);
+        return await StoreRows.AlertsAsync(cmd, ct);
     }, ct);
 
     public Task<AlertRecord?> AcknowledgeAlertAsync(long id, string by, DateTimeOffset at, CancellationToken ct) => database.WriteAsync(async (conn, tx) =>
     {
         await using var cmd = Sql.Command(conn, tx, $"""
             UPDATE alerts a SET ack_by = COALESCE(ack_by, @by), ack_at = COALESCE(ack_at, @at) WHERE id = @id
-            RETURNING {AlertColumns}
+            RETURNING {StoreRows.AlertColumns}
             """, ("id", id), ("by", by), ("at", PostgresDatabase.ToMs(at)));
-        return (await ReadAlertsAsync(cmd, ct)).FirstOrDefault();
+        return (await StoreRows.AlertsAsync(cmd, ct)).FirstOrDefault();
     }, ct);
 
     public Task<IReadOnlyList<(string AgentId, string Fingerprint, AlertSeverity Severity)>> ListFiringAsync(CancellationToken ct) =>
@@ -154,25 +151,4 @@ internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStor
 
     public Task<int> PurgeSilencesAsync(DateTimeOffset cutoff, CancellationToken ct) =>
         database.PurgeInBatchesAsync("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE until < @cutoff LIMIT 1000)", cutoff, ct);
-
-    internal static async Task<IReadOnlyList<AlertRecord>> ReadAlertsAsync(NpgsqlCommand cmd, CancellationToken ct)
-    {
-        var result = new List<AlertRecord>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            result.Add(new AlertRecord
-            {
-                Id = r.GetInt64(0),
-                AgentId = r.GetString(1),
-                ReceivedAt = PostgresDatabase.FromMs(r.GetInt64(2)),
-                Transition = JsonSerializer.Deserialize(r.GetString(3), MonitoringJsonContext.Default.AlertTransition)!,
-                Silenced = r.GetBoolean(4),
-                AcknowledgedBy = Sql.Text(r, 5),
-                AcknowledgedAt = Sql.Time(r, 6),
-            });
-        }
-
-        return result;
-    }
 }

@@ -114,14 +114,11 @@ internal sealed class PostgresCommandStore(PostgresDatabase database) : ICommand
             var changed = new List<CommandRecord>(due.Count);
             foreach (var c in due)
             {
-                var expired = c.Status == CommandStatus.Queued;
-                var error = expired
-                    ? $"Not delivered: agent '{c.AgentId}' did not fetch the command before it expired at {c.ExpiresAt:u}. Check the agent is running and connected, then send it again."
-                    : $"Agent '{c.AgentId}' received the command at {c.DeliveredAt:u} but sent no result within its timeout of {c.TimeoutSeconds} s.";
+                var (status, error) = StoreRows.Expiry(c);
                 await using var update = Sql.Command(conn, tx, "UPDATE commands SET status = @status, error = @error, completed_at = @now WHERE id = @id",
-                    ("id", c.Id), ("status", expired ? "expired" : "timed_out"), ("error", error), ("now", PostgresDatabase.ToMs(now)));
+                    ("id", c.Id), ("status", CommandStatuses.ToWire(status)), ("error", error), ("now", PostgresDatabase.ToMs(now)));
                 await update.ExecuteNonQueryAsync(ct);
-                changed.Add(c with { Status = expired ? CommandStatus.Expired : CommandStatus.TimedOut, Error = error, CompletedAt = now });
+                changed.Add(c with { Status = status, Error = error, CompletedAt = now });
             }
 
             return changed;

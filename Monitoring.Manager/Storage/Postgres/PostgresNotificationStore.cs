@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Monitoring.Manager.Notifications;
 using Monitoring.Protocol;
-using Npgsql;
 
 namespace Monitoring.Manager.Storage.Postgres;
 
@@ -46,25 +45,12 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
 
     public Task<IReadOnlyList<NotificationGroup>> ListGroupsAsync(CancellationToken ct) => database.ReadAsync<IReadOnlyList<NotificationGroup>>(async conn =>
     {
-        await using var cmd = Sql.Command(conn, null, """
-            SELECT k.receiver, k.group_key, g.members, g.last_sent_at, g.next_check_at, e.first_at, e.last_id
-            FROM (SELECT receiver, group_key FROM notify_groups UNION SELECT receiver, group_key FROM notify_events) k
-            LEFT JOIN notify_groups g ON g.receiver = k.receiver AND g.group_key = k.group_key
-            LEFT JOIN (SELECT receiver, group_key, MIN(enqueued_at) AS first_at, MAX(id) AS last_id FROM notify_events GROUP BY receiver, group_key) e
-              ON e.receiver = k.receiver AND e.group_key = k.group_key
-            """);
+        await using var cmd = Sql.Command(conn, null, StoreRows.GroupsSql);
         var result = new List<NotificationGroup>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new NotificationGroup(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? [] : JsonSerializer.Deserialize(reader.GetString(2), ManagerJsonContext.Default.ListGroupMember)!,
-                Sql.Time(reader, 3),
-                Sql.Time(reader, 4),
-                Sql.Time(reader, 5),
-                reader.IsDBNull(6) ? 0 : reader.GetInt64(6)));
+            result.Add(StoreRows.Group(reader));
         }
 
         return result;
@@ -74,10 +60,10 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
         database.ReadAsync(async conn =>
         {
             await using var cmd = Sql.Command(conn, null, $"""
-                SELECT {PostgresAlertStore.AlertColumns} FROM notify_events e JOIN alerts a ON a.id = e.alert_id
+                SELECT {StoreRows.AlertColumns} FROM notify_events e JOIN alerts a ON a.id = e.alert_id
                 WHERE e.receiver = @r AND e.group_key = @g AND e.id <= @upTo ORDER BY e.id
                 """, ("r", receiver), ("g", groupKey), ("upTo", upToEventId));
-            return await PostgresAlertStore.ReadAlertsAsync(cmd, ct);
+            return await StoreRows.AlertsAsync(cmd, ct);
         }, ct);
 
     public Task<IReadOnlyDictionary<long, AlertRecord>> GetAlertsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) =>
@@ -88,8 +74,8 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
                 return new Dictionary<long, AlertRecord>();
             }
 
-            await using var cmd = Sql.Command(conn, null, $"SELECT {PostgresAlertStore.AlertColumns} FROM alerts a WHERE a.id = ANY(@ids)", ("ids", ids.ToArray()));
-            return (await PostgresAlertStore.ReadAlertsAsync(cmd, ct)).ToDictionary(a => a.Id);
+            await using var cmd = Sql.Command(conn, null, $"SELECT {StoreRows.AlertColumns} FROM alerts a WHERE a.id = ANY(@ids)", ("ids", ids.ToArray()));
+            return (await StoreRows.AlertsAsync(cmd, ct)).ToDictionary(a => a.Id);
         }, ct);
 
     public Task SaveGroupAsync(string receiver, string groupKey, NotificationPlan plan, long upToEventId, DateTimeOffset now, CancellationToken ct) =>
@@ -139,9 +125,7 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result.Add(new PendingNotification(
-                reader.GetInt64(0), reader.GetString(1), JsonSerializer.Deserialize(reader.GetString(2), ManagerJsonContext.Default.NotificationMessage)!,
-                PostgresDatabase.FromMs(reader.GetInt64(3)), reader.GetInt32(4)));
+            result.Add(StoreRows.Pending(reader));
         }
 
         return result;
@@ -183,19 +167,7 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    var message = JsonSerializer.Deserialize(reader.GetString(5), ManagerJsonContext.Default.NotificationMessage)!;
-                    result.Add(new NotificationRecord
-                    {
-                        Id = reader.GetInt64(0),
-                        Receiver = reader.GetString(1),
-                        GroupKey = reader.GetString(2),
-                        State = WireNames.Parse(reader.GetString(3), MonitoringJsonContext.Default.AlertState) ?? AlertState.Firing,
-                        Repeat = reader.GetBoolean(4),
-                        AlertIds = [.. message.Alerts.Select(a => a.Id)],
-                        Status = WireNames.Parse(reader.GetString(6), MonitoringJsonContext.Default.NotificationStatus) ?? NotificationStatus.Pending,
-                        CreatedAt = PostgresDatabase.FromMs(reader.GetInt64(7)),
-                        NextAttemptAt = Sql.Time(reader, 8),
-                    });
+                    result.Add(StoreRows.Notification(reader));
                 }
             }
 
@@ -212,11 +184,8 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    var list = byId.TryGetValue(reader.GetInt64(0), out var l) ? l : byId[reader.GetInt64(0)] = [];
-                    list.Add(new NotificationAttempt
-                    {
-                        At = PostgresDatabase.FromMs(reader.GetInt64(1)), Succeeded = reader.GetBoolean(2), Detail = reader.GetString(3), DurationMs = reader.GetDouble(4),
-                    });
+                    var (id, attempt) = StoreRows.Attempt(reader);
+                    (byId.TryGetValue(id, out var list) ? list : byId[id] = []).Add(attempt);
                 }
             }
 
@@ -226,34 +195,12 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
     public Task<IReadOnlyDictionary<string, ReceiverStatus>> ReceiverStatusesAsync(CancellationToken ct) =>
         database.ReadAsync<IReadOnlyDictionary<string, ReceiverStatus>>(async conn =>
         {
-            await using var cmd = Sql.Command(conn, null, """
-                WITH receivers AS (SELECT DISTINCT receiver FROM notifications),
-                last_ok AS (SELECT receiver, MAX(id) AS id, MAX(at) AS at FROM notification_attempts WHERE succeeded GROUP BY receiver),
-                last AS (SELECT receiver, MAX(id) AS id FROM notification_attempts GROUP BY receiver)
-                SELECT r.receiver,
-                    (SELECT COUNT(*) FROM notifications n WHERE n.receiver = r.receiver AND n.status = 'pending')::int,
-                    (SELECT COUNT(*) FROM notification_attempts t WHERE t.receiver = r.receiver AND t.id > COALESCE(o.id, 0))::int,
-                    a.at, a.succeeded, a.detail, o.at
-                FROM receivers r
-                LEFT JOIN last l ON l.receiver = r.receiver
-                LEFT JOIN notification_attempts a ON a.id = l.id
-                LEFT JOIN last_ok o ON o.receiver = r.receiver
-                """);
+            await using var cmd = Sql.Command(conn, null, StoreRows.ReceiverStatesSql);
             var result = new Dictionary<string, ReceiverStatus>(StringComparer.Ordinal);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var attempted = !reader.IsDBNull(3);
-                var failing = attempted && !reader.GetBoolean(4);
-                result[reader.GetString(0)] = new ReceiverStatus
-                {
-                    State = !attempted ? ReceiverState.Idle : failing ? ReceiverState.Failing : ReceiverState.Ok,
-                    Pending = reader.GetInt32(1),
-                    ConsecutiveFailures = reader.GetInt32(2),
-                    LastAttemptAt = Sql.Time(reader, 3),
-                    LastError = failing ? reader.GetString(5) : null,
-                    LastSuccessAt = Sql.Time(reader, 6),
-                };
+                result[reader.GetString(0)] = StoreRows.ReceiverState(reader);
             }
 
             return result;
