@@ -27,7 +27,7 @@ internal sealed class ApiTransport : IDisposable
     public ApiTransport(ManagerConnectionOptions options, ResiliencePipeline<HttpResponseMessage>? pipeline, ManagerAddresses? addresses = null)
     {
         _options = options;
-        _addresses = addresses ?? new ManagerAddresses([options.BaseAddress, .. options.AlternateAddresses], 0, options.TimeProvider);
+        _addresses = addresses ?? new ManagerAddresses([options.BaseAddress, .. options.AlternateAddresses ?? []], 0, options.TimeProvider);
         var handler = options.Handler ?? CreateHandler(options.CertificateThumbprint);
         _http = new HttpClient(handler, disposeHandler: options.Handler is null)
         {

@@ -9,19 +9,14 @@ internal sealed class NotificationSignal
 
     public void Wake() => _channel.Writer.TryWrite(true);
 
-    /// <summary>Waits for a wake-up or <paramref name="timeout"/>, whichever comes first.</summary>
+    /// <summary>Waits for a wake-up or <paramref name="timeout"/> on <paramref name="time"/>, whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
-        using var delay = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        delay.CancelAfter(timeout);
-        try
-        {
-            await _channel.Reader.ReadAsync(delay.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-        }
-
-        _ = time;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var woken = _channel.Reader.WaitToReadAsync(wait.Token).AsTask();
+        await Task.WhenAny(woken, Task.Delay(timeout, time, wait.Token)).ConfigureAwait(false);
+        await wait.CancelAsync();
+        _channel.Reader.TryRead(out _);
+        ct.ThrowIfCancellationRequested();
     }
 }
