@@ -15,7 +15,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
     private readonly Fleet _fleet = new();
     private readonly TestWebhookReceiver _hook = new();
     private readonly string _schema = "e2e_" + Guid.NewGuid().ToString("N");
-    private readonly int _portB = TestNet.FreePort();
+    private int _portB;
 
     private string DataDirB => Path.Combine(_fleet.Root, "manager-b");
 
@@ -56,10 +56,23 @@ public sealed class ScaleOutTests : IAsyncLifetime
         BaseAddress = new Uri(url), Token = _fleet.Admin.Token, CertificateThumbprint = _fleet.Admin.CertificateThumbprint,
     });
 
-    private ServerProcess StartManagerB(string config)
+    /// <summary>Starts the second manager on a port free now; another process may take a free port first, so a lost race starts it again on another.</summary>
+    private async Task<ServerProcess> StartManagerBAsync(string config)
     {
-        var b = ServerProcess.Start("Monitoring.Manager", ["--urls", UrlB, "--data-dir", DataDirB, .. ManagerArgs(config)]);
-        return b;
+        for (var attempt = 1; ; attempt++)
+        {
+            _portB = TestNet.FreePort();
+            var b = ServerProcess.Start("Monitoring.Manager", ["--urls", UrlB, "--data-dir", DataDirB, .. ManagerArgs(config)]);
+            try
+            {
+                await b.WaitForOutputAsync("Monitoring manager started", Deadline);
+                return b;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && b.Output.Contains("address already in use", StringComparison.Ordinal))
+            {
+                b.Dispose();
+            }
+        }
     }
 
     [Fact]
@@ -85,8 +98,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
             File.Copy(Path.Combine(_fleet.DataDir, file), Path.Combine(DataDirB, file));
         }
 
-        using var b = StartManagerB(config);
-        await b.WaitForOutputAsync("Monitoring manager started", Deadline);
+        using var b = await StartManagerBAsync(config);
         using var viaA = _fleet.AdminClient();
         using var viaB = ClientOf(UrlB);
 
