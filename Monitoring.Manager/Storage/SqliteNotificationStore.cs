@@ -237,14 +237,7 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
         {
             using var cmd = conn.CreateCommand();
             cmd.CommandText = StoreRows.ReceiverStatesSql;
-            var result = new Dictionary<string, ReceiverStatus>(StringComparer.Ordinal);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                result[reader.GetString(0)] = StoreRows.ReceiverState(reader);
-            }
-
-            return result;
+            return await StoreRows.ReceiverStatesAsync(cmd, ct);
         }, ct);
 
     public async Task<int> PurgeNotificationsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
@@ -252,6 +245,4 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : SqliteS
             "DELETE FROM notification_attempts WHERE id IN (SELECT t.id FROM notification_attempts t JOIN notifications n ON n.id = t.notification_id WHERE n.finished_at < $cutoff LIMIT 1000)", cutoff, ct)
         + await Database.PurgeInBatchesAsync(
             "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE finished_at < $cutoff LIMIT 1000)", cutoff, ct);
-
-    private static DateTimeOffset? Time(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : FromMs(reader.GetInt64(i));
 }

@@ -112,6 +112,19 @@ internal static class StoreRows
         };
     }
 
+    /// <summary>Every receiver's state, by name, from <see cref="ReceiverStatesSql"/>.</summary>
+    public static async Task<IReadOnlyDictionary<string, ReceiverStatus>> ReceiverStatesAsync(DbCommand cmd, CancellationToken ct)
+    {
+        var result = new Dictionary<string, ReceiverStatus>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetString(0)] = ReceiverState(reader);
+        }
+
+        return result;
+    }
+
     /// <summary>What happens to a command whose time ran out: expired (never delivered) or timed out (no result), and why.</summary>
     public static (CommandStatus Status, string Error) Expiry(CommandRecord c) => c.Status == CommandStatus.Queued
         ? (CommandStatus.Expired, $"Not delivered: agent '{c.AgentId}' did not fetch the command before it expired at {c.ExpiresAt:u}. Check the agent is running and connected, then send it again.")

@@ -196,14 +196,7 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
         database.ReadAsync<IReadOnlyDictionary<string, ReceiverStatus>>(async conn =>
         {
             await using var cmd = Sql.Command(conn, null, StoreRows.ReceiverStatesSql);
-            var result = new Dictionary<string, ReceiverStatus>(StringComparer.Ordinal);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                result[reader.GetString(0)] = StoreRows.ReceiverState(reader);
-            }
-
-            return result;
+            return await StoreRows.ReceiverStatesAsync(cmd, ct);
         }, ct);
 
     public async Task<int> PurgeNotificationsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
