@@ -27,6 +27,9 @@ internal sealed class AgentSettings
         new("files:write", "Directories the manager may send files into, as a list.", "none"),
         new("files:maxBytes", "The largest file moved in either direction.", Monitoring.Files.FilePolicy.DefaultMaxFileBytes.ToString(CultureInfo.InvariantCulture) + " bytes"),
         new("files:allowHardLinks", "Whether a file with more than one hard link may be read.", "false"),
+        new("metrics:gpus", "Whether to report NVIDIA GPUs through NVML where the driver is installed.", "true"),
+        new("metrics:nvmlLibrary", "The NVML library to load, where the system loader does not find it (WSL: /usr/lib/wsl/lib/libnvidia-ml.so.1).", "libnvidia-ml.so.1 on Linux, nvml.dll on Windows"),
+        new("metrics:temperatures", "Whether to report temperature sensors (Linux hwmon and thermal zones).", "true"),
         new("thresholdsFile", "A YAML file of threshold rules, watched for edits."),
         new("labels", "Free-form labels reported with the agent, for example labels: { role: web }.", isSection: true),
         new("thresholds", "Threshold rules kept in agent.yaml itself.", isSection: true),
@@ -114,6 +117,7 @@ internal sealed class AgentSettings
             options.EnrollmentToken = token.Trim();
         }
 
+        options.Metrics = MetricsFrom(config);
         options.Commands.AllowRestart = config.Boolean("allowRestart", options.Commands.AllowRestart);
         if (config.List("restartCommand") is { Count: > 0 } restart)
         {
@@ -157,6 +161,17 @@ internal sealed class AgentSettings
 
         return new AgentSettings(options);
     }
+
+    /// <summary>Only what the collector reads (for <c>--once</c>, which needs no manager or token).</summary>
+    public static Monitoring.Metrics.MetricCollectorOptions LoadMetrics(IReadOnlyDictionary<string, string> commandLine) =>
+        MetricsFrom(LayeredSettings.Load(Schema, EnvironmentPrefix, commandLine, "the agent"));
+
+    private static Monitoring.Metrics.MetricCollectorOptions MetricsFrom(LayeredSettings config) => new()
+    {
+        Gpus = config.Boolean("metrics:gpus", true),
+        NvmlLibrary = config.Text("metrics:nvmlLibrary") is { Length: > 0 } library ? library : null,
+        Temperatures = config.Boolean("metrics:temperatures", true),
+    };
 
     private static string DefaultStateDirectory()
     {

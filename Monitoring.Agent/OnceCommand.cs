@@ -12,15 +12,19 @@ internal static class OnceCommand
     /// <summary>How long the first interval lasts, over which CPU and network rates are measured.</summary>
     public static readonly TimeSpan RateInterval = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<int> RunAsync(bool table, TextWriter output)
+    public static async Task<int> RunAsync(MetricCollectorOptions metrics, bool table, TextWriter output)
     {
-        using var collector = MetricCollector.CreateDefault(TimeProvider.System);
+        using var collector = MetricCollector.CreateDefault(TimeProvider.System, metrics);
         collector.Collect();
         await Task.Delay(RateInterval);
         var snapshot = collector.Collect();
         if (table)
         {
             WriteTable(snapshot, output);
+            if (MetricCollector.SourcesOf(collector) is { } sources)
+            {
+                output.WriteLine("sensors    " + sources);
+            }
         }
         else
         {
@@ -30,6 +34,10 @@ internal static class OnceCommand
 
         return 0;
     }
+
+    private static string Number(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string Bytes(long? value) => value is { } v ? ByteSize.Format(v) : "-";
 
     private static void WriteTable(MetricSnapshot s, TextWriter o)
     {
@@ -57,5 +65,18 @@ internal static class OnceCommand
 
         o.WriteLine(string.Format(c, "uptime     {0}  (boot {1:O})", TimeSpan.FromSeconds(Math.Floor(s.UptimeSeconds)), s.BootTime));
         o.WriteLine(string.Format(c, "processes  {0}", s.Processes.Count));
+        foreach (var g in s.Gpus ?? [])
+        {
+            o.WriteLine(string.Format(c, "gpu {0,-6} {1,6} %  memory {2} used of {3} ({4} busy)  {5} °C  {6} W of {7} W  fan {8}  clocks {9}/{10}/{11} MHz  {12} ({13})",
+                g.Index, Number(g.UtilizationPercent, "0.0"), Bytes(g.MemoryUsedBytes), Bytes(g.MemoryTotalBytes), Number(g.MemoryUtilizationPercent, "0' %'"),
+                Number(g.TemperatureCelsius, "0"), Number(g.PowerWatts, "0.0"), Number(g.PowerLimitWatts, "0"), Number(g.FanPercent, "0' %'"),
+                Number(g.GraphicsClockMHz, "0"), Number(g.SmClockMHz, "0"), Number(g.MemoryClockMHz, "0"), g.Name, g.Uuid));
+        }
+
+        foreach (var t in s.Temperatures ?? [])
+        {
+            o.WriteLine(string.Format(c, "sensor     {0,6:0.0} °C  {1}{2}{3}", t.Celsius, t.Name,
+                t.HighCelsius is { } high ? string.Format(c, "  high {0:0} °C", high) : "", t.CriticalCelsius is { } crit ? string.Format(c, "  critical {0:0} °C", crit) : ""));
+        }
     }
 }

@@ -24,7 +24,15 @@ if (commandLine.IsInformational)
 
 if (commandLine.Flag("--once"))
 {
-    return await OnceCommand.RunAsync(commandLine.Flag("--table"), Console.Out);
+    try
+    {
+        return await OnceCommand.RunAsync(AgentSettings.LoadMetrics(commandLine.Values), commandLine.Flag("--table"), Console.Out);
+    }
+    catch (ConfigurationException ex)
+    {
+        Console.Error.WriteLine($"Monitoring.Agent: {ex.Message}");
+        return HostCommandLine.UsageError;
+    }
 }
 
 AgentSettings settings;

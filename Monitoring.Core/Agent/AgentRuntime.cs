@@ -30,6 +30,7 @@ public sealed partial class AgentRuntime : IDisposable
     private readonly AgentRegistration _registration;
     private readonly object _collectorGate = new();
     private IMetricCollector? _collector;
+    private bool _sourcesLogged;
     private CommandRunner? _commands;
     private AlertPipeline? _alerts;
     private SnapshotReporter? _reports;
@@ -177,7 +178,18 @@ public sealed partial class AgentRuntime : IDisposable
     {
         lock (_collectorGate)
         {
-            return _collector!.Collect();
+            var snapshot = _collector!.Collect();
+            if (!_sourcesLogged)
+            {
+                // After the first sample, which is when the sensors are first found.
+                _sourcesLogged = true;
+                if (MetricCollector.SourcesOf(_collector) is { } sources)
+                {
+                    LogSources(_logger, sources);
+                }
+            }
+
+            return snapshot;
         }
     }
 
@@ -189,7 +201,7 @@ public sealed partial class AgentRuntime : IDisposable
         }
 
         _registration.Load();
-        _collector = _options.Collector ?? MetricCollector.CreateDefault(_time);
+        _collector = _options.Collector ?? MetricCollector.CreateDefault(_time, _options.Metrics);
         var handlers = BuiltInCommands.Create(_options.Commands, _logger)
             .Append(new Commands.BuiltIn.SendFileHandler(_options.Files, _poll))
             .Append(new Commands.BuiltIn.ReceiveFileHandler(_options.Files, _poll))
@@ -214,6 +226,9 @@ public sealed partial class AgentRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write to the state directory {StateDir}: {Reason}. Free space or fix its permissions.")]
     private static partial void LogStateDirectoryFailed(ILogger logger, string stateDir, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hardware sensors: {Sources}")]
+    private static partial void LogSources(ILogger logger, string sources);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} stopped; {Count} snapshot(s) spooled for the next run")]
     private static partial void LogStopped(ILogger logger, string agentId, int count);

@@ -75,6 +75,9 @@ public sealed class AgentRuntimeOptions
     /// <summary>The collector to use; the one for this operating system when null.</summary>
     public IMetricCollector? Collector { get; set; }
 
+    /// <summary>What the collector for this operating system reads beyond its own counters (GPUs, temperatures); unused with <see cref="Collector"/>.</summary>
+    public MetricCollectorOptions Metrics { get; set; } = new();
+
     /// <summary>The clock; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -10,9 +10,18 @@ public static class MetricValues
     [
         "cpu.percent", "memory.percent", "swap.percent", "disk.percent", "network.rxBytesPerSec", "network.txBytesPerSec",
         "load.1m", "load.5m", "load.15m", "processes.count",
+        "gpu.utilization", "gpu.memory.percent", "gpu.temperature", "sensor.temperature",
     ];
 
-    /// <summary>The values of <paramref name="metric"/> in <paramref name="snapshot"/>, with their target (mount, interface) or null.</summary>
+    /// <summary>True for the metrics with one value per target (mount, interface, GPU, sensor), which a rule's target narrows.</summary>
+    internal static bool HasTargets(string metric) =>
+        metric.StartsWith("disk.", StringComparison.Ordinal) || metric.StartsWith("network.", StringComparison.Ordinal)
+        || metric.StartsWith("gpu.", StringComparison.Ordinal) || metric.StartsWith("sensor.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The values of <paramref name="metric"/> in <paramref name="snapshot"/>, with their target (mount, interface, GPU
+    /// index, sensor name) or null. A GPU matches a target pattern by its index, its UUID or its name.
+    /// </summary>
     public static IEnumerable<(string? Target, double Value)> Extract(MetricSnapshot snapshot, string metric, string? targetPattern)
     {
         switch (metric)
@@ -42,6 +51,27 @@ public static class MetricValues
                 foreach (var n in snapshot.Network.Where(n => Matches(n.Name, targetPattern)))
                 {
                     yield return (n.Name, metric == "network.rxBytesPerSec" ? n.RxBytesPerSec : n.TxBytesPerSec);
+                }
+
+                break;
+            case "gpu.utilization":
+            case "gpu.memory.percent":
+            case "gpu.temperature":
+                foreach (var gpu in snapshot.Gpus ?? [])
+                {
+                    var index = gpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var value = metric == "gpu.utilization" ? gpu.UtilizationPercent : metric == "gpu.memory.percent" ? gpu.MemoryPercent : gpu.TemperatureCelsius;
+                    if (value is { } v && (Matches(index, targetPattern) || (gpu.Uuid is { } uuid && Matches(uuid, targetPattern)) || Matches(gpu.Name, targetPattern)))
+                    {
+                        yield return (index, v);
+                    }
+                }
+
+                break;
+            case "sensor.temperature":
+                foreach (var sensor in (snapshot.Temperatures ?? []).Where(t => Matches(t.Name, targetPattern)))
+                {
+                    yield return (sensor.Name, sensor.Celsius);
                 }
 
                 break;

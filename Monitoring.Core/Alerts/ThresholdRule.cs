@@ -11,7 +11,10 @@ public sealed record ThresholdRule
     /// <summary>The rule's name; a local rule replaces a central one of the same name.</summary>
     public string Name { get; init; } = "";
 
-    /// <summary>The metric: cpu.percent, memory.percent, swap.percent, disk.percent, network.rxBytesPerSec, network.txBytesPerSec, load.1m, load.5m, load.15m, processes.count.</summary>
+    /// <summary>
+    /// The metric: cpu.percent, memory.percent, swap.percent, disk.percent, network.rxBytesPerSec, network.txBytesPerSec,
+    /// load.1m, load.5m, load.15m, processes.count, gpu.utilization, gpu.memory.percent, gpu.temperature, sensor.temperature.
+    /// </summary>
     public string Metric { get; init; } = "";
 
     /// <summary>Fires when the value is above this.</summary>
@@ -32,7 +35,10 @@ public sealed record ThresholdRule
     /// <summary>How urgent the alert is.</summary>
     public AlertSeverity Severity { get; init; } = AlertSeverity.Warning;
 
-    /// <summary>For disk.percent: the mount points to watch (wildcards), every mount when null. For network: interfaces.</summary>
+    /// <summary>
+    /// The targets to watch (wildcards), every one when null: mount points for disk.percent, interfaces for network,
+    /// GPUs by index, UUID or name for gpu.*, sensor names (<c>coretemp/*</c>) for sensor.temperature.
+    /// </summary>
     public string? Target { get; init; }
 
     /// <summary>Central rules only: the agent ids (wildcards) the rule applies to; every agent when null.</summary>

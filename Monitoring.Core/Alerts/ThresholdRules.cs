@@ -206,9 +206,9 @@ public static class ThresholdRules
         };
 
         var target = Str("target") ?? Str("mount");
-        if (target is not null && !metric.StartsWith("disk.", StringComparison.Ordinal) && !metric.StartsWith("network.", StringComparison.Ordinal))
+        if (target is not null && !MetricValues.HasTargets(metric))
         {
-            throw Error(file, $"{path}.target", values.TryGetValue("target", out var tn) ? tn : values["mount"], "target (or mount) only applies to disk and network metrics.");
+            throw Error(file, $"{path}.target", values.TryGetValue("target", out var tn) ? tn : values["mount"], "target (or mount) only applies to disk, network, gpu and sensor metrics.");
         }
 
         return new ThresholdRule

@@ -19,6 +19,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
     private readonly ProcFile _mounts;
     private readonly bool _mountsSignalChanges;
     private readonly ProcessCounter _processes;
+    private readonly HardwareSensors _hardware;
     private readonly FileSystemSpace _space = new();
     private readonly List<CpuTimes> _cores = [];
     private readonly List<NetworkCounters> _net = [];
@@ -35,8 +36,15 @@ public sealed class LinuxMetricCollector : IMetricCollector
     /// <summary>Creates a collector and takes the baseline the first sample's rates are measured against.</summary>
     /// <param name="procRoot">Where procfs is mounted; tests point it at captured files.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    public LinuxMetricCollector(string procRoot = "/proc", TimeProvider? timeProvider = null)
+    /// <param name="options">GPUs and temperatures (read only with the real /proc, from the real /sys); both on when null.</param>
+    public LinuxMetricCollector(string procRoot = "/proc", TimeProvider? timeProvider = null, MetricCollectorOptions? options = null)
+        : this(procRoot, timeProvider, procRoot == "/proc" ? HardwareSensors.Open(options ?? new(), "/sys", timeProvider ?? TimeProvider.System) : HardwareSensors.None)
     {
+    }
+
+    internal LinuxMetricCollector(string procRoot, TimeProvider? timeProvider, HardwareSensors hardware)
+    {
+        _hardware = hardware;
         _procRoot = procRoot;
         _time = timeProvider ?? TimeProvider.System;
         _stat = new ProcFile(Path.Combine(procRoot, "stat"));
@@ -92,8 +100,13 @@ public sealed class LinuxMetricCollector : IMetricCollector
             UptimeSeconds = uptime,
             BootTime = TruncateToSeconds(wallClock.AddSeconds(-uptime)),
             Processes = _last?.Processes is { } p && p.Count == processes ? p : new ProcessMetrics { Count = processes },
+            Gpus = _hardware.Gpus(),
+            Temperatures = _hardware.Temperatures(),
         };
     }
+
+    /// <summary>Where GPUs and temperatures come from, or why there are none, in words.</summary>
+    internal string Sources => _hardware.Description;
 
     /// <inheritdoc />
     public void Dispose()
@@ -105,6 +118,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
         _uptime.Dispose();
         _mounts.Dispose();
         _processes.Dispose();
+        _hardware.Dispose();
     }
 
     private IReadOnlyList<NetworkInterfaceMetrics> NetworkRates(double elapsed)

@@ -2,8 +2,8 @@ namespace Monitoring.Metrics;
 
 /// <summary>
 /// The flat metric names a snapshot yields for series and rollups: <c>cpu.percent</c>, <c>memory.percent</c>,
-/// <c>disk.percent:/var</c>, <c>network.rxBytesPerSec:eth0</c>, and so on; one name per value that makes sense to
-/// chart over time.
+/// <c>disk.percent:/var</c>, <c>network.rxBytesPerSec:eth0</c>, <c>gpu.utilization:0</c>,
+/// <c>sensor.temperature:coretemp/Package id 0</c>, and so on; one name per value that makes sense to chart over time.
 /// </summary>
 public static class MetricNames
 {
@@ -42,5 +42,31 @@ public static class MetricNames
         }
 
         yield return new("processes.count", snapshot.Processes.Count);
+        foreach (var gpu in snapshot.Gpus ?? [])
+        {
+            var index = ":" + gpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (name, value) in GpuValues(gpu))
+            {
+                if (value is { } v)
+                {
+                    yield return new(name + index, v);
+                }
+            }
+        }
+
+        foreach (var sensor in snapshot.Temperatures ?? [])
+        {
+            yield return new("sensor.temperature:" + sensor.Name, sensor.Celsius);
+        }
+    }
+
+    /// <summary>A GPU's charted values by name (without the <c>:index</c> suffix); null where the GPU does not say.</summary>
+    internal static IEnumerable<(string Name, double? Value)> GpuValues(GpuMetrics gpu)
+    {
+        yield return ("gpu.utilization", gpu.UtilizationPercent);
+        yield return ("gpu.memory.percent", gpu.MemoryPercent);
+        yield return ("gpu.memory.usedBytes", gpu.MemoryUsedBytes);
+        yield return ("gpu.temperature", gpu.TemperatureCelsius);
+        yield return ("gpu.powerWatts", gpu.PowerWatts);
     }
 }

@@ -47,6 +47,12 @@ public sealed record MetricSnapshot
 
     /// <summary>Processes.</summary>
     public ProcessMetrics Processes { get; init; } = new();
+
+    /// <summary>Every GPU the driver reports; absent (null) where there is no GPU or no driver to ask.</summary>
+    public IReadOnlyList<GpuMetrics>? Gpus { get; init; }
+
+    /// <summary>Every temperature sensor the operating system exposes; absent (null) where it exposes none.</summary>
+    public IReadOnlyList<TemperatureMetrics>? Temperatures { get; init; }
 }
 
 /// <summary>Processor use as percentages (0–100) of the interval since the previous sample.</summary>

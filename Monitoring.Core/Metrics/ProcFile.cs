@@ -12,7 +12,7 @@ internal sealed unsafe class ProcFile : IDisposable
     private const short PollPri = 0x002;
     private const short PollErr = 0x008;
 
-    private byte[] _buffer = new byte[4096];
+    private byte[] _buffer;
     private bool _canPoll = true;
 #if NET
     private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
@@ -20,7 +20,13 @@ internal sealed unsafe class ProcFile : IDisposable
     private FileStream? _handle;
 #endif
 
-    public ProcFile(string path) => _path = path;
+    /// <param name="path">The file.</param>
+    /// <param name="bufferSize">The first buffer's size; it doubles when a read fills it.</param>
+    public ProcFile(string path, int bufferSize = 4096)
+    {
+        _path = path;
+        _buffer = new byte[bufferSize];
+    }
 
     /// <summary>
     /// The file's whole content now, valid until the next read. When it cannot be read: empty, or for a

@@ -16,11 +16,14 @@ public sealed class WindowsMetricCollector : IMetricCollector
     private CpuTimes[] _previousCores;
     private Dictionary<string, NetworkCounters> _previousNet;
     private long _previousTimestamp;
+    private readonly HardwareSensors _hardware;
 
     /// <summary>Creates a collector and takes the baseline for the first sample's rates.</summary>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    public WindowsMetricCollector(TimeProvider? timeProvider = null)
+    /// <param name="options">GPUs; on when null. Windows offers no temperature source every machine has, so none is read.</param>
+    public WindowsMetricCollector(TimeProvider? timeProvider = null, MetricCollectorOptions? options = null)
     {
+        _hardware = HardwareSensors.Open(options ?? new(), null, timeProvider ?? TimeProvider.System);
         _time = timeProvider ?? TimeProvider.System;
         _previousCpu = WindowsNative.SystemTimes();
         _previousCores = WindowsNative.PerCoreTimes();
@@ -81,13 +84,15 @@ public sealed class WindowsMetricCollector : IMetricCollector
             UptimeSeconds = uptime,
             BootTime = wall.AddSeconds(-Math.Floor(uptime)),
             Processes = new ProcessMetrics { Count = WindowsNative.ProcessCount() },
+            Gpus = _hardware.Gpus(),
         };
     }
 
+    /// <summary>Where GPUs come from, or why there are none, in words.</summary>
+    internal string Sources => _hardware.Description;
+
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _hardware.Dispose();
 }
 
 /// <summary>The few Win32 calls the Windows collector needs.</summary>
