@@ -133,36 +133,37 @@ internal sealed class GpuCollector : IDisposable
             MemoryTotalBytes = total,
             MemoryUsedBytes = used,
             MemoryPercent = total is > 0 && used is { } u2 ? Math.Round(100.0 * u2 / total.Value, 2) : null,
-            TemperatureCelsius = Value(d, Call.Temperature, _nvml.Temperature, 1),
-            PowerWatts = Value(d, Call.Power, _nvml.PowerUsage, 1000),
-            PowerLimitWatts = Value(d, Call.PowerLimit, _nvml.PowerLimit, 1000),
-            FanPercent = Value(d, Call.Fan, _nvml.FanSpeed, 1),
-            GraphicsClockMHz = ClockOf(d, Call.GraphicsClock, NvmlStatus.GraphicsClock),
-            SmClockMHz = ClockOf(d, Call.SmClock, NvmlStatus.SmClock),
-            MemoryClockMHz = ClockOf(d, Call.MemoryClock, NvmlStatus.MemoryClock),
+            TemperatureCelsius = Value(d, Call.Temperature),
+            PowerWatts = Value(d, Call.Power) / 1000,
+            PowerLimitWatts = Value(d, Call.PowerLimit) / 1000,
+            FanPercent = Value(d, Call.Fan),
+            GraphicsClockMHz = (int?)Value(d, Call.GraphicsClock),
+            SmClockMHz = (int?)Value(d, Call.SmClock),
+            MemoryClockMHz = (int?)Value(d, Call.MemoryClock),
         };
     }
 
-    private delegate int Reading(nint device, out uint value);
-
-    private static double? Value(Device d, Call call, Reading read, double divisor)
+    /// <summary>One unsigned reading of the GPU, or null when it has none now (or ever: then it is not asked again).</summary>
+    private double? Value(Device d, Call call)
     {
         if (d.Off(call))
         {
             return null;
         }
 
-        return d.Tries(call, read(d.Handle, out var value)) ? value / divisor : null;
-    }
-
-    private int? ClockOf(Device d, Call call, int clockType)
-    {
-        if (d.Off(call))
+        var h = d.Handle;
+        uint value;
+        var status = call switch
         {
-            return null;
-        }
-
-        return d.Tries(call, _nvml.Clock(d.Handle, clockType, out var mhz)) ? (int)mhz : null;
+            Call.Temperature => _nvml.Temperature(h, out value),
+            Call.Power => _nvml.PowerUsage(h, out value),
+            Call.PowerLimit => _nvml.PowerLimit(h, out value),
+            Call.Fan => _nvml.FanSpeed(h, out value),
+            Call.GraphicsClock => _nvml.Clock(h, NvmlStatus.GraphicsClock, out value),
+            Call.SmClock => _nvml.Clock(h, NvmlStatus.SmClock, out value),
+            _ => _nvml.Clock(h, NvmlStatus.MemoryClock, out value),
+        };
+        return d.Tries(call, status) ? value : null;
     }
 
     [Flags]

@@ -8,6 +8,8 @@ internal static class SnapshotValidation
     public const int MaxDisks = 1024;
     public const int MaxInterfaces = 4096;
     public const int MaxCores = 4096;
+    public const int MaxGpus = 256;
+    public const int MaxSensors = 1024;
 
     /// <summary>Null when the snapshot may be stored, else what is wrong with it.</summary>
     public static string? Check(MetricSnapshot? s, DateTimeOffset now, TimeSpan maxSkew)
@@ -61,6 +63,27 @@ internal static class SnapshotValidation
             if (n is null || n.Name is not { Length: > 0 and <= RequestLimits.MaxName })
             {
                 return $"Snapshot {s.Seq} has a network interface without a name or with one over {RequestLimits.MaxName} characters.";
+            }
+        }
+
+        if (s.Gpus?.Count > MaxGpus || s.Temperatures?.Count > MaxSensors)
+        {
+            return $"Snapshot {s.Seq} is too large: at most {MaxGpus} GPUs and {MaxSensors} temperature sensors.";
+        }
+
+        foreach (var g in s.Gpus ?? [])
+        {
+            if (g is null || g.Index < 0 || g.Name is not { Length: <= RequestLimits.MaxName } || g.Uuid?.Length > RequestLimits.MaxName)
+            {
+                return $"Snapshot {s.Seq} has a GPU without a name, with a negative index, or with a name or UUID over {RequestLimits.MaxName} characters.";
+            }
+        }
+
+        foreach (var t in s.Temperatures ?? [])
+        {
+            if (t is null || t.Name is not { Length: > 0 and <= RequestLimits.MaxName })
+            {
+                return $"Snapshot {s.Seq} has a temperature sensor without a name or with one over {RequestLimits.MaxName} characters.";
             }
         }
 

@@ -7,7 +7,7 @@ namespace Monitoring.Manager.Observability;
 
 /// <summary>
 /// Every agent's newest values as Prometheus metric families, labelled <c>agent</c> (and <c>cpu</c>, <c>mode</c>,
-/// <c>mount</c>, <c>interface</c> or <c>severity</c> where they apply): gauges for levels, counters for what only
+/// <c>mount</c>, <c>interface</c>, <c>gpu</c>/<c>uuid</c>/<c>name</c>, <c>sensor</c> or <c>severity</c> where they apply): gauges for levels, counters for what only
 /// grows (network bytes, packets and errors; dropped snapshots), so Prometheus's <c>rate()</c> works on them.
 /// Written at scrape time from the fleet in memory; nothing is kept per series between scrapes.
 /// </summary>
@@ -56,6 +56,30 @@ internal sealed class FleetExposition(FleetRegistry fleet, Alerts.FiringAlerts a
         ("uptime_seconds", "gauge", "Time since the machine booted.", (w, n, a, s) => w.Sample(n, s.UptimeSeconds, ("agent", a))),
         ("boot_time_seconds", "gauge", "When the machine booted, Unix time.", (w, n, a, s) => w.Sample(n, s.BootTime.ToUnixTimeMilliseconds() / 1000.0, ("agent", a))),
         ("processes", "gauge", "Processes running.", (w, n, a, s) => w.Sample(n, s.Processes.Count, ("agent", a))),
+        ("gpu_utilization_percent", "gauge", "Percent of the last sample period a kernel ran on the GPU.", (w, n, a, s) => Gpus(w, n, a, s, g => g.UtilizationPercent)),
+        ("gpu_memory_utilization_percent", "gauge", "Percent of the last sample period the GPU's memory was read or written.", (w, n, a, s) => Gpus(w, n, a, s, g => g.MemoryUtilizationPercent)),
+        ("gpu_memory_total_bytes", "gauge", "GPU memory installed.", (w, n, a, s) => Gpus(w, n, a, s, g => g.MemoryTotalBytes)),
+        ("gpu_memory_used_bytes", "gauge", "GPU memory allocated (driver-reserved memory excluded).", (w, n, a, s) => Gpus(w, n, a, s, g => g.MemoryUsedBytes)),
+        ("gpu_temperature_celsius", "gauge", "GPU die temperature.", (w, n, a, s) => Gpus(w, n, a, s, g => g.TemperatureCelsius)),
+        ("gpu_power_watts", "gauge", "Power drawn by the GPU board.", (w, n, a, s) => Gpus(w, n, a, s, g => g.PowerWatts)),
+        ("gpu_power_limit_watts", "gauge", "Power limit the GPU driver enforces.", (w, n, a, s) => Gpus(w, n, a, s, g => g.PowerLimitWatts)),
+        ("gpu_fan_percent", "gauge", "GPU fan speed, percent of its maximum (boards with a fan).", (w, n, a, s) => Gpus(w, n, a, s, g => g.FanPercent)),
+        ("gpu_clock_hertz", "gauge", "GPU clocks by domain (graphics, sm, memory).", (w, n, a, s) =>
+        {
+            foreach (var gpu in s.Gpus ?? [])
+            {
+                Clock(w, n, a, gpu, "graphics", gpu.GraphicsClockMHz);
+                Clock(w, n, a, gpu, "sm", gpu.SmClockMHz);
+                Clock(w, n, a, gpu, "memory", gpu.MemoryClockMHz);
+            }
+        }),
+        ("temperature_celsius", "gauge", "Temperature of each sensor (hwmon chip/label or thermal zone).", (w, n, a, s) =>
+        {
+            foreach (var t in s.Temperatures ?? [])
+            {
+                w.Sample(n, t.Celsius, ("agent", a), ("sensor", t.Name));
+            }
+        }),
         ("snapshot_timestamp_seconds", "gauge", "When the agent took its newest snapshot, Unix time by the agent's clock.", (w, n, a, s) => w.Sample(n, s.Timestamp.ToUnixTimeMilliseconds() / 1000.0, ("agent", a))),
         ("dropped_snapshots_total", "counter", "Snapshots the agent's spool dropped because it was full during an outage.", (w, n, a, s) => w.Sample(n, s.DroppedSnapshots ?? 0, ("agent", a))),
     ];
@@ -123,6 +147,25 @@ internal sealed class FleetExposition(FleetRegistry fleet, Alerts.FiringAlerts a
         foreach (var disk in s.Disks)
         {
             w.Sample(name, value(disk), ("agent", agent), ("mount", disk.Mount), ("device", disk.Device ?? ""), ("fstype", disk.FileSystem ?? ""));
+        }
+    }
+
+    private static void Gpus(PrometheusTextWriter w, string name, string agent, MetricSnapshot s, Func<GpuMetrics, double?> value)
+    {
+        foreach (var gpu in s.Gpus ?? [])
+        {
+            if (value(gpu) is { } v)
+            {
+                w.Sample(name, v, ("agent", agent), ("gpu", gpu.Index.ToString(CultureInfo.InvariantCulture)), ("uuid", gpu.Uuid ?? ""), ("name", gpu.Name));
+            }
+        }
+    }
+
+    private static void Clock(PrometheusTextWriter w, string name, string agent, GpuMetrics gpu, string domain, int? mhz)
+    {
+        if (mhz is { } v)
+        {
+            w.Sample(name, v * 1e6, ("agent", agent), ("gpu", gpu.Index.ToString(CultureInfo.InvariantCulture)), ("uuid", gpu.Uuid ?? ""), ("domain", domain));
         }
     }
 

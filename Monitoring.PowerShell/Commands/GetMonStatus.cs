@@ -85,6 +85,10 @@ public sealed class MonStatusSample
         NetworkTxBytesPerSec = s.Network.Sum(n => n.TxBytesPerSec);
         ProcessCount = s.Processes.Count;
         UptimeSeconds = s.UptimeSeconds;
+        GpuPercent = Max(s.Gpus?.Select(g => g.UtilizationPercent));
+        GpuMemoryPercent = Max(s.Gpus?.Select(g => g.MemoryPercent));
+        GpuTemperature = Max(s.Gpus?.Select(g => g.TemperatureCelsius));
+        Temperature = Max(s.Temperatures?.Select(t => (double?)t.Celsius));
         Snapshot = s;
         Tier = "raw";
     }
@@ -104,9 +108,17 @@ public sealed class MonStatusSample
         NetworkRxBytesPerSec = point.Metrics.Where(kv => kv.Key.StartsWith("network.rxBytesPerSec:", StringComparison.Ordinal)).Sum(kv => kv.Value.Avg);
         NetworkTxBytesPerSec = point.Metrics.Where(kv => kv.Key.StartsWith("network.txBytesPerSec:", StringComparison.Ordinal)).Sum(kv => kv.Value.Avg);
         ProcessCount = (int)Math.Round(Avg("processes.count"));
+        double? Hottest(string prefix) => Max(point.Metrics.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(kv => (double?)kv.Value.Avg));
+        GpuPercent = Hottest("gpu.utilization:");
+        GpuMemoryPercent = Hottest("gpu.memory.percent:");
+        GpuTemperature = Hottest("gpu.temperature:");
+        Temperature = Hottest("sensor.temperature:");
         Point = point;
         Snapshot = null!;
     }
+
+    private static double? Max(IEnumerable<double?>? values) =>
+        values?.Where(v => v is not null).DefaultIfEmpty(null).Max();
 
     /// <summary>The tier the sample comes from: raw, or 1m / 1h averages.</summary>
     public string Tier { get; }
@@ -153,6 +165,18 @@ public sealed class MonStatusSample
     /// <summary>Seconds since boot.</summary>
     public double UptimeSeconds { get; }
 
-    /// <summary>The whole snapshot (per core, per disk, per interface); null for a rollup tier.</summary>
+    /// <summary>The busiest GPU, 0–100; null without GPUs.</summary>
+    public double? GpuPercent { get; }
+
+    /// <summary>The GPU with the most memory in use, 0–100; null without GPUs.</summary>
+    public double? GpuMemoryPercent { get; }
+
+    /// <summary>The hottest GPU in °C; null without GPUs.</summary>
+    public double? GpuTemperature { get; }
+
+    /// <summary>The hottest temperature sensor in °C; null where the machine exposes none.</summary>
+    public double? Temperature { get; }
+
+    /// <summary>The whole snapshot (per core, per disk, per interface, per GPU and sensor); null for a rollup tier.</summary>
     public MetricSnapshot Snapshot { get; }
 }

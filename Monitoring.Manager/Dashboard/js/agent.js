@@ -22,6 +22,7 @@ export async function showAgent(id) {
   }
   const agent = await response.json();
   renderFacts(agent);
+  renderGpus(agent.latest);
   loadAgentCommands(id);
   loadAgentAlerts(id);
   loadAgentFiles(id);
@@ -80,6 +81,24 @@ export function renderFacts(agent) {
   $('agent-facts').replaceChildren(list);
 }
 
+/** The GPUs of the agent's newest snapshot: one row each, the section hidden when it has none. */
+export function renderGpus(latest) {
+  const gpus = (latest && latest.gpus) || [];
+  $('gpu-section').hidden = gpus.length === 0;
+  const rows = document.createDocumentFragment();
+  for (const gpu of gpus) {
+    const tr = document.createElement('tr');
+    tr.appendChild(cell(String(gpu.index)));
+    tr.appendChild(cell(gpu.name));
+    tr.appendChild(cell(gpu.utilizationPercent == null ? '' : `${percent(gpu.utilizationPercent)} %`, 'num'));
+    tr.appendChild(cell(gpu.memoryTotalBytes == null ? '' : `${bytes(gpu.memoryUsedBytes)} of ${bytes(gpu.memoryTotalBytes)}`, 'num'));
+    tr.appendChild(cell(gpu.temperatureCelsius == null ? '' : `${gpu.temperatureCelsius} °C`, 'num'));
+    tr.appendChild(cell(gpu.powerWatts == null ? '' : `${gpu.powerWatts.toFixed(1)} W` + (gpu.powerLimitWatts == null ? '' : ` of ${gpu.powerLimitWatts.toFixed(0)} W`), 'num'));
+    rows.appendChild(tr);
+  }
+  $('gpu-table').tBodies[0].replaceChildren(rows);
+}
+
 const Palette = ['#0b63ce', '#c2410c', '#15803d', '#7c3aed', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
 
 export function drawCharts(series, seconds) {
@@ -97,9 +116,22 @@ export function drawCharts(series, seconds) {
   chart('agent-chart', [{ label: 'CPU %' }, { label: 'Memory %' }], [times, values('cpu.percent'), values('memory.percent')], range, true);
   chart('disk-chart', mounts.map((m) => ({ label: m })), [times, ...mounts.map((m) => values('disk.percent:' + m))], range, true);
   chart('net-chart', [{ label: 'In' }, { label: 'Out' }], [times, sum('network.rxBytesPerSec:'), sum('network.txBytesPerSec:')], range, false);
+  // GPUs and temperature sensors: only where the agent reports them.
+  const gpus = suffixes('gpu.utilization:').concat(suffixes('gpu.memory.percent:')).filter((g, i, all) => all.indexOf(g) === i);
+  if (gpus.length) {
+    $('gpu-section').hidden = false;
+    const lines = gpus.flatMap((g) => [{ label: `GPU ${g} busy`, name: 'gpu.utilization:' + g }, { label: `GPU ${g} memory`, name: 'gpu.memory.percent:' + g }])
+      .filter((line) => names.has(line.name));
+    chart('gpu-chart', lines, [times, ...lines.map((line) => values(line.name))], range, true);
+  }
+  const sensors = suffixes('sensor.temperature:').map((s) => ({ label: s, name: 'sensor.temperature:' + s }))
+    .concat(suffixes('gpu.temperature:').map((g) => ({ label: `GPU ${g}`, name: 'gpu.temperature:' + g })));
+  $('temperature-section').hidden = sensors.length === 0;
+  if (sensors.length) chart('temperature-chart', sensors, [times, ...sensors.map((line) => values(line.name))], range, '°C');
   $('agent-points').textContent = `${points(times.length)} (${series.tier})`;
 }
 
+/** Draws one chart; the y axis is percent (true), bytes per second (false) or labelled with the unit given (a string). */
 export function chart(elementId, lines, data, range, percent) {
   const element = $(elementId);
   element.replaceChildren();
@@ -108,8 +140,8 @@ export function chart(elementId, lines, data, range, percent) {
       width: Math.max(element.clientWidth, 280),
       height: 260,
       series: [{}, ...lines.map((line, i) => ({ label: line.label, stroke: Palette[i % Palette.length], width: 2 }))],
-      scales: { x: { time: true, range }, y: percent ? { range: [0, 100] } : {} },
-      axes: [{}, percent ? { label: '%' } : { values: (u, ticks) => ticks.map(rate), size: 80 }],
+      scales: { x: { time: true, range }, y: percent === true ? { range: [0, 100] } : {} },
+      axes: [{}, percent === true ? { label: '%' } : typeof percent === 'string' ? { label: percent } : { values: (u, ticks) => ticks.map(rate), size: 80 }],
     },
     data,
     element,

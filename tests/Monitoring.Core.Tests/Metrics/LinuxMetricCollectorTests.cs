@@ -120,6 +120,10 @@ public sealed class LinuxMetricCollectorTests : IDisposable
         // Every interface the kernel lists, by name.
         var nics = File.ReadAllLines("/proc/net/dev").Skip(2).Select(l => l.Split(':')[0].Trim()).ToList();
         Assert.Equal(nics, s.Network.Select(n => n.Name));
+        // Temperatures where sysfs has sensors (this machine has none), and no section at all where it has none.
+        var sensors = (Directory.Exists("/sys/class/hwmon") ? Directory.GetFileSystemEntries("/sys/class/hwmon").Length : 0)
+            + (Directory.Exists("/sys/class/thermal") ? Directory.GetFileSystemEntries("/sys/class/thermal", "thermal_zone*").Length : 0);
+        Assert.Equal(sensors == 0, s.Temperatures is null);
     }
 
     [Fact]
@@ -141,8 +145,10 @@ public sealed class LinuxMetricCollectorTests : IDisposable
         var perSnapshot = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
         // At most the snapshot's own objects: about 100 bytes per interface and filesystem and 600 for the rest (it was
         // 133 KB when /proc was read into strings), less what is shared with the snapshot before; the files, names,
-        // buffers and the process count allocate nothing.
-        Assert.InRange(perSnapshot, 1, 700 + (120 * (last.Network.Count + last.Disks.Count)));
+        // buffers and the process count allocate nothing. GPUs and temperature sensors, where the machine has them, are
+        // a list and a record each.
+        var hardware = (last.Gpus is null ? 0 : 64 + (240 * last.Gpus.Count)) + (last.Temperatures is null ? 0 : 64 + (96 * last.Temperatures.Count));
+        Assert.InRange(perSnapshot, 1, 700 + (120 * (last.Network.Count + last.Disks.Count)) + hardware);
     }
 
     /// <summary>Copies the captured /proc files into the test's own procfs root; returns where the later samples are.</summary>
