@@ -36,7 +36,8 @@ public sealed class Fleet : IDisposable
         return manager;
     }
 
-    public ServerProcess StartAgent(string id, string interval, string? thumbprint = null, string? config = null, string? managers = null)
+    public ServerProcess StartAgent(
+        string id, string interval, string? thumbprint = null, string? config = null, string? managers = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         string[] args =
         [
@@ -47,7 +48,7 @@ public sealed class Fleet : IDisposable
             "--id", id,
             "--interval", interval,
         ];
-        return Track(ServerProcess.Start("Monitoring.Agent", config is null ? args : [.. args, "--config", config]));
+        return Track(ServerProcess.StartWith(environment, null, "Monitoring.Agent", config is null ? args : [.. args, "--config", config]));
     }
 
     /// <summary>Writes an agent.yaml into the fleet's folder and returns its path.</summary>

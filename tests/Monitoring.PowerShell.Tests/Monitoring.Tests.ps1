@@ -22,7 +22,12 @@ BeforeAll {
     Wait-Until { (Test-Path "$DataDir/admin.json") -and (Select-String -Quiet 'Monitoring manager started' "$Work/manager.log") } 60 'the manager'
     $script:AdminJson = "$DataDir/admin.json"
     $admin = Get-Content $AdminJson | ConvertFrom-Json
+    # The agent reads two GPUs from the NVML stand-in (tests/fakes/nvml), built here as the driver's library would be installed.
+    & cc -shared -fPIC -o "$Work/libnvidia-ml.so.1" "$Root/tests/fakes/nvml/fake_nvml.c"
+    if ($LASTEXITCODE -ne 0) { throw "cc could not build the NVML stand-in; install gcc." }
     @"
+metrics:
+  nvmlLibrary: $Work/libnvidia-ml.so.1
 files:
   read: [$Work/out, $Work/in]
   write: [$Work/in]
@@ -138,6 +143,21 @@ Describe 'Get-MonStatus and Get-MonAlert' {
         ($samples | Measure-Object CpuPercent -Maximum).Maximum | Should -BeGreaterOrEqual 0
         $csv = $samples | ConvertTo-Csv | ConvertFrom-Csv
         [double]$csv[0].MemoryPercent | Should -BeGreaterThan 0
+    }
+
+    It 'shows the busiest and hottest GPU of each sample' {
+        $sample = Get-MonStatus -Agent pester1 -Last 1
+        $sample.GpuPercent | Should -Be 99
+        $sample.GpuMemoryPercent | Should -Be 77.65
+        $sample.GpuTemperature | Should -Be 86
+        $sample.Snapshot.Gpus.Count | Should -Be 2
+        $sample.Snapshot.Gpus[0].Name | Should -Be 'NVIDIA H200'
+        $table = $sample | Out-String -Width 120
+        $table | Should -Match 'Gpu%\s+GpuMem%\s+MaxTemp°C'
+        $table | Should -Match '99\.0\s+77\.7\s+86\.0'
+        $minute = Get-MonStatus -Agent pester1 -From (Get-Date).AddMinutes(-10) -Step 1m | Select-Object -Last 1
+        $minute.GpuPercent | Should -Be 99
+        $minute.GpuTemperature | Should -Be 86
     }
 
     It 'returns samples in a time range' {

@@ -48,11 +48,15 @@ public sealed class ServerProcess : IDisposable
     public static ServerProcess Start(string project, params string[] args) => StartIn(null, project, args);
 
     /// <summary>Runs a built executable of the solution with <paramref name="workingDirectory"/> as its current directory.</summary>
-    public static ServerProcess StartIn(string? workingDirectory, string project, params string[] args)
+    public static ServerProcess StartIn(string? workingDirectory, string project, params string[] args) =>
+        StartWith(null, workingDirectory, project, args);
+
+    /// <summary>Runs a built executable of the solution with these environment variables added to the tests' own.</summary>
+    public static ServerProcess StartWith(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string project, params string[] args)
     {
         if (project == "Monitoring.Agent" && Environment.GetEnvironmentVariable(AgentExecutableVariable) is { Length: > 0 } native)
         {
-            return Launch(project, native, [], args, workingDirectory);
+            return Launch(project, native, [], args, workingDirectory, environment);
         }
 
         var configuration = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -63,7 +67,7 @@ public sealed class ServerProcess : IDisposable
             throw new FileNotFoundException($"{dll} is missing; build the solution ({configuration}) first.", dll);
         }
 
-        return Launch(project, "dotnet", [dll], args, workingDirectory);
+        return Launch(project, "dotnet", [dll], args, workingDirectory, environment);
     }
 
     /// <summary>Starts a program of the system (a baseline or a real tool the tests drive, such as Prometheus) by its name on PATH.</summary>
@@ -73,7 +77,7 @@ public sealed class ServerProcess : IDisposable
     public static ServerProcess StartSelf(params string[] args) =>
         Launch(Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "self"), "dotnet", [Assembly.GetEntryAssembly()!.Location], args, null);
 
-    private static ServerProcess Launch(string project, string program, string[] first, string[] args, string? workingDirectory)
+    private static ServerProcess Launch(string project, string program, string[] first, string[] args, string? workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
@@ -87,6 +91,10 @@ public sealed class ServerProcess : IDisposable
         }
 
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(project, process);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);

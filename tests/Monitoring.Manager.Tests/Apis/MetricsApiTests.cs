@@ -25,6 +25,15 @@ public sealed class MetricsApiTests : IAsyncLifetime
         {
             // Agent-supplied names with the characters the format escapes: they must stay inside their label.
             Disks = [new DiskMetrics { Mount = "/mnt/a\"b\\c\nd", TotalBytes = 100, UsedBytes = 10, FreeBytes = 90 }],
+            Gpus =
+            [
+                new GpuMetrics
+                {
+                    Index = 0, Name = "NVIDIA H200", Uuid = "GPU-1", UtilizationPercent = 37, MemoryTotalBytes = 1000, MemoryUsedBytes = 250,
+                    MemoryPercent = 25, TemperatureCelsius = 34, PowerWatts = 74.5, PowerLimitWatts = 700, GraphicsClockMHz = 1980,
+                },
+            ],
+            Temperatures = [new TemperatureMetrics { Name = "coretemp/Package id 0", Celsius = 45.5, HighCelsius = 80 }],
         };
         await agent.ReportAsync("m1", [snapshot]);
         await agent.SendAlertsAsync("m1", [
@@ -60,6 +69,13 @@ public sealed class MetricsApiTests : IAsyncLifetime
         Assert.Contains("monitoring_agent_disk_free_bytes{agent=\"m1\",mount=\"/mnt/a\\\"b\\\\c\\nd\",device=\"\",fstype=\"\"} 90\n", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_agent_network_receive_bytes_total{agent=\"m1\",interface=\"eth0\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_snapshots_stored_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_gpu_utilization_percent{agent=\"m1\",gpu=\"0\",uuid=\"GPU-1\",name=\"NVIDIA H200\"} 37\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_gpu_memory_used_bytes{agent=\"m1\",gpu=\"0\",uuid=\"GPU-1\",name=\"NVIDIA H200\"} 250\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_gpu_power_watts{agent=\"m1\",gpu=\"0\",uuid=\"GPU-1\",name=\"NVIDIA H200\"} 74.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_gpu_clock_hertz{agent=\"m1\",gpu=\"0\",uuid=\"GPU-1\",domain=\"graphics\"} 1980000000\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("monitoring_agent_gpu_clock_hertz{agent=\"m1\",gpu=\"0\",uuid=\"GPU-1\",domain=\"sm\"}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("monitoring_agent_gpu_fan_percent{", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_temperature_celsius{agent=\"m1\",sensor=\"coretemp/Package id 0\"} 45.5\n", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_agent_alerts_firing{agent=\"m1\",severity=\"critical\"} 1\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("monitoring_agent_alerts_firing{agent=\"m1\",severity=\"warning\"}", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_alerts_firing{severity=\"critical\"} 1\n", text, StringComparison.Ordinal);

@@ -293,6 +293,41 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "fleet-phone-dark.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task AnAgentWithGpusAndSensors_ShowsThemInATableAndCharts()
+    {
+        using var admin = _manager.AdminClient();
+        var reader = await admin.CreateApiKeyAsync("gpu-browser", KeyRole.Reader);
+        var agent = await EnrollAsync("gpu-1", "gpu-1.example.net", "ml");
+        // The real collector with the NVML stand-in's two GPUs; this machine has no sensors, so two are added.
+        using var collector = MetricCollector.CreateDefault(TimeProvider.System, new MetricCollectorOptions { NvmlLibrary = FakeNvml.LibraryPath });
+        TemperatureMetrics[] sensors = [new() { Name = "coretemp/Package id 0", Celsius = 61 }, new() { Name = "nvme0/Composite", Celsius = 39 }];
+        await agent.ReportAsync("gpu-1", [
+            collector.Collect() with { Seq = 1, Timestamp = DateTimeOffset.UtcNow.AddSeconds(-10), Temperatures = sensors },
+            collector.Collect() with { Seq = 2, Timestamp = DateTimeOffset.UtcNow, Temperatures = sensors },
+        ]);
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_manager.Url.ToString());
+        await page.FillAsync("#key", reader.Token!);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await page.Locator("tr[data-agent='gpu-1']").WaitForAsync();
+
+        await page.GotoAsync(_manager.Url + "#/agent/gpu-1");
+        await page.Locator("#gpu-table tbody tr").Nth(1).WaitForAsync();
+        await page.Locator("#temperature-chart canvas").WaitForAsync();
+        await page.Locator("#gpu-chart canvas").WaitForAsync();
+
+        var rows = await page.Locator("#gpu-table tbody tr").AllInnerTextsAsync();
+        Assert.Equal("0\tNVIDIA H200\t37.0 %\t0 B of 140 GiB\t34 °C\t74.5 W of 700 W", rows[0]);
+        Assert.StartsWith("1\tNVIDIA GeForce RTX 4090\t99.0 %\t", rows[1], StringComparison.Ordinal);
+        var legend = await page.TextContentAsync("#temperature-section") ?? "";
+        Assert.Contains("coretemp/Package id 0", legend, StringComparison.Ordinal);
+        Assert.Contains("GPU 1", legend, StringComparison.Ordinal);
+        Assert.Contains("GPU 0 memory", await page.TextContentAsync("#gpu-chart") ?? "", StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-gpus.png"), FullPage = true });
+    }
+
     private async Task<Client.AgentConnection> EnrollAsync(string id, string hostname, string role)
     {
         var connection = _manager.AgentConnection();
