@@ -17,7 +17,9 @@ internal sealed class SysfsTemperatures : IDisposable
 
     private readonly string _sysRoot;
     private readonly TimeProvider _time;
+    private readonly List<TemperatureMetrics> _read = [];
     private Sensor[] _sensors = [];
+    private IReadOnlyList<TemperatureMetrics>? _lastList;
     private long _scannedAt;
     private bool _scanned;
 
@@ -46,16 +48,35 @@ internal sealed class SysfsTemperatures : IDisposable
             return null;
         }
 
-        var result = new List<TemperatureMetrics>(_sensors.Length);
+        // A sensor that read the same as last time is last time's record, and a list that did not change is last time's
+        // list: temperatures move in whole degrees on many chips, so a steady machine allocates nothing here.
+        _read.Clear();
+        var shared = true;
         foreach (var sensor in _sensors)
         {
-            if (Utf8Parser.TryParse(ProcText.TrimSpaces(sensor.Input.Read()), out long milli, out _))
+            if (!Utf8Parser.TryParse(ProcText.TrimSpaces(sensor.Input.Read()), out long milli, out _))
             {
-                result.Add(new TemperatureMetrics { Name = sensor.Name, Celsius = milli / 1000.0, HighCelsius = sensor.High, CriticalCelsius = sensor.Critical });
+                shared = false;
+                continue;
             }
+
+            var celsius = milli / 1000.0;
+            if (sensor.Last is { } last && last.Celsius == celsius)
+            {
+                _read.Add(last);
+                continue;
+            }
+
+            shared = false;
+            _read.Add(sensor.Last = new TemperatureMetrics { Name = sensor.Name, Celsius = celsius, HighCelsius = sensor.High, CriticalCelsius = sensor.Critical });
         }
 
-        return result.Count == 0 ? null : result;
+        if (_read.Count == 0)
+        {
+            return _lastList = null;
+        }
+
+        return shared && _lastList is not null && _lastList.Count == _read.Count ? _lastList : _lastList = [.. _read];
     }
 
     /// <inheritdoc />
@@ -135,6 +156,7 @@ internal sealed class SysfsTemperatures : IDisposable
         }
 
         _sensors = [.. found];
+        _lastList = null;
         var chipNames = chips.Select(c => c.Name).Distinct().ToList();
         Description = found.Count == 0
             ? $"none: no sensors under {Path.Combine(_sysRoot, "class", "hwmon")} or {Path.Combine(_sysRoot, "class", "thermal")}"
@@ -206,6 +228,9 @@ internal sealed class SysfsTemperatures : IDisposable
     private sealed class Sensor(string name, ProcFile input, double? high, double? critical)
     {
         public string Name { get; set; } = name;
+
+        /// <summary>What the sensor read last time, to share while it reads the same.</summary>
+        public TemperatureMetrics? Last { get; set; }
 
         public ProcFile Input { get; } = input;
 

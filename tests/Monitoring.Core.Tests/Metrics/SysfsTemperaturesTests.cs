@@ -81,6 +81,22 @@ public sealed class SysfsTemperaturesTests : IDisposable
     }
 
     [Fact]
+    public void Collect_SharesWhatReadTheSame_WithThePreviousSnapshot()
+    {
+        using var sensors = new SysfsTemperatures(_sys, _time);
+        var first = sensors.Collect()!;
+        var second = sensors.Collect()!;
+        File.WriteAllText(Path.Combine(_sys, "class/hwmon/hwmon1/temp2_input"), "47000\n");
+        var third = sensors.Collect()!;
+
+        Assert.Same(first, second);
+        Assert.NotSame(second, third);
+        Assert.Equal(47, third[2].Celsius);
+        Assert.NotSame(second[2], third[2]);
+        Assert.Equal(Enumerable.Range(0, third.Count).Where(i => i != 2), Enumerable.Range(0, third.Count).Where(i => ReferenceEquals(second[i], third[i])));
+    }
+
+    [Fact]
     public void Collect_WithoutSensors_IsNullAndSaysWhere()
     {
         var empty = Directory.CreateTempSubdirectory("monitoring-sys-empty-").FullName;

@@ -63,8 +63,15 @@ static int text(const char *value, char *buffer, unsigned length)
     return NVML_SUCCESS;
 }
 
-int nvmlInit_v2(void) { calls_init++; initialised = 1; return NVML_SUCCESS; }
-int nvmlShutdown(void) { calls_shutdown++; initialised = 0; return NVML_SUCCESS; }
+/* Like the real library, initialisation is counted: NVML stays up until every nvmlInit_v2 has its nvmlShutdown. */
+int nvmlInit_v2(void) { calls_init++; initialised++; return NVML_SUCCESS; }
+int nvmlShutdown(void)
+{
+    calls_shutdown++;
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    initialised--;
+    return NVML_SUCCESS;
+}
 
 const char *nvmlErrorString(int result)
 {
