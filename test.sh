@@ -40,8 +40,9 @@ fi
 
 # Real tools the tests drive, from Debian: Prometheus and promtool scrape and check /metrics; Chromium runs the
 # dashboard's browser tests (through Playwright, which brings its own driver); aiosmtpd is the SMTP server that
-# receives the email notifications.
+# receives the email notifications; the C compiler builds the NVML stand-in (tests/fakes/nvml) the GPU tests load.
 missing=()
+command -v cc >/dev/null || missing+=(gcc)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)

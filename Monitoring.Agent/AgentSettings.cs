@@ -29,7 +29,7 @@ internal sealed class AgentSettings
         new("files:allowHardLinks", "Whether a file with more than one hard link may be read.", "false"),
         new("metrics:gpus", "Whether to report NVIDIA GPUs through NVML where the driver is installed.", "true"),
         new("metrics:nvmlLibrary", "The NVML library to load, where the system loader does not find it (WSL: /usr/lib/wsl/lib/libnvidia-ml.so.1).", "libnvidia-ml.so.1 on Linux, nvml.dll on Windows"),
-        new("metrics:temperatures", "Whether to report temperature sensors (Linux hwmon and thermal zones).", "true"),
+        new("metrics:temperatures", "Whether to report temperature sensors (Linux hwmon and thermal zones, Windows ACPI thermal zones).", "true"),
         new("thresholdsFile", "A YAML file of threshold rules, watched for edits."),
         new("labels", "Free-form labels reported with the agent, for example labels: { role: web }.", isSection: true),
         new("thresholds", "Threshold rules kept in agent.yaml itself.", isSection: true),

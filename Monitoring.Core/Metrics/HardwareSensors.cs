@@ -4,10 +4,10 @@ namespace Monitoring.Metrics;
 internal sealed class HardwareSensors : IDisposable
 {
     private readonly GpuCollector? _gpus;
-    private readonly SysfsTemperatures? _temperatures;
+    private readonly ITemperatureSource? _temperatures;
     private readonly string _gpuDescription;
 
-    public HardwareSensors(GpuCollector? gpus, string gpuDescription, SysfsTemperatures? temperatures)
+    public HardwareSensors(GpuCollector? gpus, string gpuDescription, ITemperatureSource? temperatures)
     {
         _gpus = gpus;
         _gpuDescription = gpuDescription;
@@ -17,8 +17,10 @@ internal sealed class HardwareSensors : IDisposable
     /// <summary>Neither GPUs nor sensors: what a collector of captured files (tests) or macOS reads.</summary>
     public static HardwareSensors None { get; } = new(null, "none", null);
 
-    /// <summary>What this machine has, as <paramref name="options"/> allow; <paramref name="sysRoot"/> null where there is no sysfs.</summary>
-    public static HardwareSensors Open(MetricCollectorOptions options, string? sysRoot, TimeProvider time)
+    /// <summary>The GPUs this machine has and the temperature source given, as <paramref name="options"/> allow.</summary>
+    /// <param name="options">What to read.</param>
+    /// <param name="temperatures">Creates the operating system's temperature source; null where it has none.</param>
+    public static HardwareSensors Open(MetricCollectorOptions options, Func<ITemperatureSource>? temperatures)
     {
         GpuCollector? gpus = null;
         var gpuDescription = "off (gpus: false)";
@@ -29,13 +31,12 @@ internal sealed class HardwareSensors : IDisposable
             gpuDescription = nvml is null ? "none: " + reason : reason;
         }
 
-        var temperatures = options.Temperatures && sysRoot is not null ? new SysfsTemperatures(sysRoot, time) : null;
-        return new HardwareSensors(gpus, gpuDescription, temperatures);
+        return new HardwareSensors(gpus, gpuDescription, options.Temperatures ? temperatures?.Invoke() : null);
     }
 
     /// <summary>What is read, for the agent's log and <c>--once</c>.</summary>
     public string Description =>
-        $"GPUs: {_gpuDescription}; temperatures: {(_temperatures is null ? "none on this system" : _temperatures.Description)}";
+        $"GPUs: {_gpuDescription}; temperatures: {(_temperatures is null ? "off or none on this system" : _temperatures.Description)}";
 
     /// <summary>Every GPU now; null without any.</summary>
     public IReadOnlyList<GpuMetrics>? Gpus() => _gpus?.Collect();

@@ -38,7 +38,7 @@ public sealed class LinuxMetricCollector : IMetricCollector
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="options">GPUs and temperatures (read only with the real /proc, from the real /sys); both on when null.</param>
     public LinuxMetricCollector(string procRoot = "/proc", TimeProvider? timeProvider = null, MetricCollectorOptions? options = null)
-        : this(procRoot, timeProvider, procRoot == "/proc" ? HardwareSensors.Open(options ?? new(), "/sys", timeProvider ?? TimeProvider.System) : HardwareSensors.None)
+        : this(procRoot, timeProvider, procRoot == "/proc" ? HardwareSensors.Open(options ?? new(), () => new SysfsTemperatures("/sys", timeProvider ?? TimeProvider.System)) : HardwareSensors.None)
     {
     }
 

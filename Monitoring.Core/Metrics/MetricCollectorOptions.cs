@@ -16,6 +16,6 @@ public sealed class MetricCollectorOptions
     /// </summary>
     public string? NvmlLibrary { get; set; }
 
-    /// <summary>Whether to report temperature sensors (Linux hwmon and thermal zones; default true).</summary>
+    /// <summary>Whether to report temperature sensors (Linux hwmon and thermal zones, Windows ACPI thermal zones; default true).</summary>
     public bool Temperatures { get; set; } = true;
 }

@@ -51,7 +51,10 @@ public sealed record MetricSnapshot
     /// <summary>Every GPU the driver reports; absent (null) where there is no GPU or no driver to ask.</summary>
     public IReadOnlyList<GpuMetrics>? Gpus { get; init; }
 
-    /// <summary>Every temperature sensor the operating system exposes; absent (null) where it exposes none.</summary>
+    /// <summary>
+    /// Every temperature sensor the operating system exposes (Linux hwmon and thermal zones, Windows ACPI thermal
+    /// zones); absent (null) where it exposes none.
+    /// </summary>
     public IReadOnlyList<TemperatureMetrics>? Temperatures { get; init; }
 }
 

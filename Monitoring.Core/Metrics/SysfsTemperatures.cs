@@ -10,7 +10,7 @@ namespace Monitoring.Metrics;
 /// found once and then every five minutes; each value file stays open and is read again from the start, as procfs
 /// files are. A sensor that cannot be read now (a drive asleep, a device gone) is left out of that snapshot.
 /// </summary>
-internal sealed class SysfsTemperatures : IDisposable
+internal sealed class SysfsTemperatures : ITemperatureSource
 {
     /// <summary>How often the sensors are looked for again (hot-plugged drives, drivers loaded after the agent).</summary>
     public static readonly TimeSpan RescanInterval = TimeSpan.FromMinutes(5);
@@ -32,10 +32,10 @@ internal sealed class SysfsTemperatures : IDisposable
         Description = "not read yet";
     }
 
-    /// <summary>What is read, in words for the agent's log and <c>--once</c>.</summary>
+    /// <inheritdoc />
     public string Description { get; private set; }
 
-    /// <summary>Every readable sensor now; null when there is none.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<TemperatureMetrics>? Collect()
     {
         if (!_scanned || _time.GetElapsedTime(_scannedAt) >= RescanInterval)

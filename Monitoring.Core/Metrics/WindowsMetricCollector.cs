@@ -20,10 +20,10 @@ public sealed class WindowsMetricCollector : IMetricCollector
 
     /// <summary>Creates a collector and takes the baseline for the first sample's rates.</summary>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="options">GPUs; on when null. Windows offers no temperature source every machine has, so none is read.</param>
+    /// <param name="options">GPUs and temperatures (the ACPI thermal zones); both on when null.</param>
     public WindowsMetricCollector(TimeProvider? timeProvider = null, MetricCollectorOptions? options = null)
     {
-        _hardware = HardwareSensors.Open(options ?? new(), null, timeProvider ?? TimeProvider.System);
+        _hardware = HardwareSensors.Open(options ?? new(), () => new WindowsThermalZones());
         _time = timeProvider ?? TimeProvider.System;
         _previousCpu = WindowsNative.SystemTimes();
         _previousCores = WindowsNative.PerCoreTimes();
@@ -85,10 +85,11 @@ public sealed class WindowsMetricCollector : IMetricCollector
             BootTime = wall.AddSeconds(-Math.Floor(uptime)),
             Processes = new ProcessMetrics { Count = WindowsNative.ProcessCount() },
             Gpus = _hardware.Gpus(),
+            Temperatures = _hardware.Temperatures(),
         };
     }
 
-    /// <summary>Where GPUs come from, or why there are none, in words.</summary>
+    /// <summary>Where GPUs and temperatures come from, or why there are none, in words.</summary>
     internal string Sources => _hardware.Description;
 
     /// <inheritdoc />
