@@ -13,7 +13,7 @@ internal static class HardwareCost
     public static void Run(int count, int runs)
     {
         var sys = Directory.CreateTempSubdirectory("monitoring-bench-sys-").FullName;
-        Copy(Path.Combine(ServerProcess.RepoRoot, "tests", "Monitoring.Core.Tests", "Metrics", "Fixtures", "sys"), sys);
+        TestFiles.CopyTree(Path.Combine(ServerProcess.RepoRoot, "tests", "Monitoring.Core.Tests", "Metrics", "Fixtures", "sys"), sys);
         HardwareSensors Gpus() => new(GpuCollector.Open(NvmlLibrary.TryLoad(FakeNvml.LibraryPath, out _)!, out var d), d, null);
         HardwareSensors Sensors() => new(null, "none", new SysfsTemperatures(sys, TimeProvider.System));
         HardwareSensors Both() => new(GpuCollector.Open(NvmlLibrary.TryLoad(FakeNvml.LibraryPath, out _)!, out var d), d, new SysfsTemperatures(sys, TimeProvider.System));
@@ -76,19 +76,6 @@ internal static class HardwareCost
             }
 
             Directory.Delete(sys, recursive: true);
-        }
-    }
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
-        }
-
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
         }
     }
 }

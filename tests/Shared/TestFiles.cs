@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Monitoring.Tests;
 
-/// <summary>Large test files made on the fly, and process memory read from /proc.</summary>
+/// <summary>Large test files made on the fly, copied fixture trees, and process memory read from /proc.</summary>
 internal static class TestFiles
 {
     /// <summary>Writes <paramref name="size"/> bytes of varied data quickly, without holding them in memory.</summary>
@@ -20,6 +20,20 @@ internal static class TestFiles
         }
 
         return path;
+    }
+
+    /// <summary>Copies the folder <paramref name="from"/> with everything in it to <paramref name="to"/>.</summary>
+    public static void CopyTree(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
+        }
+
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The peak resident memory (VmHWM) of a process, in bytes.</summary>

@@ -11,7 +11,7 @@ public sealed class SysfsTemperaturesTests : IDisposable
 
     public SysfsTemperaturesTests()
     {
-        Copy(Path.Combine(AppContext.BaseDirectory, "Metrics", "Fixtures", "sys"), _sys);
+        TestFiles.CopyTree(Path.Combine(AppContext.BaseDirectory, "Metrics", "Fixtures", "sys"), _sys);
         // amdgpu's junction sensor cannot be read (a directory stands in for a file whose read fails).
         Directory.CreateDirectory(Path.Combine(_sys, "class/hwmon/hwmon4/temp2_input"));
     }
@@ -125,18 +125,5 @@ public sealed class SysfsTemperaturesTests : IDisposable
         Assert.Null(snapshot.Gpus);
         Assert.Equal(13, snapshot.Temperatures!.Count);
         Assert.Equal("GPUs: none: not asked; temperatures: " + "13 sensors from hwmon (acpitz, coretemp, nvme, amdgpu, it8728, nct6775) and thermal zones (pch_cannonlake, x86_pkg_temp, iwlwifi_1)", collector.Sources);
-    }
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
-        }
-
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
-        }
     }
 }
