@@ -197,13 +197,8 @@ public static class ThresholdRules
         }
 
         var severityText = Str("severity") ?? "warning";
-        var severity = severityText switch
-        {
-            "info" => AlertSeverity.Info,
-            "warning" => AlertSeverity.Warning,
-            "critical" => AlertSeverity.Critical,
-            _ => throw Error(file, $"{path}.severity", values["severity"], $"'{severityText}' is not a severity; use info, warning or critical."),
-        };
+        var severity = WireNames.Parse(severityText, MonitoringJsonContext.Default.AlertSeverity)
+            ?? throw Error(file, $"{path}.severity", values["severity"], $"'{severityText}' is not a severity; use info, warning or critical.");
 
         var target = Str("target") ?? Str("mount");
         if (target is not null && !MetricValues.HasTargets(metric))

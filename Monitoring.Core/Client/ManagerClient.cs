@@ -311,7 +311,8 @@ public sealed partial class ManagerClient : IDisposable
             CommandStatus.Queued => $"agent '{command.AgentId}' did not pick the command up in time; it stays queued until {command.ExpiresAt:u} (command {command.Id}).",
             _ => command.Error ?? command.Status.ToString(),
         };
-        throw new MonitoringApiException($"{command.Name} on agent '{command.AgentId}' {Word(command.Status)}: {why}", null, command.Status.ToString().ToLowerInvariant());
+        throw new MonitoringApiException(
+            $"{command.Name} on agent '{command.AgentId}' {Word(command.Status)}: {why}", null, WireNames.Of(command.Status, MonitoringJsonContext.Default.CommandStatus));
     }
 
     private static string Word(CommandStatus status) => status switch

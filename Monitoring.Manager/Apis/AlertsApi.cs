@@ -93,22 +93,9 @@ internal static partial class AlertsApi
             return Problems.BadRequest($"limit must be from 1 to {StatusApi.MaxLimit}; got {limit}.");
         }
 
-        AlertState? stateFilter = state switch
-        {
-            null => null,
-            "firing" => AlertState.Firing,
-            "resolved" => AlertState.Resolved,
-            _ => (AlertState)(-1),
-        };
-        AlertSeverity? severityFilter = severity switch
-        {
-            null => null,
-            "info" => AlertSeverity.Info,
-            "warning" => AlertSeverity.Warning,
-            "critical" => AlertSeverity.Critical,
-            _ => (AlertSeverity)(-1),
-        };
-        if ((int?)stateFilter == -1 || (int?)severityFilter == -1)
+        var stateFilter = WireNames.Parse(state, MonitoringJsonContext.Default.AlertState);
+        var severityFilter = WireNames.Parse(severity, MonitoringJsonContext.Default.AlertSeverity);
+        if ((state is not null && stateFilter is null) || (severity is not null && severityFilter is null))
         {
             return Problems.BadRequest("state is firing or resolved; severity is info, warning or critical.");
         }

@@ -14,27 +14,3 @@ namespace Monitoring.Manager.Storage;
 internal sealed partial class ManagerJsonContext : JsonSerializerContext
 {
 }
-
-/// <summary>Command statuses as stored: the same words as on the wire.</summary>
-internal static class CommandStatuses
-{
-    public static string ToWire(CommandStatus status) => status switch
-    {
-        CommandStatus.Queued => "queued",
-        CommandStatus.Delivered => "delivered",
-        CommandStatus.Succeeded => "succeeded",
-        CommandStatus.Failed => "failed",
-        CommandStatus.TimedOut => "timed_out",
-        _ => "expired",
-    };
-
-    public static CommandStatus Parse(string s) => s switch
-    {
-        "queued" => CommandStatus.Queued,
-        "delivered" => CommandStatus.Delivered,
-        "succeeded" => CommandStatus.Succeeded,
-        "failed" => CommandStatus.Failed,
-        "timed_out" => CommandStatus.TimedOut,
-        _ => CommandStatus.Expired,
-    };
-}

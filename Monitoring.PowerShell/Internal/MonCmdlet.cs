@@ -133,7 +133,7 @@ public abstract class MonCmdlet : PSCmdlet
             MonitoringApiException { Code: ErrorCodes.ChecksumMismatch } => ("ChecksumMismatch", ErrorCategory.InvalidData, "Run the transfer again."),
             MonitoringApiException { StatusCode: 400 } => ("InvalidRequest", ErrorCategory.InvalidArgument, null),
             MonitoringApiException { StatusCode: null, Code: "failed" } => ("CommandFailed", ErrorCategory.InvalidOperation, null),
-            MonitoringApiException { StatusCode: null, Code: "timedout" or "expired" or "queued" } => ("CommandNotCompleted", ErrorCategory.OperationTimeout, "Check the agent is online with Get-MonAgent, then run it again."),
+            MonitoringApiException { StatusCode: null, Code: "timed_out" or "expired" or "queued" } => ("CommandNotCompleted", ErrorCategory.OperationTimeout, "Check the agent is online with Get-MonAgent, then run it again."),
             MonitoringApiException { StatusCode: 413 } => ("TooLarge", ErrorCategory.LimitsExceeded, null),
             MonitoringApiException api => ("Api." + (api.Code ?? "error"), ErrorCategory.NotSpecified, null),
             IOException => ("FileExists", ErrorCategory.ResourceExists, "Pass -Force to overwrite, or choose another destination."),

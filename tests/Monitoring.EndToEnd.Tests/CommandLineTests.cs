@@ -48,7 +48,10 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, agent.ExitCode);
         Assert.Equal(0, manager.ExitCode);
-        Assert.Matches(@"^\d+\.\d+\.\d+", agent.Output.Trim());
+        // The one version: the module manifest's, followed by the commit the build came from.
+        var manifest = System.Text.RegularExpressions.Regex.Match(
+            File.ReadAllText(Path.Combine(ServerProcess.RepoRoot, "Monitoring.psd1")), @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
+        Assert.StartsWith(manifest + "+", agent.Output.Trim(), StringComparison.Ordinal);
         Assert.Equal(agent.Output.Trim(), manager.Output.Trim());
     }
 
