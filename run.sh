@@ -36,6 +36,17 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 
+# The agent may read files from outbox and write into inbox (both empty by default in a real install), so the
+# README's file examples work as written: Receive-MonFile …/outbox/hello.txt, Send-MonFile … into …/inbox.
+files="$(mkdir -p "$data/agent-files/outbox" "$data/agent-files/inbox" && cd "$data/agent-files" && pwd)"
+[ -f "$files/outbox/hello.txt" ] || echo "Hello from $(hostname), sent by the Monitoring agent." > "$files/outbox/hello.txt"
+cat > "$data/agent.yaml" <<YAML
+# Written by run.sh: the demo agent's file folders.
+files:
+  read: [$files/outbox]
+  write: [$files/inbox]
+YAML
+
 admin="$data/manager/admin.json"
 thumbprint=$(sed -n 's/.*"certificateThumbprint":"\([0-9A-F]*\)".*/\1/p' "$admin")
 token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$admin")
@@ -44,7 +55,8 @@ dotnet Monitoring.Agent/bin/Release/net10.0/Monitoring.Agent.dll \
     --manager "$url" \
     --enrollment-token-file "$data/manager/enrollment.token" \
     --certificate-thumbprint "$thumbprint" \
-    --state-dir "$data/agent" &
+    --state-dir "$data/agent" \
+    --config "$data/agent.yaml" &
 pids+=($!)
 
 cat <<MSG
@@ -52,6 +64,7 @@ cat <<MSG
 Monitoring is running: manager at $url, an agent for this machine reporting every 10 s.
   Admin connection file: $admin
   List agents:   curl --cacert $data/manager/manager.crt -H "Authorization: Bearer $token" $url/api/v1/agents
+  Agent files:   it may send files from $files/outbox and receive them into $files/inbox
   Stop:          Ctrl+C
 
 MSG

@@ -105,6 +105,18 @@ Describe 'Connect-MonManager' {
 }
 
 Describe 'Get-MonAgent' {
+    It 'fits its table in 120 columns with every value whole' {
+        $agents = @(Get-MonAgent)
+        $lines = ($agents | Out-String -Width 120) -split "`n" | ForEach-Object { $_.TrimEnd() }
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
+        $lines -join "`n" | Should -Not -Match '…'
+        $pester = $agents | Where-Object Id -EQ pester1
+        $row = $lines | Where-Object { $_ -match '^pester1\s' }
+        $row | Should -Match ([regex]::Escape(('{0:0.0}' -f $pester.CpuPercent)))
+        $row | Should -Match ([regex]::Escape(('{0:0.0}' -f $pester.MemoryPercent)))
+        $row | Should -Match ([regex]::Escape($pester.Address))
+    }
+
     It 'returns typed agents with their latest metrics' {
         $agent = Get-MonAgent -Id pester1
         $agent.Status | Should -Be 'Online'
@@ -120,10 +132,10 @@ Describe 'Get-MonAgent' {
         (Get-MonAgent -Status Offline).Id | Should -Be 'ghost'
     }
 
-    It 'shows a readable table by default' {
-        $table = Get-MonAgent | Out-String
-        $table | Should -Match 'Cpu%'
-        $table | Should -Match 'pester1\s+Online'
+    It 'shows a readable table by default, the numbers whole even at 80 columns' {
+        $table = Get-MonAgent | Out-String -Width 80
+        $table | Should -Match 'Id\s+Status\s+Cpu%\s+Mem%\s+Disk%\s+Procs\s+LastSeen'
+        $table | Should -Match 'pester1\s+Online\s+\d+\.\d\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d'
     }
 
     It 'reports an unknown agent as ObjectNotFound' {
@@ -175,6 +187,16 @@ Describe 'Invoke-MonCommand' {
         $result.AgentId | Should -Be 'pester1'
         $result.Status | Should -Be 'Succeeded'
         $result.Output.count | Should -BeGreaterThan 0
+    }
+
+    It 'shows a short table: agent, command, status, duration and a one-line result' {
+        $result = Invoke-MonCommand -Agent pester1 -Name get_process_count
+        $table = $result | Out-String -Width 120
+        $table | Should -Match 'AgentId\s+Command\s+Status\s+Duration\s+Result'
+        $table | Should -Match 'pester1\s+get_process_count\s+Succeeded\s+\d+(\.\d\d)? s\s+\{"count":\d+\}'
+        ($result | Format-List | Out-String -Width 120) | Should -Match 'RequestedBy\s+:'
+        $many = Invoke-MonCommand -Agent pester1 -Name list_processes -Argument @{ top = 20 } | Out-String -Width 120
+        ($many -split "`n" | Where-Object { $_ -match '^pester1' }) | Should -Match '…$'
     }
 
     It 'passes typed arguments from a hashtable' {
