@@ -40,9 +40,11 @@ fi
 
 # Real tools the tests drive, from Debian: Prometheus and promtool scrape and check /metrics; Chromium runs the
 # dashboard's browser tests (through Playwright, which brings its own driver); aiosmtpd is the SMTP server that
-# receives the email notifications; the C compiler builds the NVML stand-in (tests/fakes/nvml) the GPU tests load.
+# receives the email notifications; the C compiler builds the NVML stand-in (tests/fakes/nvml) the GPU tests load;
+# systemd-analyze verifies the shipped units.
 missing=()
 command -v cc >/dev/null || missing+=(gcc)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
