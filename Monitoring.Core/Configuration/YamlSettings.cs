@@ -7,7 +7,7 @@ namespace Monitoring.Configuration;
 /// A YAML file flattened to colon-separated keys (<c>manager:url</c>, <c>labels:role</c>, <c>files:read:0</c>),
 /// the shape .NET configuration uses, with the line and column of every value kept for error messages.
 /// </summary>
-public sealed class YamlSettings
+internal sealed class YamlSettings
 {
     private readonly Dictionary<string, (string? Value, int Line, int Column)> _values;
 

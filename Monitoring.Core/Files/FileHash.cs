@@ -4,7 +4,7 @@ using Monitoring.Internal;
 namespace Monitoring.Files;
 
 /// <summary>SHA-256 of files, streamed (constant memory), as lowercase hex.</summary>
-public static class FileHash
+internal static class FileHash
 {
     /// <summary>The SHA-256 of an empty file.</summary>
     public const string Empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -7,7 +7,7 @@ namespace Monitoring.Metrics;
 /// change since the previous one (an idle interface, a disk nobody wrote to, swap, the load average between the
 /// kernel's updates, the process count) are that snapshot's immutable records, shared rather than copied.
 /// </summary>
-public sealed class LinuxMetricCollector : IMetricCollector
+internal sealed class LinuxMetricCollector : IMetricCollector
 {
     private readonly string _procRoot;
     private readonly TimeProvider _time;

@@ -9,7 +9,7 @@ namespace Monitoring.Metrics;
 #if NET
 [System.Runtime.Versioning.SupportedOSPlatform("macos")]
 #endif
-public sealed class MacMetricCollector : IMetricCollector
+internal sealed class MacMetricCollector : IMetricCollector
 {
     private readonly TimeProvider _time;
     private CpuTimes _previousCpu;

@@ -7,7 +7,7 @@ using Monitoring.Internal;
 namespace Monitoring.Metrics;
 
 /// <summary>Counts and lists the machine's processes.</summary>
-public static class ProcessTable
+internal static class ProcessTable
 {
     /// <summary>The number of processes, counted the cheapest way the OS allows.</summary>
     public static int Count()

@@ -9,7 +9,7 @@ namespace Monitoring.Metrics;
 #if NET
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
 #endif
-public sealed class WindowsMetricCollector : IMetricCollector
+internal sealed class WindowsMetricCollector : IMetricCollector
 {
     private readonly TimeProvider _time;
     private CpuTimes _previousCpu;
