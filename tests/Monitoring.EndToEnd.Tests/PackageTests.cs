@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -15,16 +14,8 @@ public sealed class PackageTests : IDisposable
     [Fact]
     public async Task PackingTheSolution_MakesTheSdkPackageAndItsSymbolsOnly()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ServerProcess.RepoRoot };
-        foreach (var arg in new[] { "pack", "Monitoring.sln", "-c", "Release", "--no-build", "-o", _out, "-nologo", "-v", "quiet" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var pack = Process.Start(info)!;
-        var output = await pack.StandardOutput.ReadToEndAsync() + await pack.StandardError.ReadToEndAsync();
-        await pack.WaitForExitAsync();
-        Assert.True(pack.ExitCode == 0, $"dotnet pack exited {pack.ExitCode}:\n{output}");
+        var (code, output) = await ProcessRun.RunAsync("dotnet", ServerProcess.RepoRoot, "pack", "Monitoring.sln", "-c", "Release", "--no-build", "-o", _out, "-nologo", "-v", "quiet");
+        Assert.True(code == 0, $"dotnet pack exited {code}:\n{output}");
 
         var version = Regex.Match(File.ReadAllText(Path.Combine(ServerProcess.RepoRoot, "Monitoring.psd1")), @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
         Assert.Equal(

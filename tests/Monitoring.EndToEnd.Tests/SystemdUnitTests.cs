@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using YamlDotNet.RepresentationModel;
 
 namespace Monitoring.EndToEnd.Tests;
@@ -17,17 +16,9 @@ public sealed class SystemdUnitTests
     [InlineData("monitoring-agent.service")]
     public async Task SystemdAnalyzeVerify_AcceptsTheUnit_WithoutAWarning(string unit)
     {
-        var info = new ProcessStartInfo("systemd-analyze") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "verify", Path.Combine(Units, unit) })
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var (code, output) = await ProcessRun.RunAsync("systemd-analyze", null, "verify", Path.Combine(Units, unit));
 
-        using var verify = Process.Start(info) ?? throw new InvalidOperationException("systemd-analyze did not start; install systemd.");
-        var output = await verify.StandardOutput.ReadToEndAsync() + await verify.StandardError.ReadToEndAsync();
-        await verify.WaitForExitAsync();
-
-        Assert.True(verify.ExitCode == 0 && output.Trim().Length == 0, $"systemd-analyze verify {unit} exited {verify.ExitCode}:\n{output}");
+        Assert.True(code == 0 && output.Trim().Length == 0, $"systemd-analyze verify {unit} exited {code}:\n{output}");
     }
 
     [Fact]

@@ -25,6 +25,7 @@ internal static class TestFiles
     /// <summary>Copies the folder <paramref name="from"/> with everything in it to <paramref name="to"/>.</summary>
     public static void CopyTree(string from, string to)
     {
+        Directory.CreateDirectory(to);
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
         {
             Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
