@@ -17,6 +17,10 @@ public sealed class CommandHandlerOptions
     /// <value>Defaults to <c>journalctl</c> on the PATH.</value>
     public string? JournalctlPath { get; set; } = "journalctl";
 
+    /// <summary>wevtutil, which <c>get_logs</c> asks for the System event log on Windows; null or empty skips it.</summary>
+    /// <value>Defaults to <c>wevtutil</c> on Windows, null elsewhere.</value>
+    public string? WevtutilPath { get; set; } = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "wevtutil" : null;
+
     /// <summary>The system log files <c>get_logs</c> tries after journald, in order.</summary>
     /// <value>Defaults to /var/log/syslog and /var/log/messages.</value>
     public IReadOnlyList<string> SystemLogFiles { get; set; } = ["/var/log/syslog", "/var/log/messages"];

@@ -6,8 +6,9 @@ using Monitoring.Protocol;
 namespace Monitoring.Commands.BuiltIn;
 
 /// <summary>
-/// <c>get_logs</c>: the last lines of the system log, from journald when it has entries, else /var/log/syslog or
-/// /var/log/messages, else the files the agent's configuration lists. Output is capped in bytes.
+/// <c>get_logs</c>: the last lines of the system log, from journald when it has entries, the System event log on
+/// Windows, else /var/log/syslog or /var/log/messages, else the files the agent's configuration lists. Output is
+/// capped in bytes.
 /// </summary>
 internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHandler
 {
@@ -18,7 +19,7 @@ internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHa
     {
         Name = CommandNames.GetLogs,
         ReadOnly = true,
-        Description = "Returns the last lines of the system log (journald, /var/log/syslog or /var/log/messages, or the agent's logSources), at most 256 KiB.",
+        Description = "Returns the last lines of the system log (journald, the Windows System event log, /var/log/syslog or /var/log/messages, or the agent's logSources), at most 256 KiB.",
         Arguments =
         [
             new() { Name = "lines", Type = CommandArgumentType.Integer, Minimum = 1, Maximum = MaxLines, Description = "How many lines (default 100)." },
@@ -30,10 +31,21 @@ internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHa
         var lines = (int)context.GetInt64("lines", 100);
         if (options.JournalctlPath is { Length: > 0 } journalctl)
         {
-            var journal = await ReadJournalAsync(journalctl, lines, cancellationToken).ConfigureAwait(false);
-            if (journal is { Lines.Count: > 0 })
+            var info = ProcessArguments.Create(journalctl, ["-n", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-pager", "-q", "-o", "short-iso"]);
+            if (await ReadProcessAsync(info, cancellationToken).ConfigureAwait(false) is { Lines.Count: > 0 } journal)
             {
-                return CommandOutcome.Ok(journal, MonitoringJsonContext.Default.LogsResult);
+                return CommandOutcome.Ok(new LogsResult { Source = "journald", Lines = journal.Lines, Truncated = journal.Truncated }, MonitoringJsonContext.Default.LogsResult);
+            }
+        }
+
+        if (options.WevtutilPath is { Length: > 0 } wevtutil
+            && await ReadProcessAsync(ProcessArguments.Create(wevtutil, WindowsEventLog.Arguments(lines)), cancellationToken).ConfigureAwait(false) is { } events)
+        {
+            var eventLines = WindowsEventLog.Lines(string.Join("\n", events.Lines));
+            if (eventLines.Count > 0)
+            {
+                return CommandOutcome.Ok(
+                    new LogsResult { Source = "eventlog:" + WindowsEventLog.Log, Lines = eventLines, Truncated = events.Truncated }, MonitoringJsonContext.Default.LogsResult);
             }
         }
 
@@ -54,7 +66,7 @@ internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHa
         }
 
         return CommandOutcome.Fail(
-            $"No system log found on agent '{context.AgentId}': journald has no entries here and none of " +
+            $"No system log found on agent '{context.AgentId}': journald and the Windows event log have no entries here and none of " +
             $"{string.Join(", ", options.SystemLogFiles.Concat(options.LogSources))} exists. List log files under logSources in the agent's agent.yaml.");
     }
 
@@ -95,9 +107,9 @@ internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHa
         return (all.Skip(Math.Max(0, all.Count - count)).ToList(), truncated);
     }
 
-    private static async Task<LogsResult?> ReadJournalAsync(string journalctl, int lines, CancellationToken ct)
+    /// <summary>A log program's output lines within <see cref="MaxBytes"/> (the oldest dropped first); null when it is not installed or fails.</summary>
+    private static async Task<(List<string> Lines, bool Truncated)?> ReadProcessAsync(ProcessStartInfo info, CancellationToken ct)
     {
-        var info = ProcessArguments.Create(journalctl, ["-n", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-pager", "-q", "-o", "short-iso"]);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
 
@@ -141,7 +153,7 @@ internal sealed class GetLogsHandler(CommandHandlerOptions options) : ICommandHa
 
             process.WaitForExit();
             ct.ThrowIfCancellationRequested();
-            return process.ExitCode == 0 ? new LogsResult { Source = "journald", Lines = output, Truncated = truncated } : null;
+            return process.ExitCode == 0 ? (output, truncated) : null;
         }
     }
 }

@@ -58,6 +58,33 @@ public sealed class GetLogsHandlerTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the stand-in for wevtutil is a shell script
+    public async Task OnWindows_ReadsTheSystemEventLogThroughWevtutil_OneLinePerEventOldestFirst()
+    {
+        // A stand-in for wevtutil that records its arguments and prints events as `wevtutil qe System /f:RenderedXml`
+        // does, newest first (the documented event schema; one event is cut short and must be skipped).
+        var events = Path.Combine(AppContext.BaseDirectory, "Commands", "Fixtures", "wevtutil-system.xml");
+        var arguments = Path.Combine(_dir, "arguments");
+        var wevtutil = Path.Combine(_dir, "wevtutil");
+        File.WriteAllText(wevtutil, $"#!/bin/sh\necho \"$@\" > '{arguments}'\ncat '{events}'\n");
+        File.SetUnixFileMode(wevtutil, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var handler = new GetLogsHandler(new CommandHandlerOptions { JournalctlPath = null, WevtutilPath = wevtutil, SystemLogFiles = [Log("syslog", 3)] });
+
+        var outcome = await handler.ExecuteAsync(Context(4), CancellationToken.None);
+
+        var result = outcome.Result!.Value.Deserialize(MonitoringJsonContext.Default.LogsResult)!;
+        Assert.Equal("qe System /c:4 /rd:true /f:RenderedXml", File.ReadAllText(arguments).Trim());
+        Assert.Equal("eventlog:System", result.Source);
+        Assert.Equal(
+            [
+                "2026-11-29T09:40:02.0000000Z Information EventLog[6005]: The Event log service was started.",
+                "2026-11-29T09:41:17.0000000Z Warning Microsoft-Windows-Time-Service[134]: NtpClient was unable to set a manual peer to use as a time source.",
+                "2026-11-29T09:58:03.5551234Z Error Service Control Manager[7000]: The Monitoring agent service failed to start due to the following error: The system cannot find the file specified.",
+            ],
+            result.Lines);
+    }
+
+    [Fact]
     public async Task WithNoLogAnywhere_FailsSayingWhatToConfigure()
     {
         var handler = new GetLogsHandler(new CommandHandlerOptions { JournalctlPath = null, SystemLogFiles = [Path.Combine(_dir, "none")] });
