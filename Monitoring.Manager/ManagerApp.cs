@@ -56,7 +56,10 @@ public static partial class ManagerApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         // One line per rejected token would let a flood of bad requests flood the log: AuthFailureLog summarises them.
         builder.Logging.AddFilter(typeof(TokenAuthenticationHandler).FullName, LogLevel.Warning);
+        // Each a no-op unless the process runs under that service manager: systemd (Type=notify, journald log
+        // levels) or the Windows service control manager (start/stop, the Event Log; docs/windows.md).
         builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(o => o.ServiceName = "Monitoring Manager");
 
         using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
         var startupLogger = startupLoggers.CreateLogger("Monitoring.Manager");
