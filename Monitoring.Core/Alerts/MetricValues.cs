@@ -60,8 +60,7 @@ public static class MetricValues
                 foreach (var gpu in snapshot.Gpus ?? [])
                 {
                     var index = gpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    var value = metric == "gpu.utilization" ? gpu.UtilizationPercent : metric == "gpu.memory.percent" ? gpu.MemoryPercent : gpu.TemperatureCelsius;
-                    if (value is { } v && (Matches(index, targetPattern) || (gpu.Uuid is { } uuid && Matches(uuid, targetPattern)) || Matches(gpu.Name, targetPattern)))
+                    if (MetricNames.GpuValue(gpu, metric) is { } v && (Matches(index, targetPattern) || (gpu.Uuid is { } uuid && Matches(uuid, targetPattern)) || Matches(gpu.Name, targetPattern)))
                     {
                         yield return (index, v);
                     }

@@ -45,9 +45,9 @@ public static class MetricNames
         foreach (var gpu in snapshot.Gpus ?? [])
         {
             var index = ":" + gpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (name, value) in GpuValues(gpu))
+            foreach (var name in GpuMetricNames)
             {
-                if (value is { } v)
+                if (GpuValue(gpu, name) is { } v)
                 {
                     yield return new(name + index, v);
                 }
@@ -60,13 +60,18 @@ public static class MetricNames
         }
     }
 
-    /// <summary>A GPU's charted values by name (without the <c>:index</c> suffix); null where the GPU does not say.</summary>
-    internal static IEnumerable<(string Name, double? Value)> GpuValues(GpuMetrics gpu)
+    /// <summary>The charted values of each GPU, by name (series add <c>:index</c>).</summary>
+    internal static IReadOnlyList<string> GpuMetricNames { get; } =
+        ["gpu.utilization", "gpu.memory.percent", "gpu.memory.usedBytes", "gpu.temperature", "gpu.powerWatts"];
+
+    /// <summary>The GPU's value for one of <see cref="GpuMetricNames"/>; null where the GPU does not say (or for another name).</summary>
+    internal static double? GpuValue(GpuMetrics gpu, string name) => name switch
     {
-        yield return ("gpu.utilization", gpu.UtilizationPercent);
-        yield return ("gpu.memory.percent", gpu.MemoryPercent);
-        yield return ("gpu.memory.usedBytes", gpu.MemoryUsedBytes);
-        yield return ("gpu.temperature", gpu.TemperatureCelsius);
-        yield return ("gpu.powerWatts", gpu.PowerWatts);
-    }
+        "gpu.utilization" => gpu.UtilizationPercent,
+        "gpu.memory.percent" => gpu.MemoryPercent,
+        "gpu.memory.usedBytes" => gpu.MemoryUsedBytes,
+        "gpu.temperature" => gpu.TemperatureCelsius,
+        "gpu.powerWatts" => gpu.PowerWatts,
+        _ => null,
+    };
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Monitoring.Tests;
 
 /// <summary>
@@ -21,32 +19,17 @@ internal static class FakeNvml
     {
         var source = Path.Combine(ServerProcess.RepoRoot, "tests", "fakes", "nvml", "fake_nvml.c");
         var folder = System.IO.Directory.CreateTempSubdirectory("monitoring-fake-nvml-").FullName;
-        var info = new ProcessStartInfo("cc") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", Path.Combine(folder, "libnvidia-ml.so.1"), source })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        Process compiler;
+        (int Code, string Output) built;
         try
         {
-            compiler = Process.Start(info)!;
+            built = ProcessRun.RunAsync("cc", null, "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", Path.Combine(folder, "libnvidia-ml.so.1"), source)
+                .GetAwaiter().GetResult();
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException($"The fake NVML library needs a C compiler (cc) to build: {ex.Message}. Install gcc (apt-get install gcc).", ex);
         }
 
-        using (compiler)
-        {
-            var errors = compiler.StandardError.ReadToEndAsync();
-            _ = compiler.StandardOutput.ReadToEnd();
-            if (!compiler.WaitForExit(60_000) || compiler.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"cc could not build {source}: {errors.Result}");
-            }
-        }
-
-        return folder;
+        return built.Code == 0 ? folder : throw new InvalidOperationException($"cc could not build {source}: {built.Output}");
     }
 }
