@@ -202,6 +202,11 @@ public sealed partial class AgentRuntime : IDisposable
 
         _registration.Load();
         _collector = _options.Collector ?? MetricCollector.CreateDefault(_time, _options.Metrics);
+        if (_options.Application is { } application)
+        {
+            _collector = new ApplicationCollector(_collector, application, _time, _logger);
+        }
+
         var handlers = BuiltInCommands.Create(_options.Commands, _logger)
             .Append(new Commands.BuiltIn.SendFileHandler(_options.Files, _poll))
             .Append(new Commands.BuiltIn.ReceiveFileHandler(_options.Files, _poll))

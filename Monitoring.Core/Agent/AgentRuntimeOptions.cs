@@ -78,6 +78,12 @@ public sealed class AgentRuntimeOptions
     /// <summary>What the collector for this operating system reads beyond its own counters (GPUs, temperatures); unused with <see cref="Collector"/>.</summary>
     public MetricCollectorOptions Metrics { get; set; } = new();
 
+    /// <summary>
+    /// The app that embeds this agent, reported beside the machine's metrics (its process and its own values); null,
+    /// the default, for a standalone agent that reports the machine only.
+    /// </summary>
+    public ApplicationOptions? Application { get; set; }
+
     /// <summary>The clock; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -118,6 +124,8 @@ public sealed class AgentRuntimeOptions
         {
             throw new ArgumentException($"CommandPollWait {CommandPollWait} is out of range: use 1 to {Protocol.ApiRoutes.MaxPollWaitSeconds} seconds.", nameof(CommandPollWait));
         }
+
+        Application?.Validate();
 
         if (string.IsNullOrWhiteSpace(StateDirectory))
         {

@@ -11,16 +11,18 @@ public static class MetricValues
         "cpu.percent", "memory.percent", "swap.percent", "disk.percent", "network.rxBytesPerSec", "network.txBytesPerSec",
         "load.1m", "load.5m", "load.15m", "processes.count",
         "gpu.utilization", "gpu.memory.percent", "gpu.temperature", "sensor.temperature",
+        "app.cpu.percent", "app.memory.workingSetBytes", "app.value",
     ];
 
-    /// <summary>True for the metrics with one value per target (mount, interface, GPU, sensor), which a rule's target narrows.</summary>
+    /// <summary>True for the metrics with one value per target (mount, interface, GPU, sensor, app value), which a rule's target narrows.</summary>
     internal static bool HasTargets(string metric) =>
         metric.StartsWith("disk.", StringComparison.Ordinal) || metric.StartsWith("network.", StringComparison.Ordinal)
-        || metric.StartsWith("gpu.", StringComparison.Ordinal) || metric.StartsWith("sensor.", StringComparison.Ordinal);
+        || metric.StartsWith("gpu.", StringComparison.Ordinal) || metric.StartsWith("sensor.", StringComparison.Ordinal)
+        || metric == "app.value";
 
     /// <summary>
     /// The values of <paramref name="metric"/> in <paramref name="snapshot"/>, with their target (mount, interface, GPU
-    /// index, sensor name) or null. A GPU matches a target pattern by its index, its UUID or its name.
+    /// index, sensor name, app value name) or null. A GPU matches a target pattern by its index, its UUID or its name.
     /// </summary>
     public static IEnumerable<(string? Target, double Value)> Extract(MetricSnapshot snapshot, string metric, string? targetPattern)
     {
@@ -64,6 +66,15 @@ public static class MetricValues
                     {
                         yield return (index, v);
                     }
+                }
+
+                break;
+            case "app.cpu.percent" when snapshot.Application is { } appCpu: yield return (null, appCpu.CpuPercent); break;
+            case "app.memory.workingSetBytes" when snapshot.Application is { } appMemory: yield return (null, appMemory.WorkingSetBytes); break;
+            case "app.value":
+                foreach (var value in (snapshot.Application?.Values ?? Enumerable.Empty<KeyValuePair<string, double>>()).Where(v => Matches(v.Key, targetPattern)))
+                {
+                    yield return (value.Key, value.Value);
                 }
 
                 break;

@@ -34,6 +34,7 @@ public static class MetricCollector
     /// <summary>Where a collector of this SDK reads GPUs and temperatures, or why it reads none; null for other collectors.</summary>
     internal static string? SourcesOf(IMetricCollector collector) => collector switch
     {
+        Agent.ApplicationCollector app => SourcesOf(app.Machine),
         LinuxMetricCollector linux => linux.Sources,
 #if NET
         WindowsMetricCollector windows when OperatingSystem.IsWindows() => windows.Sources,

@@ -3,7 +3,7 @@ namespace Monitoring.Metrics;
 /// <summary>
 /// The flat metric names a snapshot yields for series and rollups: <c>cpu.percent</c>, <c>memory.percent</c>,
 /// <c>disk.percent:/var</c>, <c>network.rxBytesPerSec:eth0</c>, <c>gpu.utilization:0</c>,
-/// <c>sensor.temperature:coretemp/Package id 0</c>, and so on; one name per value that makes sense to chart over time.
+/// <c>sensor.temperature:coretemp/Package id 0</c>, <c>app.cpu.percent</c>, <c>app.value:orders.queued</c>, and so on; one name per value that makes sense to chart over time.
 /// </summary>
 public static class MetricNames
 {
@@ -57,6 +57,17 @@ public static class MetricNames
         foreach (var sensor in snapshot.Temperatures ?? [])
         {
             yield return new("sensor.temperature:" + sensor.Name, sensor.Celsius);
+        }
+
+        if (snapshot.Application is { } app)
+        {
+            yield return new("app.cpu.percent", app.CpuPercent);
+            yield return new("app.memory.workingSetBytes", app.WorkingSetBytes);
+            yield return new("app.memory.gcHeapBytes", app.GcHeapBytes);
+            foreach (var value in app.Values ?? Enumerable.Empty<KeyValuePair<string, double>>())
+            {
+                yield return new("app.value:" + value.Key, value.Value);
+            }
         }
     }
 

@@ -56,6 +56,9 @@ public sealed record MetricSnapshot
     /// zones); absent (null) where it exposes none.
     /// </summary>
     public IReadOnlyList<TemperatureMetrics>? Temperatures { get; init; }
+
+    /// <summary>The app that embeds the agent, its own process and its values; absent for the standalone agent.</summary>
+    public ApplicationMetrics? Application { get; init; }
 }
 
 /// <summary>Processor use as percentages (0–100) of the interval since the previous sample.</summary>

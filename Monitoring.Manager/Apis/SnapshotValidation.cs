@@ -87,6 +87,34 @@ internal static class SnapshotValidation
             }
         }
 
+        return s.Application is { } app ? CheckApplication(s.Seq, app) : null;
+    }
+
+    private static string? CheckApplication(long seq, ApplicationMetrics app)
+    {
+        if (!Agent.AgentIds.IsValid(app.Name) || app.Version?.Length > RequestLimits.MaxName)
+        {
+            return $"Snapshot {seq} names its application '{app.Name}': use 1 to {Agent.AgentIds.MaxLength} letters, digits, '.', '_' or '-' (and a version of at most {RequestLimits.MaxName} characters).";
+        }
+
+        if (app.ProcessId < 0 || app.CpuPercent is < 0 or > 100 || app.WorkingSetBytes < 0 || app.GcHeapBytes < 0 || app.ThreadPoolThreads < 0)
+        {
+            return $"Snapshot {seq} has application figures out of range: a negative process id, byte count or thread count, or a processor percentage outside 0–100.";
+        }
+
+        if (app.Values?.Count > ApplicationMetrics.MaxValues)
+        {
+            return $"Snapshot {seq} carries {app.Values.Count} application values; at most {ApplicationMetrics.MaxValues} are allowed.";
+        }
+
+        foreach (var value in app.Values ?? Enumerable.Empty<KeyValuePair<string, double>>())
+        {
+            if (!Agent.AgentIds.IsValid(value.Key))
+            {
+                return $"Snapshot {seq} has an application value named '{value.Key}': use 1 to {Agent.AgentIds.MaxLength} letters, digits, '.', '_' or '-'.";
+            }
+        }
+
         return null;
     }
 }

@@ -80,6 +80,20 @@ internal sealed class FleetExposition(FleetRegistry fleet, Alerts.FiringAlerts a
                 w.Sample(n, t.Celsius, ("agent", a), ("sensor", t.Name));
             }
         }),
+        ("app_cpu_percent", "gauge", "Processor use of the app that embeds the agent, percent of the whole machine.", (w, n, a, s) => App(w, n, a, s, app => app.CpuPercent)),
+        ("app_working_set_bytes", "gauge", "Physical memory mapped into the process of the app that embeds the agent.", (w, n, a, s) => App(w, n, a, s, app => app.WorkingSetBytes)),
+        ("app_gc_heap_bytes", "gauge", "Bytes on the managed heap of the app that embeds the agent.", (w, n, a, s) => App(w, n, a, s, app => app.GcHeapBytes)),
+        ("app_start_time_seconds", "gauge", "When the process of the app that embeds the agent started, Unix time.", (w, n, a, s) => App(w, n, a, s, app => app.StartTime.ToUnixTimeMilliseconds() / 1000.0)),
+        ("app_value", "gauge", "Values the app that embeds the agent reports, by name.", (w, n, a, s) =>
+        {
+            if (s.Application is { Values: { } values } app)
+            {
+                foreach (var value in values)
+                {
+                    w.Sample(n, value.Value, ("agent", a), ("app", app.Name), ("name", value.Key));
+                }
+            }
+        }),
         ("snapshot_timestamp_seconds", "gauge", "When the agent took its newest snapshot, Unix time by the agent's clock.", (w, n, a, s) => w.Sample(n, s.Timestamp.ToUnixTimeMilliseconds() / 1000.0, ("agent", a))),
         ("dropped_snapshots_total", "counter", "Snapshots the agent's spool dropped because it was full during an outage.", (w, n, a, s) => w.Sample(n, s.DroppedSnapshots ?? 0, ("agent", a))),
     ];
@@ -158,6 +172,14 @@ internal sealed class FleetExposition(FleetRegistry fleet, Alerts.FiringAlerts a
             {
                 w.Sample(name, v, ("agent", agent), ("gpu", gpu.Index.ToString(CultureInfo.InvariantCulture)), ("uuid", gpu.Uuid ?? ""), ("name", gpu.Name));
             }
+        }
+    }
+
+    private static void App(PrometheusTextWriter w, string name, string agent, MetricSnapshot s, Func<ApplicationMetrics, double> value)
+    {
+        if (s.Application is { } app)
+        {
+            w.Sample(name, value(app), ("agent", agent), ("app", app.Name));
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Monitoring.Client;
+using Monitoring.Metrics;
+using Monitoring.Protocol;
 
 namespace Monitoring.EndToEnd.Tests;
 
@@ -55,6 +58,61 @@ public sealed class SampleTests : IDisposable
         Assert.Matches(@"(?m)^progress 100%$", output);
         Assert.Matches(@"(?m)^file hello\.txt 21 bytes sha256 [0-9a-f]{64}$", output);
         Assert.Equal("hello from the agent\n", await File.ReadAllTextAsync(destination));
+    }
+
+    [Fact]
+    public async Task EmbeddedAgent_ReportsTheAppBesideTheMachine_AndRunsTheAppsOwnCommand()
+    {
+        var app = await BuildAsync("EmbeddedAgent");
+        await _fleet.StartManagerAsync();
+        using var admin = _fleet.AdminClient();
+        using var process = ServerProcess.StartProgram(
+            "dotnet", app,
+            "--Monitoring:Manager", _fleet.ManagerUrl,
+            "--Monitoring:EnrollmentTokenFile", Path.Combine(_fleet.DataDir, "enrollment.token"),
+            "--Monitoring:CertificateThumbprint", _fleet.Admin.CertificateThumbprint!,
+            "--Monitoring:AgentId", "shop-orders",
+            "--Monitoring:StateDirectory", Path.Combine(_root, "state"),
+            "--Monitoring:IntervalSeconds", "1",
+            "--Orders:Queued", "5");
+
+        var latest = await LatestApplicationAsync(admin, a => a.Values?.GetValueOrDefault("orders.queued") == 5, "a report with the app's queue of 5", process);
+
+        Assert.Equal("orders-sample", latest.Application!.Name);
+        Assert.Equal(process.Id, latest.Application.ProcessId);
+        Assert.InRange(latest.Application.WorkingSetBytes, 10L << 20, 4L << 30);
+        Assert.True(latest.Application.GcHeapBytes > 0);
+        Assert.True(latest.Application.ThreadPoolThreads > 0);
+        Assert.InRange(latest.Application.StartTime, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
+        Assert.True(latest.Memory.TotalBytes > 0 && latest.Disks.Count > 0, "the machine's metrics beside the app's");
+
+        var drained = await admin.InvokeCommandAsync("shop-orders", "drain_orders", [new("max", 3)], TimeSpan.FromSeconds(30));
+
+        Assert.True(drained.Status == CommandStatus.Succeeded, $"{drained.Status}: {drained.Error}");
+        Assert.Equal("""{"drained":3,"left":2}""", drained.Result?.GetRawText());
+        await LatestApplicationAsync(admin, a => a.Values?.GetValueOrDefault("orders.queued") == 2, "a report with 2 orders left", process);
+        var series = await admin.GetSeriesAsync("shop-orders", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), "raw");
+        Assert.Contains(series.Points, p => p.Metrics.TryGetValue("app.value:orders.queued", out var v) && v.Max == 5);
+        Assert.Contains(series.Points, p => p.Metrics.ContainsKey("app.cpu.percent") && p.Metrics.ContainsKey("cpu.percent"));
+
+        await process.StopAsync(TimeSpan.FromSeconds(30));
+        Assert.True(process.ExitCode == 0, process.Output);
+        Assert.Contains("Agent shop-orders stopped", process.Output);
+    }
+
+    private static async Task<MetricSnapshot> LatestApplicationAsync(ManagerClient admin, Func<ApplicationMetrics, bool> condition, string what, ServerProcess app)
+    {
+        MetricSnapshot? latest = null;
+        await TestNet.WaitUntilAsync(
+            async () =>
+            {
+                Assert.False(app.HasExited, app.Output);
+                latest = (await admin.GetAgentsAsync()).FirstOrDefault(a => a.Id == "shop-orders")?.Latest;
+                return latest?.Application is { } application && condition(application);
+            },
+            TimeSpan.FromSeconds(60),
+            what);
+        return latest!;
     }
 
     /// <summary>Packs the SDK into a folder feed, builds a copy of the sample against it, and returns the app's DLL.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -15,7 +16,13 @@ namespace Monitoring.Manager.Storage.History;
 /// </summary>
 internal static class SnapshotChunkCodec
 {
-    private const byte Version = 1;
+    /// <summary>
+    /// 2: property names in paths escape '\\', '.', '[' and ']' with a backslash, so a dictionary key such as an app
+    /// value's <c>orders.queued</c> reads back as one name. Version 1 chunks (fixed field names only, none of those
+    /// characters) read the same way.
+    /// </summary>
+    private const byte Version = 2;
+    private static readonly SearchValues<char> PathSyntax = SearchValues.Create("\\.[]");
     private const byte Missing = 0;
     private const byte Whole = 1;
     private const byte Decimal = 2;
@@ -83,7 +90,7 @@ internal static class SnapshotChunkCodec
         using var raw = new MemoryStream();
         brotli.CopyTo(raw);
         raw.Position = 0;
-        if (raw.ReadByte() != Version)
+        if (raw.ReadByte() is not (1 or Version))
         {
             throw new InvalidDataException("Unknown snapshot chunk version.");
         }
@@ -116,7 +123,8 @@ internal static class SnapshotChunkCodec
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    Flatten(property.Value, path.Length == 0 ? property.Name : path + "." + property.Name, row, paths, index);
+                    var name = EscapeName(property.Name);
+                    Flatten(property.Value, path.Length == 0 ? name : path + "." + name, row, paths, index);
                 }
 
                 break;
@@ -286,14 +294,12 @@ internal static class SnapshotChunkCodec
     private static void Set(JsonObject root, string path, JsonNode? value)
     {
         JsonNode current = root;
-        var segments = path.Split('.');
-        for (var s = 0; s < segments.Length; s++)
+        var segments = Segments(path);
+        for (var s = 0; s < segments.Count; s++)
         {
-            var segment = segments[s];
-            var last = s == segments.Length - 1;
-            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
-            var name = bracket < 0 ? segment : segment[..bracket];
-            if (bracket < 0)
+            var (name, inside) = segments[s];
+            var last = s == segments.Count - 1;
+            if (inside is null)
             {
                 if (last)
                 {
@@ -306,7 +312,6 @@ internal static class SnapshotChunkCodec
             }
 
             var list = current.AsObject()[name] as JsonArray ?? (JsonArray)(current.AsObject()[name] = new JsonArray());
-            var inside = segment[(bracket + 1)..^1];
             if (inside.Length == 0)
             {
                 return;
@@ -326,6 +331,55 @@ internal static class SnapshotChunkCodec
 
             current = list[position] ??= new JsonObject();
         }
+    }
+
+    private static string EscapeName(string name)
+    {
+        if (!name.AsSpan().ContainsAny(PathSyntax))
+        {
+            return name;
+        }
+
+        var escaped = new StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            escaped.Append(PathSyntax.Contains(c) ? "\\" + c : c.ToString());
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>A path's property names (unescaped), each with the list index after it (<c>""</c> for an empty list) or null.</summary>
+    private static List<(string Name, string? Index)> Segments(string path)
+    {
+        var segments = new List<(string, string?)>();
+        var name = new StringBuilder();
+        string? index = null;
+        for (var i = 0; i < path.Length; i++)
+        {
+            switch (path[i])
+            {
+                case '\\' when i + 1 < path.Length:
+                    name.Append(path[++i]);
+                    break;
+                case '.':
+                    segments.Add((name.ToString(), index));
+                    name.Clear();
+                    index = null;
+                    break;
+                case '[':
+                    var close = path.IndexOf(']', i);
+                    index = path[(i + 1)..close];
+                    i = close;
+                    break;
+                default:
+                    name.Append(path[i]);
+                    break;
+            }
+        }
+
+        segments.Add((name.ToString(), index));
+        return segments;
     }
 
     private static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));

@@ -34,6 +34,11 @@ public sealed class MetricsApiTests : IAsyncLifetime
                 },
             ],
             Temperatures = [new TemperatureMetrics { Name = "coretemp/Package id 0", Celsius = 45.5, HighCelsius = 80 }],
+            Application = new ApplicationMetrics
+            {
+                Name = "orders-api", ProcessId = 42, StartTime = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), CpuPercent = 12.5,
+                WorkingSetBytes = 123_000_000, GcHeapBytes = 45_000_000, Values = new Dictionary<string, double> { ["orders.queued"] = 17 },
+            },
         };
         await agent.ReportAsync("m1", [snapshot]);
         await agent.SendAlertsAsync("m1", [
@@ -76,6 +81,11 @@ public sealed class MetricsApiTests : IAsyncLifetime
         Assert.DoesNotContain("monitoring_agent_gpu_clock_hertz{agent=\"m1\",gpu=\"0\",uuid=\"GPU-1\",domain=\"sm\"}", text, StringComparison.Ordinal);
         Assert.DoesNotContain("monitoring_agent_gpu_fan_percent{", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_agent_temperature_celsius{agent=\"m1\",sensor=\"coretemp/Package id 0\"} 45.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_app_cpu_percent{agent=\"m1\",app=\"orders-api\"} 12.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_app_working_set_bytes{agent=\"m1\",app=\"orders-api\"} 123000000\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_app_gc_heap_bytes{agent=\"m1\",app=\"orders-api\"} 45000000\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_app_start_time_seconds{agent=\"m1\",app=\"orders-api\"} 1800000000\n", text, StringComparison.Ordinal);
+        Assert.Contains("monitoring_agent_app_value{agent=\"m1\",app=\"orders-api\",name=\"orders.queued\"} 17\n", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_agent_alerts_firing{agent=\"m1\",severity=\"critical\"} 1\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("monitoring_agent_alerts_firing{agent=\"m1\",severity=\"warning\"}", text, StringComparison.Ordinal);
         Assert.Contains("monitoring_alerts_firing{severity=\"critical\"} 1\n", text, StringComparison.Ordinal);

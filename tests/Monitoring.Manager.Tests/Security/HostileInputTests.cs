@@ -175,6 +175,13 @@ public sealed class HostileInputTests : IAsyncLifetime
     [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"gpus":[{"index":-1,"name":"x"}]}]""")]
     [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"temperatures":[null]}]""")]
     [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"temperatures":[{"name":"","celsius":40}]}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":""}}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":"../x"}}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":"a","cpuPercent":-1}}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":"a","workingSetBytes":-5}}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":"a","values":{"bad name":1}}}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":"a","values":{"":1}}}]""")]
+    [InlineData("status", """[{"seq":1,"timestamp":"2026-01-01T00:00:00Z","cpu":{"perCore":[]},"memory":{},"disks":[],"network":[],"application":{"name":"a","values":{"x":null}}}]""")]
     [InlineData("alerts", """[null]""")]
     [InlineData("alerts", """null""")]
     [InlineData("alerts", """[{"fingerprint":"f","rule":"r","state":"firing","timestamp":"2026-01-01T00:00:00Z","labels":{"a":null}}]""")]
@@ -219,5 +226,20 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.Equal(400, ex.StatusCode);
         var alert = new AlertTransition { Fingerprint = "f", Rule = "r", Timestamp = DateTimeOffset.UtcNow, Message = new string('m', 5000) };
         Assert.Equal(400, (await Assert.ThrowsAsync<MonitoringApiException>(() => agent.SendAlertsAsync("a1", [alert]))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnApplicationWithTooManyValues_Is400_AndAtTheLimitIsStored()
+    {
+        var (agent, _) = await _manager.EnrollAsync("a1");
+        ApplicationMetrics App(int values) => new() { Name = "app", Values = Enumerable.Range(0, values).ToDictionary(i => "v" + i, i => (double)i) };
+
+        var ex = await Assert.ThrowsAsync<MonitoringApiException>(() => agent.ReportAsync("a1", [TestManager.Snapshot(1) with { Application = App(ApplicationMetrics.MaxValues + 1) }]));
+
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains($"at most {ApplicationMetrics.MaxValues}", ex.Message, StringComparison.Ordinal);
+        await agent.ReportAsync("a1", [TestManager.Snapshot(1) with { Application = App(ApplicationMetrics.MaxValues) }]);
+        using var admin = _manager.AdminClient();
+        Assert.Equal(ApplicationMetrics.MaxValues, (await admin.GetAgentAsync("a1")).Latest?.Application?.Values?.Count);
     }
 }

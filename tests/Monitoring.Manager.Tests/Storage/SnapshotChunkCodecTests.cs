@@ -92,4 +92,36 @@ public sealed class SnapshotChunkCodecTests
         Assert.Null(back.Load);
         Assert.Equal("eth0", back.Network[0].Name);
     }
+
+    [Fact]
+    public void DictionaryKeysWithPathCharacters_ReadBackAsOneName()
+    {
+        var values = new Dictionary<string, double> { ["orders.queued"] = 17, ["a[0]"] = 1, ["back\\slash"] = 2, ["x.y[1].z"] = 3, ["plain"] = 4 };
+        var s = TestManager.Snapshot(1) with { Application = new ApplicationMetrics { Name = "orders-api", Values = values } };
+        var chunk = SnapshotChunkCodec.Encode([JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot)]);
+
+        var back = SnapshotChunkCodec.Decode(chunk)[0].Deserialize(MonitoringJsonContext.Default.MetricSnapshot)!;
+
+        Assert.Equal(values, back.Application!.Values);
+        Assert.Equal("orders-api", back.Application.Name);
+    }
+
+    [Fact]
+    public void ChunksOfTheFirstVersion_StillRead()
+    {
+        var s = TestManager.Snapshot(7);
+        var chunk = SnapshotChunkCodec.Encode([JsonSerializer.SerializeToUtf8Bytes(s, MonitoringJsonContext.Default.MetricSnapshot)]);
+        var raw = new byte[1 << 16];
+        Assert.True(System.IO.Compression.BrotliDecoder.TryDecompress(chunk, raw, out var length));
+        Assert.Equal(2, raw[0]);
+        raw[0] = 1; // What the first version wrote: the same layout, paths without escapes.
+        var version1 = new byte[length + 1024];
+        Assert.True(System.IO.Compression.BrotliEncoder.TryCompress(raw.AsSpan(0, length), version1, out var written));
+
+        var back = SnapshotChunkCodec.Decode(version1[..written])[0].Deserialize(MonitoringJsonContext.Default.MetricSnapshot)!;
+
+        Assert.Equal(7, back.Seq);
+        Assert.Equal(s.Cpu.PerCore, back.Cpu.PerCore);
+        Assert.Equal("eth0", back.Network[0].Name);
+    }
 }
