@@ -23,6 +23,7 @@ export async function showAgent(id) {
   const agent = await response.json();
   renderFacts(agent);
   renderGpus(agent.latest);
+  renderApplication(agent.latest);
   loadAgentCommands(id);
   loadAgentAlerts(id);
   loadAgentFiles(id);
@@ -99,6 +100,38 @@ export function renderGpus(latest) {
   $('gpu-table').tBodies[0].replaceChildren(rows);
 }
 
+/** The app that embeds the agent, from its newest snapshot: its process and its values; hidden for a standalone agent. */
+export function renderApplication(latest) {
+  const app = latest && latest.application;
+  $('app-section').hidden = !app;
+  if (!app) return;
+  const facts = [
+    ['Name', app.version ? `${app.name} ${app.version}` : app.name],
+    ['Process', `${app.processId}, started ${new Date(app.startTime).toLocaleString()}`],
+    ['Processor', `${percent(app.cpuPercent)} % of the machine`],
+    ['Memory', `${bytes(app.workingSetBytes)} working set, ${bytes(app.gcHeapBytes)} managed heap`],
+  ];
+  if (app.threadPoolThreads != null) facts.push(['Thread pool', `${app.threadPoolThreads} threads`]);
+  const list = document.createDocumentFragment();
+  for (const [name, value] of facts) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
+  $('app-facts').replaceChildren(list);
+  const rows = document.createDocumentFragment();
+  for (const [name, value] of Object.entries(app.values || {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const tr = document.createElement('tr');
+    tr.appendChild(cell(name));
+    tr.appendChild(cell(String(value), 'num'));
+    rows.appendChild(tr);
+  }
+  $('app-values').tBodies[0].replaceChildren(rows);
+  $('app-values').hidden = !app.values || Object.keys(app.values).length === 0;
+}
+
 const Palette = ['#0b63ce', '#c2410c', '#15803d', '#7c3aed', '#b45309', '#0e7490', '#be123c', '#4d7c0f'];
 
 export function drawCharts(series, seconds) {
@@ -128,6 +161,12 @@ export function drawCharts(series, seconds) {
     .concat(suffixes('gpu.temperature:').map((g) => ({ label: `GPU ${g}`, name: 'gpu.temperature:' + g })));
   $('temperature-section').hidden = sensors.length === 0;
   if (sensors.length) chart('temperature-chart', sensors, [times, ...sensors.map((line) => values(line.name))], range, '°C');
+  // The app that embeds the agent: its processor use beside the machine's, and its values.
+  if (names.has('app.cpu.percent')) {
+    chart('app-chart', [{ label: 'App CPU %' }, { label: 'Machine CPU %' }], [times, values('app.cpu.percent'), values('cpu.percent')], range, true);
+    const appValues = suffixes('app.value:').map((v) => ({ label: v, name: 'app.value:' + v }));
+    if (appValues.length) chart('app-values-chart', appValues, [times, ...appValues.map((line) => values(line.name))], range, 'value');
+  }
   $('agent-points').textContent = `${points(times.length)} (${series.tier})`;
 }
 

@@ -328,6 +328,49 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-gpus.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task AnAppThatEmbedsTheAgent_ShowsItsProcessAndValues()
+    {
+        using var admin = _manager.AdminClient();
+        var reader = await admin.CreateApiKeyAsync("app-browser", KeyRole.Reader);
+        var agent = await EnrollAsync("shop-orders", "shop.example.net", "web");
+        ApplicationMetrics App(double queued) => new()
+        {
+            Name = "orders-api", Version = "2.4.0", ProcessId = 4711, StartTime = DateTimeOffset.UtcNow.AddHours(-1), CpuPercent = 3.5,
+            WorkingSetBytes = 150L << 20, GcHeapBytes = 20L << 20, ThreadPoolThreads = 6,
+            Values = new Dictionary<string, double> { ["orders.queued"] = queued, ["sessions"] = 40 },
+        };
+        await agent.ReportAsync("shop-orders", [
+            Snapshot(1, DateTimeOffset.UtcNow.AddSeconds(-10)) with { Application = App(12) },
+            Snapshot(2, DateTimeOffset.UtcNow) with { Application = App(17) },
+        ]);
+        var plain = await EnrollAsync("plain-1", "plain.example.net", "web");
+        await plain.ReportAsync("plain-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_manager.Url.ToString());
+        await page.FillAsync("#key", reader.Token!);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await page.Locator("tr[data-agent='shop-orders']").WaitForAsync();
+
+        await page.GotoAsync(_manager.Url + "#/agent/shop-orders");
+        await page.Locator("#app-values tbody tr").Nth(1).WaitForAsync();
+        await page.Locator("#app-values-chart canvas").WaitForAsync();
+
+        var facts = await page.TextContentAsync("#app-facts") ?? "";
+        Assert.Contains("orders-api 2.4.0", facts, StringComparison.Ordinal);
+        Assert.Contains("3.5 % of the machine", facts, StringComparison.Ordinal);
+        Assert.Contains("150 MiB working set, 20.0 MiB managed heap", facts, StringComparison.Ordinal);
+        Assert.Equal(["orders.queued\t17", "sessions\t40"], await page.Locator("#app-values tbody tr").AllInnerTextsAsync());
+        Assert.Contains("App CPU %", await page.TextContentAsync("#app-chart") ?? "", StringComparison.Ordinal);
+        Assert.Contains("orders.queued", await page.TextContentAsync("#app-values-chart") ?? "", StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-application.png"), FullPage = true });
+
+        await page.GotoAsync(_manager.Url + "#/agent/plain-1");
+        await page.Locator("#agent-chart canvas").WaitForAsync();
+        Assert.True(await page.Locator("#app-section").IsHiddenAsync());
+    }
+
     private async Task<Client.AgentConnection> EnrollAsync(string id, string hostname, string role)
     {
         var connection = _manager.AgentConnection();
