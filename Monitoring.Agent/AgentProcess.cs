@@ -14,9 +14,13 @@ internal static partial class AgentProcess
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs until stopped; returns the process exit code (1 when the agent cannot run, with the reason logged).</summary>
-    public static async Task<int> RunAsync(AgentRuntimeOptions options, ILogger<AgentRuntime> logger, SystemdNotifier systemd)
+    /// <param name="options">The agent's settings.</param>
+    /// <param name="logger">Where its log goes.</param>
+    /// <param name="systemd">Tells systemd it is ready and stopping (does nothing elsewhere).</param>
+    /// <param name="stopRequested">Stops it as a signal would (the Windows service's stop).</param>
+    public static async Task<int> RunAsync(AgentRuntimeOptions options, ILogger<AgentRuntime> logger, SystemdNotifier systemd, CancellationToken stopRequested = default)
     {
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopRequested);
         void Stop(PosixSignalContext context)
         {
             if (stop.IsCancellationRequested)

@@ -30,6 +30,7 @@ internal sealed class AgentSettings
         new("metrics:gpus", "Whether to report NVIDIA GPUs through NVML where the driver is installed.", "true"),
         new("metrics:nvmlLibrary", "The NVML library to load, where the system loader does not find it (WSL: /usr/lib/wsl/lib/libnvidia-ml.so.1).", "libnvidia-ml.so.1 on Linux, nvml.dll on Windows"),
         new("metrics:temperatures", "Whether to report temperature sensors (Linux hwmon and thermal zones, Windows ACPI thermal zones).", "true"),
+        new("logFile", "A file to write the log to instead of standard output; at 10 MiB it becomes NAME.1.EXT and a new one starts.", "standard output (as a Windows service: agent.log in stateDir)"),
         new("thresholdsFile", "A YAML file of threshold rules, watched for edits."),
         new("labels", "Free-form labels reported with the agent, for example labels: { role: web }.", isSection: true),
         new("thresholds", "Threshold rules kept in agent.yaml itself.", isSection: true),
@@ -38,9 +39,16 @@ internal sealed class AgentSettings
     /// <summary>The agent's environment variables start with this.</summary>
     public const string EnvironmentPrefix = "MONITORING_AGENT_";
 
-    private AgentSettings(AgentRuntimeOptions options) => Options = options;
+    private AgentSettings(AgentRuntimeOptions options, string? logFile)
+    {
+        Options = options;
+        LogFile = logFile;
+    }
 
     public AgentRuntimeOptions Options { get; }
+
+    /// <summary>The file to log to (<c>logFile</c>), or null for standard output.</summary>
+    public string? LogFile { get; }
 
     /// <summary>Reads agent.yaml, the environment and the options given on the command line, and validates them.</summary>
     public static AgentSettings Load(IReadOnlyDictionary<string, string> commandLine)
@@ -159,7 +167,7 @@ internal sealed class AgentSettings
             options.Labels[label.Key] = label.Value;
         }
 
-        return new AgentSettings(options);
+        return new AgentSettings(options, config.Text("logFile") is { Length: > 0 } logFile ? Path.GetFullPath(logFile) : null);
     }
 
     /// <summary>Only what the collector reads (for <c>--once</c>, which needs no manager or token).</summary>

@@ -99,6 +99,30 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task WindowsService_OnLinux_IsAUsageErrorThatSaysWhatToRunInstead()
+    {
+        using var run = await RunAsync("Monitoring.Agent", "--windows-service", "--manager", "https://127.0.0.1:1", "--state-dir", Path.Combine(_cwd, "state"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--windows-service runs the agent under the Windows Service Control Manager and works only on Windows", run.Output, StringComparison.Ordinal);
+        Assert.Contains("systemd", run.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_cwd));
+    }
+
+    [Fact]
+    public async Task ALogFileThatCannotBeWritten_IsAUsageErrorThatNamesIt()
+    {
+        var blocker = Path.Combine(_cwd, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "");
+
+        using var run = await RunAsync("Monitoring.Agent", "--log-file", Path.Combine(blocker, "agent.log"), "--manager", "https://127.0.0.1:1", "--state-dir", Path.Combine(_cwd, "state"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"cannot write the log file {Path.Combine(blocker, "agent.log")}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--log-file", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Once_PrintsOneSnapshotAsJson_AndSendsOrWritesNothing()
     {
         using var run = await RunAsync("Monitoring.Agent", "--once");

@@ -35,4 +35,22 @@ public sealed class ShutdownTests : IDisposable
         await TestNet.WaitUntilAsync(
             async () => (await again.GetAgentAsync("s1")).LastSeen > restartedAt, TimeSpan.FromSeconds(60), "agent s1 to report to the restarted manager");
     }
+
+    [Fact]
+    public async Task WithALogFile_TheAgentLogsThere_NotToItsOutput_FromStartToStop()
+    {
+        await _fleet.StartManagerAsync();
+        var logFile = Path.Combine(_fleet.Root, "logs", "agent.log");
+        var agent = _fleet.StartAgent("l1", "1s", environment: new Dictionary<string, string> { ["MONITORING_AGENT_LOGFILE"] = logFile });
+        using var admin = _fleet.AdminClient();
+        await TestNet.WaitUntilAsync(async () => (await admin.GetAgentsAsync()).Any(a => a.Id == "l1" && a.LastSeq >= 2), TimeSpan.FromSeconds(60), "agent l1 to report twice");
+
+        await agent.StopAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, agent.ExitCode);
+        var log = await File.ReadAllTextAsync(logFile);
+        Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT[0-9:.]+Z info: Monitoring\.Agent\.AgentRuntime\[\d+\] Agent l1 reporting to https://127\.0\.0\.1:", log);
+        Assert.Contains("Agent l1 stopped", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("reporting to", agent.Output, StringComparison.Ordinal);
+    }
 }
