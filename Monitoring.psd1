@@ -22,8 +22,16 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Monitoring', 'Metrics', 'Agent', 'Fleet')
-            ProjectUri = ''
+            Tags         = @('Monitoring', 'Metrics', 'Alerts', 'Agent', 'Fleet', 'Prometheus', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            # ProjectUri and LicenseUri: to be added when the project has a public address (Publish-PSResource refuses an
+            # empty one, so none is better than ''). The licence (MIT) is in LICENSE, shipped in the module folder.
+            ReleaseNotes = @'
+0.1.0 - the first release.
+Manage a Monitoring fleet from PowerShell: agents (Get-MonAgent, Approve-MonAgent, Reset-MonAgent, Remove-MonAgent),
+metrics (Get-MonStatus), alerts, silences and thresholds, commands (Invoke-MonCommand, Get-MonCommand), files both ways
+(Receive-MonFile, Send-MonFile, Get-MonFile), API keys, enrollment tokens and notification receivers.
+Needs PowerShell 7.2 or later and a Monitoring manager of the same version.
+'@
         }
     }
 }
