@@ -73,6 +73,10 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Starts a program of the system (a baseline or a real tool the tests drive, such as Prometheus) by its name on PATH.</summary>
     public static ServerProcess StartProgram(string program, params string[] args) => Launch(program, program, [], args, null);
 
+    /// <summary>Starts a program of the system in <paramref name="workingDirectory"/> with these environment variables added.</summary>
+    public static ServerProcess StartProgramIn(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string program, params string[] args) =>
+        Launch(program, program, [], args, workingDirectory, environment);
+
     /// <summary>Runs this test or benchmark assembly itself again as a separate process with other arguments.</summary>
     public static ServerProcess StartSelf(params string[] args) =>
         Launch(Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "self"), "dotnet", [Assembly.GetEntryAssembly()!.Location], args, null);
