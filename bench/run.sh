@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and rewrites their tables in docs/benchmarks.md (between <!-- bench:NAME --> markers).
 # Each benchmark runs at least three times and reports min/median/max beside a baseline measured in the same run.
-# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] [hardware] [files] [scrape] [scaleout] (default: all).
+# Not part of the test command. Usage: bench/run.sh [ingest] [commands] [storage] [fleet] [agent] [snapshot] [hardware] [application] [files] [scrape] [scaleout] (default: all).
 #   FLEET_AGENTS (10000), FLEET_DURATION seconds (120; the goal run is 600), FLEET_RUNS (3), INGEST_SECONDS (10),
 #   SCALEOUT_AGENTS (2000, each reporting every second), SCALEOUT_DURATION seconds (30), SCALEOUT_RUNS (3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot hardware files scrape scaleout)
+[ ${#which[@]} -gt 0 ] || which=(ingest commands storage fleet agent snapshot hardware application files scrape scaleout)
 # The baselines: wrk (ingest), prometheus-node-exporter (agent footprint), python3-psutil (snapshot cost), nginx (files).
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
@@ -70,6 +70,9 @@ for b in "${which[@]}"; do
         hardware)
             cmd="$bench hardware --count 2000 --runs 3"
             $cmd > "$out/raw"; section hardware "$cmd" "$out/raw" ;;
+        application)
+            cmd="$bench application --count 2000 --runs 3"
+            $cmd > "$out/raw"; section application "$cmd" "$out/raw" ;;
         scrape)
             cmd="$bench scrape --agents 10000 --runs 3"
             $cmd > "$out/raw"; section scrape "$cmd" "$out/raw" ;;
@@ -91,7 +94,7 @@ for b in "${which[@]}"; do
             } > "$out/raw"
             eng/test-postgres.sh stop
             section scaleout "$cmd [--postgres CONNECTION --managers 1|2]   # each $runs times, interleaved" "$out/raw" ;;
-        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent, snapshot, hardware, files, scrape or scaleout." >&2; exit 2 ;;
+        *) echo "Unknown benchmark '$b': ingest, commands, storage, fleet, agent, snapshot, hardware, application, files, scrape or scaleout." >&2; exit 2 ;;
     esac
 done
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Monitoring.Metrics;
 
@@ -16,6 +17,13 @@ internal sealed partial class ApplicationCollector : IMetricCollector
     private readonly int _processId;
     private readonly DateTimeOffset _startTime;
     private readonly HashSet<string> _failing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Linux: the resident set from <c>/proc/self/statm</c>, kept open (one read, nothing allocated). The profile of
+    /// the first version showed <see cref="Environment.WorkingSet"/> at about 44 µs and 3 KB a call here (it builds a
+    /// process object and parses two procfs files), three quarters of what the whole machine snapshot costs.
+    /// </summary>
+    private readonly ProcFile? _statm = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? new ProcFile("/proc/self/statm", 128) : null;
     private TimeSpan _lastCpu;
     private long _lastStamp;
 
@@ -37,7 +45,11 @@ internal sealed partial class ApplicationCollector : IMetricCollector
 
     public MetricSnapshot Collect() => Machine.Collect() with { Application = Sample() };
 
-    public void Dispose() => Machine.Dispose();
+    public void Dispose()
+    {
+        _statm?.Dispose();
+        Machine.Dispose();
+    }
 
     private ApplicationMetrics Sample()
     {
@@ -56,7 +68,7 @@ internal sealed partial class ApplicationCollector : IMetricCollector
             ProcessId = _processId,
             StartTime = _startTime,
             CpuPercent = Math.Round(percent, 2),
-            WorkingSetBytes = Environment.WorkingSet,
+            WorkingSetBytes = WorkingSet(),
             GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
 #if NET
             ThreadPoolThreads = ThreadPool.ThreadCount,
@@ -98,6 +110,22 @@ internal sealed partial class ApplicationCollector : IMetricCollector
         }
 
         return values;
+    }
+
+    private long WorkingSet()
+    {
+        if (_statm is not null)
+        {
+            // "size resident shared text lib data dt", in pages.
+            var line = _statm.Read();
+            ProcText.NextULong(ref line);
+            if (ProcText.NextULong(ref line) is var pages and > 0)
+            {
+                return (long)pages * Environment.SystemPageSize;
+            }
+        }
+
+        return Environment.WorkingSet;
     }
 
     private static TimeSpan ProcessorTime()

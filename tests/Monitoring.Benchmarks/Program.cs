@@ -3,7 +3,7 @@ using Monitoring.Benchmarks;
 // Benchmarks run the real manager and agent processes on loopback and print Markdown for docs/benchmarks.md.
 // Usage: Monitoring.Benchmarks commands [--count N] [--warmup S] | files [--mib N] [--http] [--runs R] | ingest [--agents N] [--seconds S] [--connections C] [--runs R]
 //        | agent [--seconds S] [--warmup S] [--runs R] | snapshot [--count N] [--runs R] | storage [--snapshots N] [--runs R]
-//        | scrape [--agents N] [--runs R] | hardware [--count N] [--runs R]
+//        | scrape [--agents N] [--runs R] | hardware [--count N] [--runs R] | application [--count N] [--runs R]
 var which = args.FirstOrDefault() ?? "commands";
 var count = args.SkipWhile(a => a != "--count").Skip(1).Select(int.Parse).FirstOrDefault(500);
 switch (which)
@@ -29,6 +29,9 @@ switch (which)
     case "hardware":
         HardwareCost.Run(Arg("--count", 2000), Arg("--runs", 3));
         return 0;
+    case "application":
+        ApplicationCost.Run(Arg("--count", 2000), Arg("--runs", 3));
+        return 0;
     case "scrape":
         await ScrapeCost.RunAsync(Arg("--agents", 10_000), Arg("--runs", 3));
         return 0;
@@ -36,7 +39,7 @@ switch (which)
         await FileThroughput.RunAsync(args.SkipWhile(a => a != "--mib").Skip(1).Select(long.Parse).FirstOrDefault(1024) << 20, args.Contains("--http"), Arg("--runs", 3));
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: agent, commands, files, hardware, ingest, scrape, snapshot, storage.");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: agent, application, commands, files, hardware, ingest, scrape, snapshot, storage.");
         return 2;
 }
 
