@@ -62,4 +62,10 @@ public sealed record AgentInfo
 
     /// <summary>The latest snapshot, or null before the first report.</summary>
     public MetricSnapshot? Latest { get; init; }
+
+    /// <summary>
+    /// The commands the agent offered when it enrolled, built-in and its own (an app's handlers), with their
+    /// arguments; in the answer for one agent (<c>GET /api/v1/agents/{id}</c>), absent from the fleet list.
+    /// </summary>
+    public IReadOnlyList<CommandDefinition>? Commands { get; init; }
 }

@@ -202,7 +202,7 @@ internal sealed partial class FleetRegistry(TimeProvider time, ManagerOptions op
     public IReadOnlyList<AgentInfo> List() =>
         [.. _agents.Values.Select(ToInfo).OrderBy(a => a.Id, StringComparer.Ordinal)];
 
-    public AgentInfo? Get(string id) => _agents.TryGetValue(id, out var e) ? ToInfo(e) : null;
+    public AgentInfo? Get(string id) => _agents.TryGetValue(id, out var e) ? ToInfo(e) with { Commands = e.Agent.Commands } : null;
 
     /// <summary>Every agent in a line, by id: what the dashboard's fleet view lists.</summary>
     public IReadOnlyList<AgentSummary> Summaries() =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Monitoring.Agent;
 using Monitoring.Metrics;
@@ -31,47 +30,7 @@ internal static class ApplicationCost
         };
         try
         {
-            foreach (var (_, collector) in variants)
-            {
-                for (var i = 0; i < 2000; i++)
-                {
-                    collector.Collect();
-                }
-            }
-
-            var micros = variants.Select(_ => new List<double>()).ToArray();
-            var bytes = variants.Select(_ => new List<double>()).ToArray();
-            for (var run = 0; run < runs; run++)
-            {
-                for (var v = 0; v < variants.Length; v++)
-                {
-                    var allocated = GC.GetAllocatedBytesForCurrentThread();
-                    var clock = Stopwatch.StartNew();
-                    for (var i = 0; i < count; i++)
-                    {
-                        variants[v].Collector.Collect();
-                    }
-
-                    micros[v].Add(clock.Elapsed.TotalMicroseconds / count);
-                    bytes[v].Add((GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)count);
-                }
-            }
-
-            Console.WriteLine($"{runs} runs of {count} snapshots of each variant, interleaved (after 2000 snapshots of warm-up each).");
-            MarkdownTable.Header();
-            for (var v = 0; v < variants.Length; v++)
-            {
-                MarkdownTable.Row($"{variants[v].Name}, µs per snapshot", micros[v], "0.0");
-                if (v > 0)
-                {
-                    MarkdownTable.Row($"{variants[v].Name} / machine only", micros[v].Zip(micros[0], (a, b) => a / b), "0.00");
-                }
-            }
-
-            for (var v = 0; v < variants.Length; v++)
-            {
-                MarkdownTable.Row($"{variants[v].Name}, bytes allocated per snapshot", bytes[v], "0");
-            }
+            CollectorComparison.Run(variants, count, runs);
         }
         finally
         {

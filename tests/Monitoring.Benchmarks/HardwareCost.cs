@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Monitoring.Metrics;
 
 namespace Monitoring.Benchmarks;
@@ -17,7 +16,7 @@ internal static class HardwareCost
         HardwareSensors Gpus() => new(GpuCollector.Open(NvmlLibrary.TryLoad(FakeNvml.LibraryPath, out _)!, out var d), d, null);
         HardwareSensors Sensors() => new(null, "none", new SysfsTemperatures(sys, TimeProvider.System));
         HardwareSensors Both() => new(GpuCollector.Open(NvmlLibrary.TryLoad(FakeNvml.LibraryPath, out _)!, out var d), d, new SysfsTemperatures(sys, TimeProvider.System));
-        var variants = new (string Name, LinuxMetricCollector Collector)[]
+        var variants = new (string Name, IMetricCollector Collector)[]
         {
             ("system counters only", new LinuxMetricCollector("/proc", null, HardwareSensors.None)),
             ("+ 2 GPUs", new LinuxMetricCollector("/proc", null, Gpus())),
@@ -26,47 +25,7 @@ internal static class HardwareCost
         };
         try
         {
-            foreach (var (_, collector) in variants)
-            {
-                for (var i = 0; i < 2000; i++)
-                {
-                    collector.Collect();
-                }
-            }
-
-            var micros = variants.Select(_ => new List<double>()).ToArray();
-            var bytes = variants.Select(_ => new List<double>()).ToArray();
-            for (var run = 0; run < runs; run++)
-            {
-                for (var v = 0; v < variants.Length; v++)
-                {
-                    var allocated = GC.GetAllocatedBytesForCurrentThread();
-                    var clock = Stopwatch.StartNew();
-                    for (var i = 0; i < count; i++)
-                    {
-                        variants[v].Collector.Collect();
-                    }
-
-                    micros[v].Add(clock.Elapsed.TotalMicroseconds / count);
-                    bytes[v].Add((GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)count);
-                }
-            }
-
-            Console.WriteLine($"{runs} runs of {count} snapshots of each variant, interleaved (after 2000 snapshots of warm-up each).");
-            MarkdownTable.Header();
-            for (var v = 0; v < variants.Length; v++)
-            {
-                MarkdownTable.Row($"{variants[v].Name}, µs per snapshot", micros[v], "0.0");
-                if (v > 0)
-                {
-                    MarkdownTable.Row($"{variants[v].Name} / system counters only", micros[v].Zip(micros[0], (a, b) => a / b), "0.00");
-                }
-            }
-
-            for (var v = 0; v < variants.Length; v++)
-            {
-                MarkdownTable.Row($"{variants[v].Name}, bytes allocated per snapshot", bytes[v], "0");
-            }
+            CollectorComparison.Run(variants, count, runs);
         }
         finally
         {

@@ -86,6 +86,10 @@ public sealed class SampleTests : IDisposable
         Assert.InRange(latest.Application.StartTime, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
         Assert.True(latest.Memory.TotalBytes > 0 && latest.Disks.Count > 0, "the machine's metrics beside the app's");
 
+        var offered = (await admin.GetAgentAsync("shop-orders")).Commands!;
+        Assert.Contains(offered, c => c.Name == "drain_orders" && !c.ReadOnly && c.Arguments.Single().Name == "max");
+        Assert.Contains(offered, c => c.Name == CommandNames.GetStatus && c.ReadOnly);
+
         var drained = await admin.InvokeCommandAsync("shop-orders", "drain_orders", [new("max", 3)], TimeSpan.FromSeconds(30));
 
         Assert.True(drained.Status == CommandStatus.Succeeded, $"{drained.Status}: {drained.Error}");

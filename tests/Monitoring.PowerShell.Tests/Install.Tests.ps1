@@ -6,16 +6,10 @@ BeforeAll {
     . "$PSScriptRoot/TestHelpers.ps1"
     $script:Work = Join-Path ([System.IO.Path]::GetTempPath()) ("monitoring-pester-install-" + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $Work | Out-Null
-    $script:Url = "https://127.0.0.1:$(Get-FreePort)"
-    $script:DataDir = "$Work/manager"
-    $script:Manager = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/manager.log" -ArgumentList @(
-        "$Root/Monitoring.Manager/bin/Release/net10.0/Monitoring.Manager.dll", '--urls', $Url, '--data-dir', $DataDir)
-    Wait-Until { (Test-Path "$DataDir/admin.json") -and (Select-String -Quiet 'Monitoring manager started' "$Work/manager.log") } 60 'the manager'
-    $admin = Get-Content "$DataDir/admin.json" | ConvertFrom-Json
-    $script:Agent = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/agent.log" -ArgumentList @(
-        "$Root/Monitoring.Agent/bin/Release/net10.0/Monitoring.Agent.dll", '--manager', $Url,
-        '--enrollment-token-file', "$DataDir/enrollment.token", '--certificate-thumbprint', $admin.certificateThumbprint,
-        '--state-dir', "$Work/agent", '--id', 'installed1', '--interval', '1s')
+    $started = Start-TestManager $Work
+    $script:Manager = $started.Process
+    $script:DataDir = $started.DataDir
+    $script:Agent = Start-TestAgent $started $Work 'installed1' @('--interval', '1s')
     Wait-Until { Select-String -Quiet 'reporting to' "$Work/agent.log" } 60 'the agent to start'
 
     # A PowerShell of its own whose home is a fresh folder: its repositories, its CurrentUser module path and its

@@ -13,13 +13,11 @@ BeforeAll {
 
     $script:Work = Join-Path ([System.IO.Path]::GetTempPath()) ("monitoring-pester-" + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $Work, "$Work/out", "$Work/in", "$Work/local" | Out-Null
-    $script:Port = Get-FreePort
-    $script:Url = "https://127.0.0.1:$Port"
-    $script:DataDir = "$Work/manager"
+    $started = Start-TestManager $Work
+    $script:Manager = $started.Process
+    $script:Url = $started.Url
+    $script:DataDir = $started.DataDir
     $script:Marker = "$Work/restarted"
-    $script:Manager = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/manager.log" -ArgumentList @(
-        "$Root/Monitoring.Manager/bin/Release/net10.0/Monitoring.Manager.dll", '--urls', $Url, '--data-dir', $DataDir)
-    Wait-Until { (Test-Path "$DataDir/admin.json") -and (Select-String -Quiet 'Monitoring manager started' "$Work/manager.log") } 60 'the manager'
     $script:AdminJson = "$DataDir/admin.json"
     $admin = Get-Content $AdminJson | ConvertFrom-Json
     # The agent reads two GPUs from the NVML stand-in (tests/fakes/nvml), built here as the driver's library would be installed.
@@ -34,10 +32,7 @@ files:
 allowRestart: true
 restartCommand: [/bin/sh, -c, 'echo ran >> $Marker']
 "@ | Set-Content "$Work/agent.yaml"
-    $script:Agent = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/agent.log" -ArgumentList @(
-        "$Root/Monitoring.Agent/bin/Release/net10.0/Monitoring.Agent.dll", '--manager', $Url,
-        '--enrollment-token-file', "$DataDir/enrollment.token", '--certificate-thumbprint', $admin.certificateThumbprint,
-        '--state-dir', "$Work/agent", '--id', 'pester1', '--interval', '2s', '--config', "$Work/agent.yaml")
+    $script:Agent = Start-TestAgent $started $Work 'pester1' @('--interval', '2s', '--config', "$Work/agent.yaml")
     Connect-MonManager -ConnectionFile $AdminJson
     Wait-Until { Get-MonAgent -Id pester1 -Status Online -ErrorAction SilentlyContinue | Where-Object { $null -ne $_.CpuPercent } } 60 'the agent to report'
 

@@ -7,11 +7,10 @@ BeforeAll {
 
     $script:Work = Join-Path ([System.IO.Path]::GetTempPath()) ("monitoring-pester-notify-" + [guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $Work | Out-Null
-    $script:Url = "https://127.0.0.1:$(Get-FreePort)"
-    $script:DataDir = "$Work/manager"
-    $script:Manager = Start-Process dotnet -PassThru -RedirectStandardOutput "$Work/manager.log" -ArgumentList @(
-        "$Root/Monitoring.Manager/bin/Release/net10.0/Monitoring.Manager.dll", '--urls', $Url, '--data-dir', $DataDir)
-    Wait-Until { (Test-Path "$DataDir/admin.json") -and (Select-String -Quiet 'Monitoring manager started' "$Work/manager.log") } 60 'the manager'
+    $started = Start-TestManager $Work
+    $script:Manager = $started.Process
+    $script:Url = $started.Url
+    $script:DataDir = $started.DataDir
     Connect-MonManager -ConnectionFile "$DataDir/admin.json"
 }
 

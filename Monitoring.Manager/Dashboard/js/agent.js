@@ -22,6 +22,7 @@ export async function showAgent(id) {
   }
   const agent = await response.json();
   renderFacts(agent);
+  renderCommandChoices(agent.commands);
   renderGpus(agent.latest);
   renderApplication(agent.latest);
   loadAgentCommands(id);
@@ -71,6 +72,11 @@ export function renderFacts(agent) {
     ['Last seen', agent.lastSeen ? new Date(agent.lastSeen).toLocaleString() : 'never'],
     ['Labels', agent.labels ? Object.entries(agent.labels).map(([k, v]) => `${k}=${v}`).join(', ') : ''],
   ];
+  $('agent-facts').replaceChildren(factList(facts));
+}
+
+/** A definition list's terms and descriptions from [name, value] pairs. */
+function factList(facts) {
   const list = document.createDocumentFragment();
   for (const [name, value] of facts) {
     const dt = document.createElement('dt');
@@ -79,7 +85,7 @@ export function renderFacts(agent) {
     dd.textContent = value;
     list.append(dt, dd);
   }
-  $('agent-facts').replaceChildren(list);
+  return list;
 }
 
 /** The GPUs of the agent's newest snapshot: one row each, the section hidden when it has none. */
@@ -112,15 +118,7 @@ export function renderApplication(latest) {
     ['Memory', `${bytes(app.workingSetBytes)} working set, ${bytes(app.gcHeapBytes)} managed heap`],
   ];
   if (app.threadPoolThreads != null) facts.push(['Thread pool', `${app.threadPoolThreads} threads`]);
-  const list = document.createDocumentFragment();
-  for (const [name, value] of facts) {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    list.append(dt, dd);
-  }
-  $('app-facts').replaceChildren(list);
+  $('app-facts').replaceChildren(factList(facts));
   const rows = document.createDocumentFragment();
   for (const [name, value] of Object.entries(app.values || {}).sort(([a], [b]) => a.localeCompare(b))) {
     const tr = document.createElement('tr');
@@ -245,13 +243,37 @@ export async function loadAgentAlerts(id) {
   $('agent-alerts-table').tBodies[0].replaceChildren(rows);
 }
 
+/** What an agent that offered no list (an older one) can run from here. */
+const BuiltInChoices = ['get_status', 'get_process_count', 'list_processes', 'get_logs', 'restart'];
+
+/**
+ * The "Run a command" list: the commands the agent offered (an app's own among them) that need no argument filled in,
+ * each described by its definition; the built-in list where it offered none.
+ */
+export function renderCommandChoices(commands) {
+  const runnable = (commands || []).filter((c) => !(c.arguments || []).some((a) => a.required));
+  state.commands = Object.fromEntries(runnable.map((c) => [c.name, c]));
+  const names = runnable.length ? runnable.map((c) => c.name) : BuiltInChoices;
+  $('command-name').replaceChildren(...names.map((name) => {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = name;
+    if (state.commands[name] && state.commands[name].description) option.title = state.commands[name].description;
+    return option;
+  }));
+}
+
 export async function runCommand(event) {
   event.preventDefault();
   const id = state.chartAgent;
   const name = $('command-name').value;
   if (!id) return;
-  // Destructive commands ask first.
-  if (name === 'restart' && !window.confirm(`Restart the agent on ${id}? It stops reporting until it is back.`)) return;
+  // Commands that change something ask first; those the agent declares read-only do not.
+  const definition = state.commands[name];
+  const question = name === 'restart'
+    ? `Restart the agent on ${id}? It stops reporting until it is back.`
+    : definition && !definition.readOnly ? `Run ${name} on ${id}? It is not read-only: ${definition.description || 'it may change the machine'}` : null;
+  if (question && !window.confirm(question)) return;
   $('command-error').textContent = '';
   $('command-output').textContent = 'Running…';
   const response = await api('POST', `/api/v1/agents/${encodeURIComponent(id)}/commands`, { name, timeoutSeconds: 30, wait: true });

@@ -13,6 +13,8 @@ export const state = {
   view: null,
   charts: [],
   chartAgent: null,
+  // The commands the shown agent offered, by name (its own included).
+  commands: {},
   renderQueued: false,
 };
 export const $ = (id) => document.getElementById(id);

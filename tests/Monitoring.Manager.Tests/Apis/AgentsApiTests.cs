@@ -116,6 +116,24 @@ public sealed class AgentsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneAgent_ListsTheCommandsItOffered_TheFleetListDoesNot()
+    {
+        var connection = _manager.AgentConnection();
+        var drain = new CommandDefinition { Name = "drain_orders", Description = "Processes queued orders now.", Arguments = [new() { Name = "max", Type = CommandArgumentType.Integer, Minimum = 1 }] };
+        await connection.RegisterAsync(new RegisterRequest { AgentId = "app1", Os = "linux", IntervalSeconds = 10, Commands = [new() { Name = CommandNames.GetStatus, ReadOnly = true }, drain] }, _manager.EnrollmentToken);
+        using var http = _manager.Http(_manager.Admin.Token);
+
+        var one = JsonDocument.Parse(await http.GetStringAsync("/api/v1/agents/app1")).RootElement;
+        var list = JsonDocument.Parse(await http.GetStringAsync("/api/v1/agents")).RootElement;
+
+        var commands = one.GetProperty("commands").EnumerateArray().ToList();
+        Assert.Equal(["get_status", "drain_orders"], commands.Select(c => c.GetProperty("name").GetString()));
+        Assert.True(commands[0].GetProperty("readOnly").GetBoolean());
+        Assert.Equal("max", commands[1].GetProperty("arguments")[0].GetProperty("name").GetString());
+        Assert.False(Assert.Single(list.EnumerateArray()).TryGetProperty("commands", out _));
+    }
+
+    [Fact]
     public async Task Agent_GoesOfflineAfterMissedIntervals_AndOnlineAgain()
     {
         var (a, _) = await _manager.EnrollAsync("fast", intervalSeconds: 0.2);

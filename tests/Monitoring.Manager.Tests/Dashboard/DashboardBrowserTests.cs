@@ -333,7 +333,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         using var admin = _manager.AdminClient();
         var reader = await admin.CreateApiKeyAsync("app-browser", KeyRole.Reader);
-        var agent = await EnrollAsync("shop-orders", "shop.example.net", "web");
+        // It offers a command of its own (no argument needed, not read-only) and one that needs an argument.
+        var agent = await EnrollAsync("shop-orders", "shop.example.net", "web", [
+            new CommandDefinition { Name = CommandNames.GetStatus, ReadOnly = true },
+            new CommandDefinition { Name = "drain_orders", Description = "Processes queued orders now.", Arguments = [new() { Name = "max", Type = CommandArgumentType.Integer }] },
+            new CommandDefinition { Name = CommandNames.SendFile, Arguments = [new() { Name = "path", Type = CommandArgumentType.String, Required = true }] },
+        ]);
         ApplicationMetrics App(double queued) => new()
         {
             Name = "orders-api", Version = "2.4.0", ProcessId = 4711, StartTime = DateTimeOffset.UtcNow.AddHours(-1), CpuPercent = 3.5,
@@ -366,16 +371,30 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("orders.queued", await page.TextContentAsync("#app-values-chart") ?? "", StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-application.png"), FullPage = true });
 
+        // The command list is what the agent offered that needs no argument; the app's own command asks first.
+        Assert.Equal(["get_status", "drain_orders"], await page.Locator("#command-name option").AllTextContentsAsync());
+        string? asked = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            asked = dialog.Message;
+            await dialog.DismissAsync();
+        };
+        await page.SelectOptionAsync("#command-name", "drain_orders");
+        await page.ClickAsync("#command-form button[type=submit]");
+        await TestNet.WaitUntilAsync(() => Task.FromResult(asked is not null), TimeSpan.FromSeconds(10), "the drain_orders confirmation");
+        Assert.Equal("Run drain_orders on shop-orders? It is not read-only: Processes queued orders now.", asked);
+        Assert.Empty(await admin.GetCommandsAsync("shop-orders"));
+
         await page.GotoAsync(_manager.Url + "#/agent/plain-1");
         await page.Locator("#agent-chart canvas").WaitForAsync();
         Assert.True(await page.Locator("#app-section").IsHiddenAsync());
     }
 
-    private async Task<Client.AgentConnection> EnrollAsync(string id, string hostname, string role)
+    private async Task<Client.AgentConnection> EnrollAsync(string id, string hostname, string role, IReadOnlyList<CommandDefinition>? commands = null)
     {
         var connection = _manager.AgentConnection();
         var answer = await connection.RegisterAsync(
-            new RegisterRequest { AgentId = id, Os = "linux", IntervalSeconds = 10, Hostname = hostname, Labels = new Dictionary<string, string> { ["role"] = role } },
+            new RegisterRequest { AgentId = id, Os = "linux", IntervalSeconds = 10, Hostname = hostname, Labels = new Dictionary<string, string> { ["role"] = role }, Commands = commands },
             _manager.EnrollmentToken);
         connection.Token = answer.AgentToken;
         return connection;
