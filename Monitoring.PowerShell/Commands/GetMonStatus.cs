@@ -89,6 +89,9 @@ public sealed class MonStatusSample
         GpuMemoryPercent = Max(s.Gpus?.Select(g => g.MemoryPercent));
         GpuTemperature = Max(s.Gpus?.Select(g => g.TemperatureCelsius));
         Temperature = Max(s.Temperatures?.Select(t => (double?)t.Celsius));
+        AppCpuPercent = s.Application?.CpuPercent;
+        AppWorkingSetBytes = s.Application?.WorkingSetBytes;
+        AppValues = s.Application?.Values;
         Snapshot = s;
         Tier = "raw";
     }
@@ -113,6 +116,10 @@ public sealed class MonStatusSample
         GpuMemoryPercent = Hottest("gpu.memory.percent:");
         GpuTemperature = Hottest("gpu.temperature:");
         Temperature = Hottest("sensor.temperature:");
+        AppCpuPercent = point.Metrics.TryGetValue("app.cpu.percent", out var appCpu) ? appCpu.Avg : null;
+        AppWorkingSetBytes = point.Metrics.TryGetValue("app.memory.workingSetBytes", out var appMemory) ? (long)appMemory.Avg : null;
+        var values = point.Metrics.Where(kv => kv.Key.StartsWith("app.value:", StringComparison.Ordinal)).ToDictionary(kv => kv.Key.Substring("app.value:".Length), kv => kv.Value.Avg, StringComparer.Ordinal);
+        AppValues = values.Count == 0 ? null : values;
         Point = point;
         Snapshot = null!;
     }
@@ -176,6 +183,15 @@ public sealed class MonStatusSample
 
     /// <summary>The hottest temperature sensor in °C; null where the machine exposes none.</summary>
     public double? Temperature { get; }
+
+    /// <summary>For an app that embeds the agent: its processor use, percent of the whole machine; otherwise null.</summary>
+    public double? AppCpuPercent { get; }
+
+    /// <summary>For an app that embeds the agent: its working set in bytes; otherwise null.</summary>
+    public long? AppWorkingSetBytes { get; }
+
+    /// <summary>For an app that embeds the agent: the values it reports, by name (averages for a rollup tier); otherwise null.</summary>
+    public IReadOnlyDictionary<string, double>? AppValues { get; }
 
     /// <summary>The whole snapshot (per core, per disk, per interface, per GPU and sensor); null for a rollup tier.</summary>
     public MetricSnapshot Snapshot { get; }

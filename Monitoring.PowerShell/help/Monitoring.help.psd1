@@ -21,12 +21,13 @@
         )
     }
     'Get-MonStatus' = @{
-        Description = 'Returns an agent''s stored metric samples, oldest first, as flat objects (CPU, memory, swap, fullest disk, load, network rates, process count; the busiest GPU, the GPU with the most memory in use, the hottest GPU and the hottest temperature sensor where the machine has them), ready for Measure-Object, Export-Csv or ConvertTo-Json. The full snapshot of each sample, every GPU and sensor included, is under Snapshot.'
+        Description = 'Returns an agent''s stored metric samples, oldest first, as flat objects (CPU, memory, swap, fullest disk, load, network rates, process count; the busiest GPU, the GPU with the most memory in use, the hottest GPU and the hottest temperature sensor where the machine has them; for an app that embeds the agent, its processor use, working set and the values it reports: AppCpuPercent, AppWorkingSetBytes, AppValues), ready for Measure-Object, Export-Csv or ConvertTo-Json. The full snapshot of each sample, every GPU and sensor included, is under Snapshot.'
         Examples = @(
             @{ Code = 'Get-MonStatus -Agent web1 -Last 60 | Measure-Object CpuPercent -Average -Maximum'; Remarks = 'Average and peak CPU over the last 60 samples.' }
             @{ Code = 'Get-MonStatus web1 -From (Get-Date).AddHours(-1) | Export-Csv web1.csv'; Remarks = 'The last hour, to a CSV file.' }
             @{ Code = 'Get-MonStatus web1 -From (Get-Date).AddDays(-30) -Step auto | Select-Object Timestamp, Tier, CpuPercent'; Remarks = 'Thirty days from the 1-hour rollups (averages; the minimum and maximum are under Point).' }
             @{ Code = '(Get-MonStatus gpu1 -Last 1).Snapshot.Gpus | Format-Table Index, Name, UtilizationPercent, MemoryPercent, TemperatureCelsius, PowerWatts'; Remarks = 'Every GPU of the newest sample.' }
+            @{ Code = 'Get-MonStatus web1-orders -Last 30 | ForEach-Object { $_.AppValues[''orders.queued''] } | Measure-Object -Maximum'; Remarks = 'The longest order queue an app that embeds the agent reported over its last 30 samples.' }
         )
     }
     'Get-MonAlert' = @{

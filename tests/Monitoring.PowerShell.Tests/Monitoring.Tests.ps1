@@ -167,6 +167,34 @@ Describe 'Get-MonStatus and Get-MonAlert' {
         $minute.GpuTemperature | Should -Be 86
     }
 
+    Context 'an app that embeds the agent' {
+        AfterAll {
+            # The other cases count the online agents: this one leaves none behind.
+            Remove-MonAgent -Id shop-app -Confirm:$false
+        }
+
+        It 'shows what the app reports about itself' {
+            # An app's agent, enrolled and reporting over the wire protocol as AddMonitoringAgent's does.
+            $token = (Get-Content "$DataDir/enrollment.token").Trim()
+            $registered = Invoke-RestMethod -Method Post -Uri "$Url/api/v1/agents/register" -SkipCertificateCheck -ContentType 'application/json' `
+                -Headers @{ Authorization = "Bearer $token" } -Body (@{ agentId = 'shop-app'; os = 'linux'; intervalSeconds = 10 } | ConvertTo-Json)
+            $snapshot = @{
+                seq = 1; timestamp = [DateTime]::UtcNow.ToString('o'); cpu = @{ percent = 5; perCore = @(5) }; memory = @{ percent = 40 }
+                swap = @{}; processes = @{ count = 1 }; disks = @(); network = @()
+                application = @{ name = 'orders-api'; processId = 4711; cpuPercent = 12.5; workingSetBytes = 150MB; gcHeapBytes = 20MB; values = @{ 'orders.queued' = 17 } }
+            }
+            Invoke-RestMethod -Method Post -Uri "$Url/api/v1/agents/shop-app/status" -SkipCertificateCheck -ContentType 'application/json' `
+                -Headers @{ Authorization = "Bearer $($registered.agentToken)" } -Body (ConvertTo-Json -Depth 5 -InputObject @($snapshot)) | Out-Null
+
+            $sample = Get-MonStatus -Agent shop-app -Last 1
+            $sample.AppCpuPercent | Should -Be 12.5
+            $sample.AppWorkingSetBytes | Should -Be 150MB
+            $sample.AppValues['orders.queued'] | Should -Be 17
+            $sample.Snapshot.Application.Name | Should -Be 'orders-api'
+            (Get-MonStatus -Agent pester1 -Last 1).AppCpuPercent | Should -BeNullOrEmpty
+        }
+    }
+
     It 'returns samples in a time range' {
         (Get-MonStatus -Agent pester1 -From (Get-Date).AddMinutes(-10)).Count | Should -BeGreaterThan 0
     }
