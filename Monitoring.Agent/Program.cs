@@ -51,7 +51,7 @@ catch (ConfigurationException ex)
 var asService = commandLine.Flag("--windows-service");
 if (asService && !OperatingSystem.IsWindows())
 {
-    Console.Error.WriteLine("Monitoring.Agent: --windows-service runs the agent under the Windows Service Control Manager and works only on Windows. On Linux, run it under systemd (deploy/systemd/monitoring-agent.service) or in the foreground without it.");
+    Console.Error.WriteLine("Monitoring.Agent: --windows-service runs the agent under the Windows Service Control Manager and works only on Windows. On Linux, run it under systemd (docs/systemd/monitoring-agent.service) or in the foreground without it.");
     return HostCommandLine.UsageError;
 }
 

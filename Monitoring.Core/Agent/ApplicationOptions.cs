@@ -18,7 +18,8 @@ public sealed class ApplicationOptions
     /// Values read on each sample, by name (the agent id rule: letters, digits, '.', '_' and '-'); at most
     /// <see cref="Metrics.ApplicationMetrics.MaxValues"/>. Each becomes the series <c>app.value:NAME</c>, the target
     /// of <c>app.value</c> rules and a sample of <c>monitoring_agent_app_value</c>. A reader that throws or returns
-    /// a value that is not a finite number is left out of that snapshot (and logged once).
+    /// a value that is not a finite number is left out of that snapshot (and logged once). Readers run on every sample,
+    /// on the agent's reporting path: read a counter the app keeps, never do I/O or wait in one.
     /// </summary>
     public IDictionary<string, Func<double>> Values { get; } = new Dictionary<string, Func<double>>(StringComparer.Ordinal);
 

@@ -2,7 +2,7 @@
 
 import { $, api, onSignedOut, problemText, show, state } from './js/core.js';
 import { queueFleetRender, renderFleet, showFleet } from './js/fleet.js';
-import { loadSeries, queueSeriesReload, runCommand, showAgent } from './js/agent.js';
+import { loadSeries, queueSeriesReload, renderArguments, runCommand, showAgent } from './js/agent.js';
 import { loadAlerts, queueAlertsRefresh, showAlerts } from './js/alerts.js';
 import { showCommands } from './js/commands.js';
 
@@ -112,6 +112,7 @@ function route() {
 $('alert-state').addEventListener('change', loadAlerts);
 $('agent-range').addEventListener('change', () => state.chartAgent && loadSeries(state.chartAgent));
 $('command-form').addEventListener('submit', runCommand);
+$('command-name').addEventListener('change', renderArguments);
 
 $('sign-in-form').addEventListener('submit', signIn);
 $('sign-out').addEventListener('click', signOut);

@@ -247,13 +247,12 @@ export async function loadAgentAlerts(id) {
 const BuiltInChoices = ['get_status', 'get_process_count', 'list_processes', 'get_logs', 'restart'];
 
 /**
- * The "Run a command" list: the commands the agent offered (an app's own among them) that need no argument filled in,
- * each described by its definition; the built-in list where it offered none.
+ * The "Run a command" list: every command the agent offered (an app's own among them), each with a field per argument
+ * from its definition; the built-in list, without arguments, where it offered none.
  */
 export function renderCommandChoices(commands) {
-  const runnable = (commands || []).filter((c) => !(c.arguments || []).some((a) => a.required));
-  state.commands = Object.fromEntries(runnable.map((c) => [c.name, c]));
-  const names = runnable.length ? runnable.map((c) => c.name) : BuiltInChoices;
+  state.commands = Object.fromEntries((commands || []).map((c) => [c.name, c]));
+  const names = commands && commands.length ? commands.map((c) => c.name) : BuiltInChoices;
   $('command-name').replaceChildren(...names.map((name) => {
     const option = document.createElement('option');
     option.value = name;
@@ -261,6 +260,61 @@ export function renderCommandChoices(commands) {
     if (state.commands[name] && state.commands[name].description) option.title = state.commands[name].description;
     return option;
   }));
+  renderArguments();
+}
+
+/** One field per argument of the chosen command: a number within its bounds, a choice, text or a checkbox. */
+export function renderArguments() {
+  const definition = state.commands[$('command-name').value];
+  const fields = document.createDocumentFragment();
+  for (const argument of (definition && definition.arguments) || []) {
+    const label = document.createElement('label');
+    label.textContent = argument.name;
+    label.title = argument.description || '';
+    let input;
+    if (argument.type === 'string' && argument.allowedValues && argument.allowedValues.length) {
+      input = document.createElement('select');
+      const choices = argument.required ? argument.allowedValues : ['', ...argument.allowedValues];
+      input.replaceChildren(...choices.map((value) => {
+        const option = document.createElement('option');
+        option.value = value;
+        option.textContent = value || '(default)';
+        return option;
+      }));
+    } else {
+      input = document.createElement('input');
+      input.type = argument.type === 'integer' ? 'number' : argument.type === 'boolean' ? 'checkbox' : 'text';
+      if (argument.type === 'integer') {
+        input.step = '1';
+        if (argument.minimum != null) input.min = String(argument.minimum);
+        if (argument.maximum != null) input.max = String(argument.maximum);
+      } else if (argument.type === 'string' && argument.maximum != null) {
+        input.maxLength = argument.maximum;
+      }
+      if (argument.type !== 'boolean') input.placeholder = argument.description || argument.name;
+    }
+    input.dataset.argument = argument.name;
+    input.dataset.type = argument.type;
+    input.required = !!argument.required && argument.type !== 'boolean';
+    input.setAttribute('aria-label', argument.name);
+    label.appendChild(input);
+    fields.appendChild(label);
+  }
+  $('command-arguments').replaceChildren(fields);
+}
+
+/** The filled-in arguments, typed as the definition says; empty fields are left to the command's defaults. */
+function commandArguments() {
+  const values = {};
+  for (const input of $('command-arguments').querySelectorAll('[data-argument]')) {
+    const name = input.dataset.argument;
+    if (input.dataset.type === 'boolean') {
+      if (input.checked) values[name] = true;
+    } else if (input.value !== '') {
+      values[name] = input.dataset.type === 'integer' ? Number(input.value) : input.value;
+    }
+  }
+  return values;
 }
 
 export async function runCommand(event) {
@@ -276,7 +330,7 @@ export async function runCommand(event) {
   if (question && !window.confirm(question)) return;
   $('command-error').textContent = '';
   $('command-output').textContent = 'Running…';
-  const response = await api('POST', `/api/v1/agents/${encodeURIComponent(id)}/commands`, { name, timeoutSeconds: 30, wait: true });
+  const response = await api('POST', `/api/v1/agents/${encodeURIComponent(id)}/commands`, { name, arguments: commandArguments(), timeoutSeconds: 30, wait: true });
   if (!response.ok) {
     $('command-output').textContent = '';
     $('command-error').textContent = await problemText(response);

@@ -332,7 +332,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     public async Task AnAppThatEmbedsTheAgent_ShowsItsProcessAndValues()
     {
         using var admin = _manager.AdminClient();
-        var reader = await admin.CreateApiKeyAsync("app-browser", KeyRole.Reader);
+        var operatorKey = await admin.CreateApiKeyAsync("app-browser", KeyRole.Operator);
         // It offers a command of its own (no argument needed, not read-only) and one that needs an argument.
         var agent = await EnrollAsync("shop-orders", "shop.example.net", "web", [
             new CommandDefinition { Name = CommandNames.GetStatus, ReadOnly = true },
@@ -354,7 +354,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_manager.Url.ToString());
-        await page.FillAsync("#key", reader.Token!);
+        await page.FillAsync("#key", operatorKey.Token!);
         await page.ClickAsync("#sign-in-form button[type=submit]");
         await page.Locator("tr[data-agent='shop-orders']").WaitForAsync();
 
@@ -371,19 +371,39 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("orders.queued", await page.TextContentAsync("#app-values-chart") ?? "", StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-application.png"), FullPage = true });
 
-        // The command list is what the agent offered that needs no argument; the app's own command asks first.
-        Assert.Equal(["get_status", "drain_orders"], await page.Locator("#command-name option").AllTextContentsAsync());
+        // The command list is what the agent offered, each with a field per argument; the app's own command asks first.
+        Assert.Equal(["get_status", "drain_orders", "send_file"], await page.Locator("#command-name option").AllTextContentsAsync());
+        Assert.Equal(0, await page.Locator("#command-arguments [data-argument]").CountAsync());
         string? asked = null;
+        var accept = false;
         page.Dialog += async (_, dialog) =>
         {
             asked = dialog.Message;
-            await dialog.DismissAsync();
+            await (accept ? dialog.AcceptAsync() : dialog.DismissAsync());
         };
         await page.SelectOptionAsync("#command-name", "drain_orders");
+        await page.FillAsync("#command-arguments input[data-argument='max']", "3");
         await page.ClickAsync("#command-form button[type=submit]");
         await TestNet.WaitUntilAsync(() => Task.FromResult(asked is not null), TimeSpan.FromSeconds(10), "the drain_orders confirmation");
         Assert.Equal("Run drain_orders on shop-orders? It is not read-only: Processes queued orders now.", asked);
         Assert.Empty(await admin.GetCommandsAsync("shop-orders"));
+
+        // A required argument left empty: the form does not send; filled in and confirmed, the command goes out typed.
+        await page.SelectOptionAsync("#command-name", "send_file");
+        await page.ClickAsync("#command-form button[type=submit]");
+        Assert.True(await page.Locator("#command-arguments input[data-argument='path']:invalid").IsVisibleAsync());
+        await page.SelectOptionAsync("#command-name", "drain_orders");
+        await page.FillAsync("#command-arguments input[data-argument='max']", "3");
+        await page.Locator("#command-form").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Screenshots, "command-arguments.png") });
+        accept = true;
+        await page.ClickAsync("#command-form button[type=submit]");
+        CommandRecord? queued = null;
+        await TestNet.WaitUntilAsync(
+            async () => (queued = (await admin.GetCommandsAsync("shop-orders")).SingleOrDefault()) is not null, TimeSpan.FromSeconds(10), "the drain_orders command");
+        Assert.Equal("drain_orders", queued!.Name);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, queued.Arguments!["max"].ValueKind);
+        Assert.Equal(3, queued.Arguments["max"].GetInt32());
+        Assert.DoesNotContain(await admin.GetCommandsAsync("shop-orders"), c => c.Name == CommandNames.SendFile);
 
         await page.GotoAsync(_manager.Url + "#/agent/plain-1");
         await page.Locator("#agent-chart canvas").WaitForAsync();
