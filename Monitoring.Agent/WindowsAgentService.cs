@@ -66,7 +66,17 @@ internal sealed class WindowsAgentService : ServiceBase
 
     private async Task RunAgentAsync()
     {
-        ExitCode = await _run(_stop.Token).ConfigureAwait(false);
+        try
+        {
+            ExitCode = await _run(_stop.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever ended the agent, the service must not stay "running" without it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            ExitCode = 1;
+        }
+
         if (!_stop.IsCancellationRequested)
         {
             // The agent ended by itself (it cannot run: the reason is in its log): the service stops with its code.

@@ -17,44 +17,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private const string HostileHost = "<img src=x onerror=\"window.__pwned=1\">";
     private const string HostileLabel = "<script>window.__pwned=2</script>";
 
-    private static readonly string Screenshots = Path.Combine(ServerProcess.RepoRoot, "artifacts", "screenshots");
+    private BrowserDashboard _dashboard = null!;
 
-    private TestManager _manager = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    public async Task InitializeAsync() => _dashboard = await BrowserDashboard.StartAsync();
 
-    public async Task InitializeAsync()
-    {
-        // Event streams last 2 s here, so a page lives through several reconnections in each test.
-        _manager = await TestManager.StartAsync(https: true, "--dashboard:eventStreamLifetime", "2s");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        Directory.CreateDirectory(Screenshots);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _manager.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _dashboard.DisposeAsync();
 
     [Fact]
     public async Task SignIn_SeeTheFleet_WatchAnAgentsChartGrow_ThenSignOut()
     {
-        using var admin = _manager.AdminClient();
+        using var admin = _dashboard.Manager.AdminClient();
         var reader = await admin.CreateApiKeyAsync("browser", KeyRole.Reader);
-        var agent = await EnrollAsync("web-1", "web-1.example.net", "web");
-        await agent.ReportAsync("web-1", [await RealSnapshotAsync(1, DateTimeOffset.UtcNow.AddSeconds(-20)), await RealSnapshotAsync(2, DateTimeOffset.UtcNow.AddSeconds(-10))]);
-        var evil = await EnrollAsync("evil-1", HostileHost, HostileLabel);
-        await evil.ReportAsync("evil-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
+        var agent = await _dashboard.EnrollAsync("web-1", "web-1.example.net", "web");
+        await agent.ReportAsync("web-1", [await BrowserDashboard.RealSnapshotAsync(1, DateTimeOffset.UtcNow.AddSeconds(-20)), await BrowserDashboard.RealSnapshotAsync(2, DateTimeOffset.UtcNow.AddSeconds(-10))]);
+        var evil = await _dashboard.EnrollAsync("evil-1", HostileHost, HostileLabel);
+        await evil.ReportAsync("evil-1", [BrowserDashboard.Snapshot(1, DateTimeOffset.UtcNow)]);
 
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await using var context = await _dashboard.Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         var streams = 0;
         page.Request += (_, request) =>
@@ -73,9 +52,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             }
         };
 
-        await page.GotoAsync(_manager.Url.ToString());
+        await page.GotoAsync(_dashboard.Manager.Url.ToString());
         await page.Locator("#sign-in-form").WaitForAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "sign-in.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserDashboard.Screenshots, "sign-in.png") });
         await page.FillAsync("#key", "mon_adm_wrong");
         await page.ClickAsync("#sign-in-form button[type=submit]");
         await page.Locator("#sign-in-error:has-text('not a usable admin key')").WaitForAsync();
@@ -89,20 +68,20 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal(0, await page.Locator("#fleet-table img").CountAsync());
         Assert.Contains("online", await row.Locator("td").First.TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("browser (reader)", await page.TextContentAsync("#who"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "fleet.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserDashboard.Screenshots, "fleet.png"), FullPage = true });
 
         // The agent: facts as text, and a chart of the last hour that gains a point when the agent reports.
         await row.Locator("a").ClickAsync();
         await page.Locator("#agent-chart canvas").WaitForAsync();
         await page.Locator("#agent-points:has-text('2 points')").WaitForAsync();
-        await agent.ReportAsync("web-1", [await RealSnapshotAsync(3, DateTimeOffset.UtcNow)]);
+        await agent.ReportAsync("web-1", [await BrowserDashboard.RealSnapshotAsync(3, DateTimeOffset.UtcNow)]);
         await page.Locator("#agent-points:has-text('3 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserDashboard.Screenshots, "agent.png"), FullPage = true });
         Assert.Equal(3, await page.Locator("#agent .chart canvas").CountAsync());
 
         // An ended event stream comes back by itself: after the manager has ended it, the next report still shows.
         await TestNet.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref streams) >= 2), TimeSpan.FromSeconds(15), "the event stream to be opened again");
-        await agent.ReportAsync("web-1", [await RealSnapshotAsync(4, DateTimeOffset.UtcNow)]);
+        await agent.ReportAsync("web-1", [await BrowserDashboard.RealSnapshotAsync(4, DateTimeOffset.UtcNow)]);
         await page.Locator("#agent-points:has-text('4 points')").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
         // A longer range comes from a rollup tier (a day: the 1-hour one).
@@ -110,7 +89,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Locator("#agent-points:has-text('(1h)')").WaitForAsync();
 
         // The hostile agent's page: its label as text.
-        await page.GotoAsync(_manager.Url + "#/agent/evil-1");
+        await page.GotoAsync(_dashboard.Manager.Url + "#/agent/evil-1");
         await page.Locator("#agent-facts dd:has-text('onerror')").WaitForAsync();
         Assert.Contains(HostileLabel, await page.TextContentAsync("#agent-facts"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#agent-facts script, #agent-facts img").CountAsync());
@@ -133,15 +112,15 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [Fact]
     public async Task AnOperator_AcknowledgesAnAlert_AndRunsACommand_WhileRestartAsksFirst()
     {
-        using var admin = _manager.AdminClient();
+        using var admin = _dashboard.Manager.AdminClient();
         var op = await admin.CreateApiKeyAsync("oncall", KeyRole.Operator);
         // A receiver nobody listens for: the alert below makes it fail, and the alerts view shows it failing.
         await admin.SetReceiverAsync(new Receiver
         {
             Name = "pager", Webhook = new WebhookReceiver { Url = $"http://127.0.0.1:{TestNet.FreePort()}/hook" }, Route = new NotificationRoute { GroupWaitSeconds = 0 },
         });
-        var agent = await EnrollAsync("db-1", "db-1.example.net", "database");
-        await agent.ReportAsync("db-1", [await RealSnapshotAsync(1, DateTimeOffset.UtcNow)]);
+        var agent = await _dashboard.EnrollAsync("db-1", "db-1.example.net", "database");
+        await agent.ReportAsync("db-1", [await BrowserDashboard.RealSnapshotAsync(1, DateTimeOffset.UtcNow)]);
         await agent.SendAlertsAsync("db-1", [new AlertTransition
         {
             Fingerprint = "disk-full:/", Rule = "disk-full", State = AlertState.Firing, Severity = AlertSeverity.Critical,
@@ -162,9 +141,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             }
         });
 
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
+        await using var context = await _dashboard.Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_manager.Url.ToString());
+        await page.GotoAsync(_dashboard.Manager.Url.ToString());
         await page.FillAsync("#key", op.Token!);
         await page.ClickAsync("#sign-in-form button[type=submit]");
         await page.Locator("tr[data-agent='db-1'] td:has-text('1 firing')").WaitForAsync();
@@ -178,7 +157,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains("cannot reach", await page.Locator("#receivers-table tr[data-receiver='pager']").InnerTextAsync(), StringComparison.Ordinal);
         await alert.Locator("button:has-text('Acknowledge')").ClickAsync();
         await page.Locator("#alerts-table tr:has-text('by oncall')").WaitForAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "alerts.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserDashboard.Screenshots, "alerts.png"), FullPage = true });
         Assert.Equal("oncall", (await admin.GetAlertsAsync("db-1")).Single().AcknowledgedBy);
 
         // A file the agent sent to the manager, listed on its page and downloadable with the session.
@@ -193,7 +172,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             File.Delete(sent);
         }
 
-        await page.GotoAsync(_manager.Url + "#/agent/db-1");
+        await page.GotoAsync(_dashboard.Manager.Url + "#/agent/db-1");
         await page.Locator("#agent-alerts-table tr:has-text('disk-full')").WaitForAsync();
         var file = page.Locator($"#agent-files-table tr:has-text('{Path.GetFileName(sent)}')");
         await file.WaitForAsync();
@@ -216,7 +195,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await TestNet.WaitUntilAsync(() => Task.FromResult(asked is not null), TimeSpan.FromSeconds(10), "the restart confirmation");
         Assert.Contains("Restart the agent on db-1", asked, StringComparison.Ordinal);
         Assert.DoesNotContain((await admin.GetCommandsAsync("db-1")).Select(c => c.Name), n => n == CommandNames.Restart);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-commands.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserDashboard.Screenshots, "agent-commands.png"), FullPage = true });
 
         // The fleet's command history names who ran what where.
         await page.ClickAsync("nav a[href='#/commands']");
@@ -234,18 +213,18 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [Fact]
     public async Task AnAdmin_SilencesAnAlertAndEndsTheSilence_AndAHostileAlertMessageIsText()
     {
-        var agent = await EnrollAsync("mail-1", "mail-1.example.net", "mail");
-        await agent.ReportAsync("mail-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
-        await EnrollAsync("idle-1", "idle-1.example.net", "idle");
+        var agent = await _dashboard.EnrollAsync("mail-1", "mail-1.example.net", "mail");
+        await agent.ReportAsync("mail-1", [BrowserDashboard.Snapshot(1, DateTimeOffset.UtcNow)]);
+        await _dashboard.EnrollAsync("idle-1", "idle-1.example.net", "idle");
         await agent.SendAlertsAsync("mail-1", [new AlertTransition
         {
             Fingerprint = "queue", Rule = "mail-queue", State = AlertState.Firing, Severity = AlertSeverity.Warning,
             Timestamp = DateTimeOffset.UtcNow, Message = HostileLabel,
         }]);
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
+        await using var context = await _dashboard.Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_manager.Url.ToString());
-        await page.FillAsync("#key", _manager.Admin.Token);
+        await page.GotoAsync(_dashboard.Manager.Url.ToString());
+        await page.FillAsync("#key", _dashboard.Manager.Admin.Token);
         await page.ClickAsync("#sign-in-form button[type=submit]");
         await page.Locator("tr[data-agent='mail-1']").WaitForAsync();
 
@@ -271,16 +250,16 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [Fact]
     public async Task OnAPhoneSizedScreen_TheFleetIsUsable()
     {
-        using var admin = _manager.AdminClient();
+        using var admin = _dashboard.Manager.AdminClient();
         var reader = await admin.CreateApiKeyAsync("phone", KeyRole.Reader);
-        var agent = await EnrollAsync("phone-1", HostileHost, HostileLabel);
-        await agent.ReportAsync("phone-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var agent = await _dashboard.EnrollAsync("phone-1", HostileHost, HostileLabel);
+        await agent.ReportAsync("phone-1", [BrowserDashboard.Snapshot(1, DateTimeOffset.UtcNow)]);
+        await using var context = await _dashboard.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 390, Height = 844 }, ColorScheme = ColorScheme.Dark,
         });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_manager.Url.ToString());
+        await page.GotoAsync(_dashboard.Manager.Url.ToString());
         // Keyboard only: the key field has focus, Enter submits.
         await page.Locator("#key:focus").WaitForAsync();
         await page.Keyboard.TypeAsync(reader.Token!);
@@ -290,147 +269,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal("rgb(16, 20, 24)", background);
         var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
         Assert.False(overflow, "the page scrolls sideways on a phone (only the table may)");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "fleet-phone-dark.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserDashboard.Screenshots, "fleet-phone-dark.png"), FullPage = true });
     }
 
-    [Fact]
-    public async Task AnAgentWithGpusAndSensors_ShowsThemInATableAndCharts()
-    {
-        using var admin = _manager.AdminClient();
-        var reader = await admin.CreateApiKeyAsync("gpu-browser", KeyRole.Reader);
-        var agent = await EnrollAsync("gpu-1", "gpu-1.example.net", "ml");
-        // The real collector with the NVML stand-in's two GPUs; this machine has no sensors, so two are added.
-        using var collector = MetricCollector.CreateDefault(TimeProvider.System, new MetricCollectorOptions { NvmlLibrary = FakeNvml.LibraryPath });
-        TemperatureMetrics[] sensors = [new() { Name = "coretemp/Package id 0", Celsius = 61 }, new() { Name = "nvme0/Composite", Celsius = 39 }];
-        await agent.ReportAsync("gpu-1", [
-            collector.Collect() with { Seq = 1, Timestamp = DateTimeOffset.UtcNow.AddSeconds(-10), Temperatures = sensors },
-            collector.Collect() with { Seq = 2, Timestamp = DateTimeOffset.UtcNow, Temperatures = sensors },
-        ]);
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(_manager.Url.ToString());
-        await page.FillAsync("#key", reader.Token!);
-        await page.ClickAsync("#sign-in-form button[type=submit]");
-        await page.Locator("tr[data-agent='gpu-1']").WaitForAsync();
-
-        await page.GotoAsync(_manager.Url + "#/agent/gpu-1");
-        await page.Locator("#gpu-table tbody tr").Nth(1).WaitForAsync();
-        await page.Locator("#temperature-chart canvas").WaitForAsync();
-        await page.Locator("#gpu-chart canvas").WaitForAsync();
-
-        var rows = await page.Locator("#gpu-table tbody tr").AllInnerTextsAsync();
-        Assert.Equal("0\tNVIDIA H200\t37.0 %\t0 B of 140 GiB\t34 °C\t74.5 W of 700 W", rows[0]);
-        Assert.StartsWith("1\tNVIDIA GeForce RTX 4090\t99.0 %\t", rows[1], StringComparison.Ordinal);
-        var legend = await page.TextContentAsync("#temperature-section") ?? "";
-        Assert.Contains("coretemp/Package id 0", legend, StringComparison.Ordinal);
-        Assert.Contains("GPU 1", legend, StringComparison.Ordinal);
-        Assert.Contains("GPU 0 memory", await page.TextContentAsync("#gpu-chart") ?? "", StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-gpus.png"), FullPage = true });
-    }
-
-    [Fact]
-    public async Task AnAppThatEmbedsTheAgent_ShowsItsProcessAndValues()
-    {
-        using var admin = _manager.AdminClient();
-        var operatorKey = await admin.CreateApiKeyAsync("app-browser", KeyRole.Operator);
-        // It offers a command of its own (no argument needed, not read-only) and one that needs an argument.
-        var agent = await EnrollAsync("shop-orders", "shop.example.net", "web", [
-            new CommandDefinition { Name = CommandNames.GetStatus, ReadOnly = true },
-            new CommandDefinition { Name = "drain_orders", Description = "Processes queued orders now.", Arguments = [new() { Name = "max", Type = CommandArgumentType.Integer }] },
-            new CommandDefinition { Name = CommandNames.SendFile, Arguments = [new() { Name = "path", Type = CommandArgumentType.String, Required = true }] },
-        ]);
-        ApplicationMetrics App(double queued) => new()
-        {
-            Name = "orders-api", Version = "2.4.0", ProcessId = 4711, StartTime = DateTimeOffset.UtcNow.AddHours(-1), CpuPercent = 3.5,
-            WorkingSetBytes = 150L << 20, GcHeapBytes = 20L << 20, ThreadPoolThreads = 6,
-            Values = new Dictionary<string, double> { ["orders.queued"] = queued, ["sessions"] = 40 },
-        };
-        await agent.ReportAsync("shop-orders", [
-            Snapshot(1, DateTimeOffset.UtcNow.AddSeconds(-10)) with { Application = App(12) },
-            Snapshot(2, DateTimeOffset.UtcNow) with { Application = App(17) },
-        ]);
-        var plain = await EnrollAsync("plain-1", "plain.example.net", "web");
-        await plain.ReportAsync("plain-1", [Snapshot(1, DateTimeOffset.UtcNow)]);
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(_manager.Url.ToString());
-        await page.FillAsync("#key", operatorKey.Token!);
-        await page.ClickAsync("#sign-in-form button[type=submit]");
-        await page.Locator("tr[data-agent='shop-orders']").WaitForAsync();
-
-        await page.GotoAsync(_manager.Url + "#/agent/shop-orders");
-        await page.Locator("#app-values tbody tr").Nth(1).WaitForAsync();
-        await page.Locator("#app-values-chart canvas").WaitForAsync();
-
-        var facts = await page.TextContentAsync("#app-facts") ?? "";
-        Assert.Contains("orders-api 2.4.0", facts, StringComparison.Ordinal);
-        Assert.Contains("3.5 % of the machine", facts, StringComparison.Ordinal);
-        Assert.Contains("150 MiB working set, 20.0 MiB managed heap", facts, StringComparison.Ordinal);
-        Assert.Equal(["orders.queued\t17", "sessions\t40"], await page.Locator("#app-values tbody tr").AllInnerTextsAsync());
-        Assert.Contains("App CPU %", await page.TextContentAsync("#app-chart") ?? "", StringComparison.Ordinal);
-        Assert.Contains("orders.queued", await page.TextContentAsync("#app-values-chart") ?? "", StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "agent-application.png"), FullPage = true });
-
-        // The command list is what the agent offered, each with a field per argument; the app's own command asks first.
-        Assert.Equal(["get_status", "drain_orders", "send_file"], await page.Locator("#command-name option").AllTextContentsAsync());
-        Assert.Equal(0, await page.Locator("#command-arguments [data-argument]").CountAsync());
-        string? asked = null;
-        var accept = false;
-        page.Dialog += async (_, dialog) =>
-        {
-            asked = dialog.Message;
-            await (accept ? dialog.AcceptAsync() : dialog.DismissAsync());
-        };
-        await page.SelectOptionAsync("#command-name", "drain_orders");
-        await page.FillAsync("#command-arguments input[data-argument='max']", "3");
-        await page.ClickAsync("#command-form button[type=submit]");
-        await TestNet.WaitUntilAsync(() => Task.FromResult(asked is not null), TimeSpan.FromSeconds(10), "the drain_orders confirmation");
-        Assert.Equal("Run drain_orders on shop-orders? It is not read-only: Processes queued orders now.", asked);
-        Assert.Empty(await admin.GetCommandsAsync("shop-orders"));
-
-        // A required argument left empty: the form does not send; filled in and confirmed, the command goes out typed.
-        await page.SelectOptionAsync("#command-name", "send_file");
-        await page.ClickAsync("#command-form button[type=submit]");
-        Assert.True(await page.Locator("#command-arguments input[data-argument='path']:invalid").IsVisibleAsync());
-        await page.SelectOptionAsync("#command-name", "drain_orders");
-        await page.FillAsync("#command-arguments input[data-argument='max']", "3");
-        await page.Locator("#command-form").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Screenshots, "command-arguments.png") });
-        accept = true;
-        await page.ClickAsync("#command-form button[type=submit]");
-        CommandRecord? queued = null;
-        await TestNet.WaitUntilAsync(
-            async () => (queued = (await admin.GetCommandsAsync("shop-orders")).SingleOrDefault()) is not null, TimeSpan.FromSeconds(10), "the drain_orders command");
-        Assert.Equal("drain_orders", queued!.Name);
-        Assert.Equal(System.Text.Json.JsonValueKind.Number, queued.Arguments!["max"].ValueKind);
-        Assert.Equal(3, queued.Arguments["max"].GetInt32());
-        Assert.DoesNotContain(await admin.GetCommandsAsync("shop-orders"), c => c.Name == CommandNames.SendFile);
-
-        await page.GotoAsync(_manager.Url + "#/agent/plain-1");
-        await page.Locator("#agent-chart canvas").WaitForAsync();
-        Assert.True(await page.Locator("#app-section").IsHiddenAsync());
-    }
-
-    private async Task<Client.AgentConnection> EnrollAsync(string id, string hostname, string role, IReadOnlyList<CommandDefinition>? commands = null)
-    {
-        var connection = _manager.AgentConnection();
-        var answer = await connection.RegisterAsync(
-            new RegisterRequest { AgentId = id, Os = "linux", IntervalSeconds = 10, Hostname = hostname, Labels = new Dictionary<string, string> { ["role"] = role }, Commands = commands },
-            _manager.EnrollmentToken);
-        connection.Token = answer.AgentToken;
-        return connection;
-    }
-
-    /// <summary>A snapshot of this machine, as a real agent would send it.</summary>
-    private static async Task<MetricSnapshot> RealSnapshotAsync(long seq, DateTimeOffset at)
-    {
-        using var collector = MetricCollector.CreateDefault(TimeProvider.System);
-        collector.Collect();
-        await Task.Delay(200);
-        return collector.Collect() with { Seq = seq, Timestamp = at };
-    }
-
-    private static MetricSnapshot Snapshot(long seq, DateTimeOffset at) => TestManager.Snapshot(seq, at) with
-    {
-        Memory = new MemoryMetrics { TotalBytes = 1000, UsedBytes = 400, Percent = 40 },
-    };
 }
